@@ -1,0 +1,68 @@
+/**
+ * The merged registries configuration, as containers/image holds it after loading the main file,
+ * drop-ins and the user alias cache. Pure data: produced by `src/config/`, read by `src/resolve/`.
+ * Every item remembers where it came from, for explanations and lint messages.
+ */
+import type { Origin } from '../resolve/resolution.ts';
+
+export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
+export type ShortNameMode = '' | 'enforcing' | 'permissive' | 'disabled';
+
+/** A `[[registry.mirror]]` table. */
+export interface MirrorEndpoint {
+  location: string;
+  insecure: boolean;
+  pullFromMirror: PullFromMirror;
+  origin: Origin;
+}
+
+/** A `[[registry]]` table after post-processing (prefix defaulted to location, locations normalized). */
+export interface RegistryEntry {
+  prefix: string;
+  location: string;
+  insecure: boolean;
+  blocked: boolean;
+  mirrorByDigestOnly: boolean;
+  mirrors: MirrorEndpoint[];
+  origin: Origin;
+}
+
+/** One `[aliases]` value: short name → fully qualified reference. */
+export interface AliasEntry {
+  name: string;
+  value: string;
+  origin: Origin;
+}
+
+/** Which library behaviour to emulate where versions differ (`--compat`). */
+export type CompatVersion = '5.23' | '5.40';
+
+export interface RegistriesConfig {
+  /** Merged entries, sorted by prefix (byte order), as FindRegistry iterates them. */
+  registries: RegistryEntry[];
+  /** null = unset in every file. */
+  unqualifiedSearchRegistries: string[] | null;
+  /** The file that last set unqualified-search-registries (for "Resolving … using unqualified-search registries (FILE)"). */
+  unqualifiedSearchOrigin: string | null;
+  shortNameMode: ShortNameMode;
+  credentialHelpers: string[];
+  /** Aliases from the main file and drop-ins, merged (later files win). */
+  aliases: Map<string, AliasEntry>;
+  /** The user alias cache (`$HOME/.cache/containers/short-name-aliases.conf`), consulted before `aliases`. */
+  userAliases: Map<string, AliasEntry>;
+  /** Path of the user alias cache file, whether or not it exists. */
+  userAliasesPath: string | null;
+  /** "ConfigPath" in the runtime's messages: the main file's path (even if it does not exist). */
+  configPath: string;
+  /** "ConfigDirPath" in the runtime's messages (the user drop-in dir when that is used). */
+  configDirPath: string;
+  /** Files actually read, in load order. */
+  files: string[];
+  compat: CompatVersion;
+}
+
+/** One input file, already read: the loaders work on texts so that tests, scenarios and OpenShift rendering share them. */
+export interface ConfigText {
+  path: string;
+  text: string;
+}
