@@ -46,12 +46,18 @@ export interface RegistriesConfig {
   unqualifiedSearchOrigin: string | null;
   shortNameMode: ShortNameMode;
   credentialHelpers: string[];
-  /** Aliases from the main file and drop-ins, merged (later files win). */
+  /** Aliases from the main file and drop-ins, merged (later files win). `value` is normalized; '' = erased alias (origin = the file that erased it). */
   aliases: Map<string, AliasEntry>;
   /** The user alias cache (`$HOME/.cache/containers/short-name-aliases.conf`), consulted before `aliases`. */
   userAliases: Map<string, AliasEntry>;
   /** Path of the user alias cache file, whether or not it exists. */
   userAliasesPath: string | null;
+  /**
+   * The runtime reads the user alias cache at each short-name lookup, so a bad cache file fails short-name
+   * resolution (with this text: `loading short-name aliases config file "F": …`), not the config load.
+   * null when the file is absent or valid. `userAliases` is empty when this is set.
+   */
+  userAliasesError?: string | null;
   /** "ConfigPath" in the runtime's messages: the main file's path (even if it does not exist). */
   configPath: string;
   /** "ConfigDirPath" in the runtime's messages (the user drop-in dir when that is used). */

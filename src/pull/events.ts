@@ -5,44 +5,12 @@
  */
 import type { MatchedRegistry, SkippedMirror } from '../resolve/resolution.ts';
 
-/** Machine-readable failure classes. */
-export type ErrorClass =
-  | 'refused' // TCP connection refused (no listener)
-  | 'dns' // host name does not resolve
-  | 'tls' // TLS handshake / certificate failure
-  | 'http-to-https' // plain-HTTP server contacted over HTTPS ("server gave HTTP response to HTTPS client")
-  | 'timeout' // per-attempt or overall deadline reached (includes a blackholed endpoint)
-  | 'reset' // connection reset / closed mid-response
-  | 'unauthorized' // 401 after auth was attempted
-  | 'forbidden' // 403
-  | 'not-found' // 404 (manifest unknown, name unknown, not mirrored)
-  | 'rate-limited' // 429
-  | 'server-error' // 5xx
-  | 'digest-mismatch' // content does not match the requested or announced digest
-  | 'not-a-registry' // HTML page, missing API header, wrong content type (captive portal, login proxy)
-  | 'too-large' // body over the limit
-  | 'blocked' // refused by registries.conf (blocked = true), no network traffic
-  | 'policy' // rejected by policy.json
-  | 'config' // resolution/rewrite error before any network access
-  | 'http-error' // any other unexpected HTTP status
-  | 'other';
+/** Machine-readable failure classes (defined beside the registry client, which produces most of them). */
+import type { ErrorClass } from '../registry/error-class.ts';
+export type { ErrorClass };
 
-export type StepName = 'ping' | 'auth' | 'manifest' | 'blobs';
-
-/** One network step inside an attempt. */
-export interface AttemptStep {
-  step: StepName;
-  ok: boolean;
-  /** Redacted URL (no credentials, no tokens). */
-  url?: string;
-  method?: string;
-  httpStatus?: number | null;
-  durationMs: number;
-  error?: string | null;
-  errorClass?: ErrorClass | null;
-  /** Free-form details for people: "fell back to http", "token for repository:x:pull", "3 of 4 blobs present". */
-  detail?: string;
-}
+import type { AttemptStep, StepName } from '../registry/step.ts';
+export type { AttemptStep, StepName };
 
 /** An image's pull has begun: its resolution is known. Lets views show the plan before attempts finish. */
 export interface ImageStartEvent {
@@ -90,6 +58,8 @@ export interface AttemptEvent {
   httpStatus: number | null;
   durationMs: number;
   steps: AttemptStep[];
+  /** Notes for people that are not the runtime's words (e.g. "the runtime would wait here forever"). */
+  notes?: string[];
 }
 
 /** The verdict for one image. */
@@ -110,6 +80,12 @@ export interface ResultEvent {
   durationMs: number;
   /** With --check-blobs: digests the chosen source does not serve (the runtime would fail, no failover). */
   missingBlobs?: string[];
+  /** When the top-level manifest was an index/list: the platform chosen and that instance's manifest. */
+  platform?: string;
+  instanceDigest?: string | null;
+  instanceMediaType?: string | null;
+  /** Notes for people: why no failover happened, what pullpath checked beyond the runtime. */
+  notes?: string[];
   /** Policy verdict when a policy was given. */
   policy?: { allowed: boolean | null; scope: string; message: string };
 }

@@ -1,0 +1,65 @@
+/**
+ * `pullpath lint`: the errors that stop the runtime from loading registries.conf, and warnings for the settings
+ * that load but do not do what they seem to. Exit 1 on errors (and on warnings with --strict), 0 otherwise.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../src/errors.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { discoverRegistriesConf } from '../../src/config/load-files.ts';
+import { runtimeErrorText } from '../../src/config/config-error.ts';
+import { formatLintJsonLines, formatLintText, lintRegistriesConf, type LintReport } from '../../src/config/lint/index.ts';
+import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../config-flags.ts';
+
+export const help = `Usage: pullpath lint [config flags] [--strict] [--output text|json]
+
+Checks the registries.conf files the runtime would read (main file, drop-ins, user alias cache): the load
+errors containers/image reports (worded as it words them, with file:line), and warnings for pitfalls that load
+fine but misbehave: a prefix with a tag or digest, keys TOML attached to a [[registry.mirror]] by accident,
+unknown keys, a mirror equal to its own location, entries replaced or dropped by duplicates, prefix = "docker.io"
+remapped without library/, inert wildcards (**.x, *x), locations whose rewrites fail, docker.io locations,
+insecure registries outside loopback. Each finding has a stable code and says what to write instead.
+
+Flags:
+  --strict                   warnings fail too (exit 1)
+  --output text|json         text (default), or JSON Lines: one object per finding
+                             {severity, code, file, line, message, fix}
+  -h, --help                 this help
+
+${configFlagsHelp}
+
+Exit status: 0 no errors (with --strict: no findings), 1 errors (or warnings with --strict), 2 bad usage.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { ...configFlagOptions, strict: { type: 'boolean' }, output: { type: 'string' } },
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const opts = loadOptionsFromFlags(values);
+
+  let report: LintReport;
+  try {
+    const texts = await discoverRegistriesConf(opts);
+    report = lintRegistriesConf(texts, { compat: texts.compat });
+  } catch (err) {
+    // Discovery itself failed (an unreadable file or drop-in dir): report it as the one error.
+    if (!(err instanceof ConfigError)) throw err;
+    report = {
+      files: [],
+      config: null,
+      findings: [{ severity: 'error', code: err.code, file: err.file ?? '', line: err.line, message: runtimeErrorText(err) }],
+    };
+  }
+  process.stdout.write(output === 'json' ? formatLintJsonLines(report) : formatLintText(report));
+  const errors = report.findings.some((f) => f.severity === 'error');
+  const warnings = report.findings.some((f) => f.severity === 'warning');
+  return errors || (values.strict === true && warnings) ? 1 : 0;
+}

@@ -1,0 +1,226 @@
+/**
+ * `pullpath pull`: pulls manifests for real, attempt by attempt, as the runtime would, and shows every
+ * attempt. Resolution (registries.conf) → pull engine (src/pull) → a view: the TUI at a terminal, text
+ * otherwise, JSON Lines with --output json. Exit 0 every image pulled, 1 any failed, 2 bad input.
+ */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../../src/errors.ts';
+import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
+import type { Resolution } from '../../src/resolve/resolution.ts';
+import { createRegistryClient } from '../../src/registry/client.ts';
+import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
+import { HostMap } from '../../src/registry/host-map.ts';
+import { CredentialStore } from '../../src/registry/auth-file.ts';
+import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
+import { pullImages } from '../../src/pull/pull-images.ts';
+import type { PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import { createPullTextWriter } from '../../src/report/pull-text.ts';
+import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
+import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { shouldUseTui } from '../tui/should-use-tui.ts';
+
+export const help = `Usage: pullpath pull [config flags] [flags] REF...
+
+Pulls each image's manifest over the registry v2 API exactly where the runtime would: mirrors in file order,
+then the primary; the first source whose ping answers 200/401 and whose manifest GET answers 200 wins.
+Every attempt is shown (reference, endpoint, outcome, HTTP status, time, the runtime's error), then the
+verdict and the final error worded as containers/image words it. Only manifests are fetched (and, with
+--check-blobs, blob existence): no layer is downloaded.
+
+REF forms (as in \`pullpath resolve\`): docker://REF (skopeo's docker transport: :latest added, no short-name
+search) or a bare REF (podman/CRI-O: short names aliased or searched, candidates tried in order until one pulls).
+
+Flags:
+  --authfile FILE        containers-auth.json to use (default: $REGISTRY_AUTH_FILE, else
+                         $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json,
+                         ~/.docker/config.json). A mirror uses its own host's entry. Secrets are never shown.
+  --cert-dir DIR         TLS material (*.crt CAs, *.cert/*.key client pairs) for every host (default per host:
+                         ~/.config/containers/certs.d/HOST[:PORT], /etc/containers/certs.d/…, /etc/docker/certs.d/…)
+  --tls-verify=false     every endpoint insecure: skip TLS verification, fall back to plain http
+                         (--tls-verify=true: none insecure, even those marked insecure in registries.conf)
+  --connect-to H[:P]:ADDR:PORT
+                         dial ADDR:PORT for registry host H (port P, or any port); SNI, Host header and the
+                         references shown stay H. Repeatable. Lets configs name real hosts while tests run locally.
+  --platform OS/ARCH[/VARIANT]
+                         instance chosen in an image index / manifest list (default: this host's)
+  --check-blobs          HEAD the config and every layer on the chosen source and list what is missing
+                         (the runtime never fails over at the blob stage: a missing blob fails the pull)
+  --timeout S            per-attempt deadline in seconds (default 30). The runtime itself has no response
+                         timeout: where it would wait forever, the attempt says so.
+  --overall-timeout S    deadline for the whole run (default: none)
+  --jobs N               images in flight at once (default 4)
+  --images FILE          more references, one a line (# comments and blank lines ignored)
+  --output text|json     text, or JSON Lines of the events (image, attempt, result); implies no TUI
+  --no-tui               plain text even at a terminal
+  -h, --help             this help
+
+${configFlagsHelp}
+
+Exit status: 0 every image pulled, 1 any image failed, 2 bad usage or bad input (unparseable reference, config error).
+`;
+
+interface PullFlags {
+  refs: string[];
+  output: 'text' | 'json' | undefined;
+  noTui: boolean;
+  timeoutMs: number;
+  overallTimeoutMs: number | undefined;
+  jobs: number;
+  platform: Platform | undefined;
+  checkBlobs: boolean;
+  tlsVerify: boolean | undefined;
+  connectTo: string[];
+  authFile: string | undefined;
+  certDir: string | undefined;
+  config: Record<string, string | undefined>;
+}
+
+function seconds(name: string, v: string | undefined, dflt: number | undefined): number | undefined {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a positive number of seconds, got "${v}"`);
+  return n * 1000;
+}
+
+async function parseFlags(argv: string[]): Promise<PullFlags> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...configFlagOptions,
+        authfile: { type: 'string' },
+        'cert-dir': { type: 'string' },
+        'tls-verify': { type: 'string' },
+        'connect-to': { type: 'string', multiple: true },
+        platform: { type: 'string' },
+        'check-blobs': { type: 'boolean' },
+        timeout: { type: 'string' },
+        'overall-timeout': { type: 'string' },
+        jobs: { type: 'string' },
+        images: { type: 'string' },
+        output: { type: 'string' },
+        'no-tui': { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  const output = v.output;
+  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const tv = v['tls-verify'];
+  if (tv !== undefined && tv !== 'true' && tv !== 'false') throw new UsageError(`--tls-verify: expected true or false, got "${tv}" (write --tls-verify=false)`);
+  const jobs = v.jobs === undefined ? 4 : Number(v.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number ≥ 1, got "${v.jobs}"`);
+  const refs = [...parsed.positionals];
+  if (v.images !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(v.images, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--images ${v.images}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    for (const line of text.split('\n')) {
+      const t = line.replace(/#.*$/, '').trim();
+      if (t) refs.push(t);
+    }
+  }
+  if (refs.length === 0) throw new UsageError('no image given: pass REF arguments or --images FILE (see pullpath pull --help)');
+  return {
+    refs,
+    output,
+    noTui: v['no-tui'] === true,
+    timeoutMs: seconds('timeout', v.timeout, 30_000)!,
+    overallTimeoutMs: seconds('overall-timeout', v['overall-timeout'], undefined),
+    jobs,
+    platform: v.platform === undefined ? undefined : parsePlatform(v.platform),
+    checkBlobs: v['check-blobs'] === true,
+    tlsVerify: tv === undefined ? undefined : tv === 'true',
+    connectTo: v['connect-to'] ?? [],
+    authFile: v.authfile,
+    certDir: v['cert-dir'],
+    config: { 'registries-conf': v['registries-conf'], 'registries-conf-dir': v['registries-conf-dir'], 'short-name-aliases': v['short-name-aliases'], compat: v.compat },
+  };
+}
+
+/** References the user must fix (not a pull failure): exit 2. */
+function isBadInput(r: Resolution): boolean {
+  return r.error !== null && (r.errorKind === 'parse' || r.errorKind === 'transport');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = await parseFlags(argv);
+  const hostMap = HostMap.parse(flags.connectTo);
+  const conf = await loadConfigFromFlags(flags.config);
+  const compiled = compileConfig(conf);
+  const resolutions = flags.refs.map((ref) => resolveArg(compiled, ref));
+  const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
+  const dispatchers = createDispatcherFactory({ hostMap });
+  const client = createRegistryClient({
+    dispatchers,
+    credentials,
+    ...(flags.tlsVerify !== undefined ? { tlsVerify: flags.tlsVerify } : {}),
+    ...(flags.certDir !== undefined ? { certs: { certDir: flags.certDir } } : {}),
+  });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const events = pullImages(
+    resolutions,
+    {
+      client,
+      jobs: flags.jobs,
+      attemptTimeoutMs: flags.timeoutMs,
+      checkBlobs: flags.checkBlobs,
+      ...(flags.platform ? { platform: flags.platform } : {}),
+      ...(flags.overallTimeoutMs !== undefined ? { overallTimeoutMs: flags.overallTimeoutMs } : {}),
+    },
+    abort.signal,
+  );
+  try {
+    const results = await view(events, flags, abort);
+    const badInput = resolutions.some(isBadInput);
+    if (badInput) return 2;
+    return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await dispatchers.close();
+  }
+}
+
+async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: AbortController): Promise<ResultEvent[]> {
+  if (flags.output === 'json') {
+    const results: ResultEvent[] = [];
+    for await (const e of events) {
+      if (e.type === 'result') results.push(e);
+      if (includeInJsonLines(e)) process.stdout.write(pullEventToJsonLine(e));
+    }
+    return results;
+  }
+  if (shouldUseTui({ stdout: process.stdout, env: process.env, flags: { noTui: flags.noTui, output: flags.output } })) {
+    // ── TUI hook ── the Ink view (cli/tui/, loaded lazily so text runs never load Ink). If it cannot load,
+    // fall back to text below.
+    const tui = await import('../tui/render.tsx').catch(() => null);
+    if (tui) {
+      const results: ResultEvent[] = [];
+      const tapped = tap(events, (e) => {
+        if (e.type === 'result') results.push(e);
+      });
+      await tui.renderPull(tapped, { title: 'pullpath pull', abort });
+      return results;
+    }
+  }
+  const writer = createPullTextWriter((s) => process.stdout.write(s));
+  for await (const e of events) writer.push(e);
+  return writer.end();
+}
+
+async function* tap<T>(source: AsyncIterable<T>, fn: (v: T) => void): AsyncIterable<T> {
+  for await (const v of source) {
+    fn(v);
+    yield v;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The configuration flags every command shares (resolve, lint, pull, verify, probe, …), named as podman and
+ * skopeo name them. Spread `configFlagOptions` into a `node:util` parseArgs `options`, paste `configFlagsHelp`
+ * into the command's help, and call `loadConfigFromFlags(values)`.
+ *
+ * @example
+ *   const { values } = parseArgs({ args: argv, options: { ...configFlagOptions, output: { type: 'string' } } });
+ *   const conf = await loadConfigFromFlags(values);
+ */
+import { UsageError } from '../src/errors.ts';
+import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
+import type { CompatVersion, RegistriesConfig } from '../src/config/types.ts';
+
+export const configFlagOptions = {
+  'registries-conf': { type: 'string' },
+  'registries-conf-dir': { type: 'string' },
+  'short-name-aliases': { type: 'string' },
+  compat: { type: 'string' },
+} as const;
+
+export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read it):
+  --registries-conf FILE     registries.conf to use (must exist); default drop-in dirs are still read.
+                             Default: $CONTAINERS_REGISTRIES_CONF, else ~/.config/containers/registries.conf
+                             if it exists (it then hides the system file and system drop-ins), else
+                             /etc/containers/registries.conf
+  --registries-conf-dir DIR  read drop-ins (*.conf, sorted by name) from DIR only, instead of
+                             /etc/containers/registries.conf.d then ~/.config/containers/registries.conf.d
+  --short-name-aliases FILE  user short-name alias cache
+                             (default ~/.cache/containers/short-name-aliases.conf)
+  --compat VERSION           containers/image behaviour to emulate where versions differ: 5.23 (default,
+                             classic file discovery, V1 files accepted, mirror trailing "/" kept) or 5.40
+                             (v5.40 discovery, V1 refused, mirror locations trimmed, v5.40 error texts)`;
+
+/** The parsed values of the flags above (what parseArgs returns for them). */
+export interface ConfigFlagValues {
+  'registries-conf'?: string | undefined;
+  'registries-conf-dir'?: string | undefined;
+  'short-name-aliases'?: string | undefined;
+  compat?: string | undefined;
+}
+
+const COMPAT_VERSIONS: Record<string, CompatVersion> = { '5.23': '5.23', '5.40': '5.40', '5.23.1': '5.23', '5.40.0': '5.40' };
+
+/** `--compat` value → CompatVersion; UsageError on anything else. */
+export function parseCompat(value: string | undefined): CompatVersion {
+  if (value === undefined) return '5.23';
+  const v = COMPAT_VERSIONS[value.replace(/^v/, '')];
+  if (v === undefined) throw new UsageError(`--compat: expected 5.23 or 5.40, got "${value}"`);
+  return v;
+}
+
+/** Flags → loader options. `env`/`home` may be injected (tests); defaults are the process's. */
+export function loadOptionsFromFlags(values: ConfigFlagValues, extra: Partial<LoadFilesOptions> = {}): LoadFilesOptions {
+  const opts: LoadFilesOptions = { compat: parseCompat(values.compat), ...extra };
+  if (values['registries-conf'] !== undefined) opts.registriesConf = values['registries-conf'];
+  if (values['registries-conf-dir'] !== undefined) opts.registriesConfDir = values['registries-conf-dir'];
+  if (values['short-name-aliases'] !== undefined) opts.shortNameAliases = values['short-name-aliases'];
+  return opts;
+}
+
+/** Loads the configuration the flags select. Throws ConfigError (naming the file) or UsageError (bad --compat). */
+export async function loadConfigFromFlags(values: ConfigFlagValues, extra: Partial<LoadFilesOptions> = {}): Promise<RegistriesConfig> {
+  return (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;
+}
+
+/** As `loadConfigFromFlags`, also returning the texts read (for lint and explanations). */
+export async function loadConfigWithTextsFromFlags(
+  values: ConfigFlagValues,
+  extra: Partial<LoadFilesOptions> = {},
+): Promise<LoadedRegistriesConf> {
+  return loadRegistriesConf(loadOptionsFromFlags(values, extra));
+}

@@ -1,0 +1,73 @@
+/**
+ * The network flags verify, probe and load share (named as skopeo/podman name them), and the registry
+ * client they build. Spread `clientFlagOptions` into parseArgs, paste `clientFlagsHelp` into the help.
+ */
+import { UsageError } from '../src/errors.ts';
+import { createRegistryClient, type RegistryClient } from '../src/registry/client.ts';
+import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
+import { HostMap } from '../src/registry/host-map.ts';
+import { CredentialStore } from '../src/registry/auth-file.ts';
+
+export const clientFlagOptions = {
+  authfile: { type: 'string' },
+  'cert-dir': { type: 'string' },
+  'tls-verify': { type: 'string' },
+  'connect-to': { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+} as const;
+
+export const clientFlagsHelp = `Network:
+  --authfile FILE            credentials (containers-auth.json); default $REGISTRY_AUTH_FILE, then
+                             $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json,
+                             ~/.docker/config.json. A mirror uses its own host's credentials.
+  --cert-dir DIR             TLS material for every host (default certs.d per host:
+                             ~/.config/containers/certs.d, /etc/containers/certs.d, /etc/docker/certs.d)
+  --tls-verify=false         skip TLS verification and allow plain HTTP for every endpoint
+  --connect-to HOST[:PORT]:ADDR:PORT
+                             dial HOST at ADDR:PORT instead (as curl's); repeatable. TLS SNI, Host and
+                             references keep HOST. Use it to point configured names at test servers.
+  --timeout S                per-attempt deadline in seconds (default DEFAULT_TIMEOUT)`;
+
+export interface ClientFlagValues {
+  authfile?: string | undefined;
+  'cert-dir'?: string | undefined;
+  'tls-verify'?: string | undefined;
+  'connect-to'?: string[] | undefined;
+  timeout?: string | undefined;
+}
+
+export function parseTlsVerify(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === '') return true;
+  if (v === 'false') return false;
+  throw new UsageError(`--tls-verify: expected true or false, got "${v}"`);
+}
+
+/** Seconds (decimal allowed) → ms; UsageError naming the flag otherwise. */
+export function parseSeconds(flag: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v.replace(/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag}: expected a number of seconds > 0, got "${v}"`);
+  return Math.round(n * 1000);
+}
+
+export function hostMapFromFlags(values: ClientFlagValues): HostMap {
+  return HostMap.parse(values['connect-to'] ?? []);
+}
+
+/** Builds the one registry client of the run. `connections` sizes each origin's pool (load needs more). */
+export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number } = {}): Promise<RegistryClient> {
+  const hostMap = hostMapFromFlags(values);
+  const tlsVerify = parseTlsVerify(values['tls-verify']);
+  const credentials = await CredentialStore.load(values.authfile !== undefined ? { authFile: values.authfile } : {});
+  const dispatchers = createDispatcherFactory({ hostMap, ...(opts.connections ? { connectionsPerOrigin: opts.connections } : {}) });
+  const client = createRegistryClient({
+    dispatchers,
+    hostMap,
+    credentials,
+    ...(tlsVerify !== undefined ? { tlsVerify } : {}),
+    ...(values['cert-dir'] !== undefined ? { certs: { certDir: values['cert-dir'] } } : {}),
+  });
+  // The client does not own an injected factory: close both.
+  return { ...client, redactor: client.redactor, close: async () => { await client.close(); await dispatchers.close(); } };
+}

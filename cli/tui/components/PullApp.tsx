@@ -1,0 +1,73 @@
+/**
+ * Connects the stores to PullView: reads the committed pull state, keeps the view state
+ * (selection, expansion, filters), maps keys to actions and lays out the screen for the
+ * terminal's size. All decisions live in the pure functions it calls.
+ */
+import { useInput, useStdin } from 'ink';
+import { useRef, useState } from 'react';
+import { useStore } from '../hooks/use-store.ts';
+import { useTerminalSize } from '../hooks/use-terminal-size.ts';
+import { useTicker } from '../hooks/use-ticker.ts';
+import { keyToAction } from '../state/keys.ts';
+import { pullScreen, type RunPhase } from '../state/pull-screen.ts';
+import type { PullViewState } from '../state/pull-state.ts';
+import type { StreamStore, ValueStore } from '../state/stream-store.ts';
+import { initialViewState, viewReducer, type ViewState } from '../state/view-reducer.ts';
+import type { ScenarioExpectation } from '../view-models.ts';
+import { PullView } from './PullView.tsx';
+
+export interface PullAppProps {
+  store: StreamStore<PullViewState>;
+  expectations: ValueStore<readonly ScenarioExpectation[]>;
+  phase: ValueStore<RunPhase>;
+  title?: string;
+  /** Called once when the person presses q or Ctrl-C. */
+  onQuit: () => void;
+  /** Wall clock (ms) and when the view started on it. */
+  clock: () => number;
+  startedAt: number;
+  initialView?: Partial<ViewState>;
+  /** Spinner/elapsed refresh period. */
+  tickMs?: number;
+}
+
+export function PullApp(props: PullAppProps) {
+  const state = useStore(props.store);
+  const expectations = useStore(props.expectations);
+  const phase = useStore(props.phase);
+  const [view, setView] = useState(() => initialViewState(props.initialView));
+  const size = useTerminalSize();
+  const tick = useTicker(props.tickMs ?? 100, phase === 'running' || phase === 'cancelling');
+  const { isRawModeSupported } = useStdin();
+  const keys = useRef<string[]>([]);
+  const quitSent = useRef(false);
+
+  useInput(
+    (input, key) => {
+      const action = keyToAction(input, key, Math.max(1, size.rows - 8));
+      if (action === null) return;
+      setView((v) => viewReducer(v, action, keys.current));
+      if (action.type === 'quit' && !quitSent.current) {
+        quitSent.current = true;
+        props.onQuit();
+      }
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  const wall = props.clock();
+  const firstWall = props.store.firstItemAt();
+  const now = state.firstAt !== null && firstWall !== null ? state.firstAt + (wall - firstWall) : state.lastAt;
+  const screen = pullScreen(state, view, expectations, {
+    width: size.columns,
+    // One line short of the terminal: a frame as tall as the screen makes Ink clear and redraw it all.
+    height: size.rows - 1,
+    now: Math.max(now, state.lastAt),
+    elapsedMs: wall - props.startedAt,
+    tick,
+    phase,
+    ...(props.title !== undefined ? { title: props.title } : {}),
+  });
+  keys.current = screen.keys;
+  return <PullView screen={screen} />;
+}

@@ -1,0 +1,88 @@
+/**
+ * Keys the runtime ignores (research §1.3, podman #14306): BurntSushi/toml attaches every key to the last table
+ * header, so `blocked = true` written after a `[[registry.mirror]]` belongs to that mirror, and a top-level key
+ * written after any header belongs to that table. Unknown keys are only logged at debug level by the runtime.
+ */
+import type { RawConfigFile, UnknownKey } from '../decode-file.ts';
+import type { LintFinding } from './finding.ts';
+
+const TOP_LEVEL = ['unqualified-search-registries', 'short-name-mode', 'credential-helpers', 'additional-layer-store-auth-helper'];
+const REGISTRY_ONLY = ['prefix', 'blocked', 'mirror-by-digest-only', 'mirror'];
+const KNOWN = [...TOP_LEVEL, ...REGISTRY_ONLY, 'location', 'insecure', 'pull-from-mirror', 'registry', 'aliases', 'registries'];
+
+/** Levenshtein distance, for "did you mean" (keys are short, so the quadratic table is tiny). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known key closest to `key` (`mirror_by_digest_only` → `mirror-by-digest-only`, `mirrors` → `mirror`). */
+export function suggestKey(key: string): string | null {
+  const k = key.toLowerCase().replace(/_/g, '-');
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of KNOWN) {
+    const d = distance(k, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(best.length / 4)) ? best : null;
+}
+
+function misplaced(u: UnknownKey, file: string): LintFinding | null {
+  const k = u.key.toLowerCase();
+  if (u.table === 'mirror' && REGISTRY_ONLY.includes(k)) {
+    return {
+      severity: 'warning',
+      code: 'PP_LINT_KEY_IN_MIRROR_TABLE',
+      file,
+      line: u.line,
+      message: `"${u.key}" is inside a [[registry.mirror]] table (TOML attaches keys to the last header), so it applies to nothing: a mirror has no "${u.key}" and the runtime ignores it`,
+      fix: `move "${u.key}" up, between the [[registry]] header and its first [[registry.mirror]]`,
+    };
+  }
+  if ((u.table === 'mirror' || u.table === 'registry') && TOP_LEVEL.includes(k)) {
+    const where = u.table === 'mirror' ? '[[registry.mirror]]' : '[[registry]]';
+    return {
+      severity: 'warning',
+      code: 'PP_LINT_TOP_LEVEL_KEY_IN_TABLE',
+      file,
+      line: u.line,
+      message: `"${u.key}" is inside a ${where} table (TOML attaches keys to the last header), so the runtime ignores it and the setting is not applied`,
+      fix: `move "${u.key}" to the top of the file, before the first [[registry]] or [aliases] header`,
+    };
+  }
+  return null;
+}
+
+export function lintKeys(raw: RawConfigFile): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const u of raw.unknownKeys) {
+    const m = misplaced(u, raw.path);
+    if (m) {
+      out.push(m);
+      continue;
+    }
+    const suggestion = suggestKey(u.key);
+    out.push({
+      severity: 'warning',
+      code: 'PP_LINT_UNKNOWN_KEY',
+      file: raw.path,
+      line: u.line,
+      message: `unknown key "${u.path}": the runtime ignores it (it only logs unknown keys at debug level)`,
+      fix: suggestion !== null && suggestion !== u.key ? `did you mean "${suggestion}"?` : 'remove it, or check containers-registries.conf(5) for the key you meant',
+    });
+  }
+  return out;
+}

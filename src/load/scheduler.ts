@@ -1,0 +1,100 @@
+/**
+ * Load schedules. Closed loop: N workers, each starts its next pull when the previous one ends
+ * (throughput follows latency). Open loop: pulls start at fixed send times i/rate regardless of how
+ * the previous ones fare, and each pull's latency counts from its *intended* send time, so a stall
+ * shows up in the percentiles instead of silently lowering the request rate (coordinated omission).
+ * Both stop by themselves at `durationMs` or `maxRequests`, whichever comes first, then wait for the
+ * pulls in flight (each bounded by the engine's own timeout).
+ */
+import type { Clock } from './clock.ts';
+import { UsageError } from '../errors.ts';
+
+export type LoadMode = { kind: 'closed'; concurrency: number } | { kind: 'open'; ratePerSec: number; maxInFlight?: number };
+
+export interface ScheduleOptions {
+  mode: LoadMode;
+  /** Stop starting pulls after this long (ms); null = no time bound (then maxRequests must be set). */
+  durationMs: number | null;
+  maxRequests: number | null;
+  signal?: AbortSignal;
+}
+
+/** One scheduled pull. Times are ms since the schedule started. */
+export interface Slot {
+  seq: number;
+  intendedMs: number;
+  startMs: number;
+}
+
+export interface ScheduleResult {
+  started: number;
+  elapsedMs: number;
+}
+
+/** Default cap on pulls in flight in open loop: memory stays bounded if the target stalls. */
+export const DEFAULT_MAX_IN_FLIGHT = 10_000;
+
+export function validateSchedule(opts: ScheduleOptions): void {
+  if (opts.durationMs === null && opts.maxRequests === null) {
+    throw new UsageError('a load run needs a bound: give --duration or --max-requests (or both)');
+  }
+  if (opts.mode.kind === 'closed' && !(Number.isInteger(opts.mode.concurrency) && opts.mode.concurrency >= 1)) {
+    throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${opts.mode.concurrency}`);
+  }
+  if (opts.mode.kind === 'open' && !(opts.mode.ratePerSec > 0 && Number.isFinite(opts.mode.ratePerSec))) {
+    throw new UsageError(`--rate must be a number of pulls per second > 0, got ${opts.mode.ratePerSec}`);
+  }
+}
+
+/**
+ * Runs `task` per slot until a bound is reached. `task` must not throw (the runner records failures
+ * as samples); a throw is re-raised after the run has drained.
+ */
+export async function runSchedule(opts: ScheduleOptions, task: (slot: Slot) => Promise<void>, clock: Clock): Promise<ScheduleResult> {
+  validateSchedule(opts);
+  const t0 = clock.now();
+  const elapsed = (): number => clock.now() - t0;
+  const max = opts.maxRequests ?? Number.POSITIVE_INFINITY;
+  const dur = opts.durationMs ?? Number.POSITIVE_INFINITY;
+  let seq = 0;
+  let firstError: unknown = undefined;
+  const guard = (p: Promise<void>): Promise<void> =>
+    p.catch((err: unknown) => {
+      firstError ??= err;
+    });
+
+  if (opts.mode.kind === 'closed') {
+    const worker = async (): Promise<void> => {
+      while (seq < max && !opts.signal?.aborted && elapsed() < dur && firstError === undefined) {
+        const now = elapsed();
+        await guard(task({ seq: seq++, intendedMs: now, startMs: now }));
+      }
+    };
+    await Promise.all(Array.from({ length: opts.mode.concurrency }, worker));
+  } else {
+    const interval = 1000 / opts.mode.ratePerSec;
+    const cap = opts.mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    const inFlight = new Set<Promise<void>>();
+    while (seq < max && !opts.signal?.aborted && firstError === undefined) {
+      const intended = seq * interval;
+      if (intended >= dur) break;
+      const wait = intended - elapsed();
+      // Behind schedule, still yield now and then so finished pulls are processed and timers fire.
+      if (wait > 0 || seq % 256 === 255) {
+        try {
+          await clock.sleep(wait, opts.signal);
+        } catch {
+          break; // aborted
+        }
+      }
+      // At the cap, wait for a slot; the pull still counts from its intended time.
+      while (inFlight.size >= cap) await Promise.race(inFlight);
+      const slot = { seq: seq++, intendedMs: intended, startMs: elapsed() };
+      const p: Promise<void> = guard(task(slot)).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+  }
+  if (firstError !== undefined) throw firstError;
+  return { started: seq, elapsedMs: elapsed() };
+}

@@ -1,0 +1,79 @@
+/**
+ * What one registry holds: repositories → tags, manifests and blobs by digest. Built once at start from
+ * the image descriptions (and the stale-tag variants its fault rules ask for); read-only afterwards.
+ */
+import type { FaultRule, MockImageSpec } from './spec.ts';
+import type { BlobContent } from './blob-content.ts';
+import { buildImage, defaultContent, type BuiltImage, type BuiltManifest } from './image-builder.ts';
+import { globToRegExp } from './glob.ts';
+
+export interface RepoContent {
+  tags: Map<string, BuiltManifest>;
+  manifests: Map<string, BuiltManifest>;
+  blobs: Map<string, BlobContent>;
+  /** For a Docker list asked for by tag without the list type: the linux/amd64 (or first) child, by list digest. */
+  defaultChild: Map<string, BuiltManifest>;
+  /** Stale-tag variants: key `<rule index>\t<tag>`. */
+  stale: Map<string, BuiltManifest>;
+}
+
+export interface RegistryContent {
+  repos: Map<string, RepoContent>;
+}
+
+/** Build cache shared by the registries of one run, so an image served by several mirrors is built once. */
+export type ImageCache = Map<string, BuiltImage>;
+
+function cachedBuild(spec: MockImageSpec, cache: ImageCache | undefined): BuiltImage {
+  const key = JSON.stringify([spec.repository, spec.tags, spec.platforms, spec.layers, spec.format, spec.content]);
+  let img = cache?.get(key);
+  if (img === undefined) {
+    img = buildImage(spec);
+    cache?.set(key, img);
+  }
+  return img;
+}
+
+function repoFor(content: RegistryContent, name: string): RepoContent {
+  let repo = content.repos.get(name);
+  if (repo === undefined) {
+    repo = { tags: new Map(), manifests: new Map(), blobs: new Map(), defaultChild: new Map(), stale: new Map() };
+    content.repos.set(name, repo);
+  }
+  return repo;
+}
+
+function addImage(repo: RepoContent, img: BuiltImage): void {
+  for (const m of img.manifests) repo.manifests.set(m.digest, m);
+  for (const b of img.blobs) repo.blobs.set(b.digest, b);
+  if (img.manifests.length > 1) {
+    const children = img.manifests.slice(1);
+    const amd64 = children.find((c) => c.platform?.os === 'linux' && c.platform.architecture === 'amd64');
+    repo.defaultChild.set(img.top.digest, amd64 ?? children[0]!);
+  }
+}
+
+/** Index the images; build the stale variants named by `stale-tag` rules (rule index = position in `faults`). */
+export function buildContent(images: MockImageSpec[], faults: FaultRule[] = [], cache?: ImageCache): RegistryContent {
+  const content: RegistryContent = { repos: new Map() };
+  for (const spec of images) {
+    const img = cachedBuild(spec, cache);
+    const repo = repoFor(content, spec.repository);
+    addImage(repo, img);
+    for (const tag of img.tags) repo.tags.set(tag, img.top);
+  }
+  faults.forEach((rule, index) => {
+    if (rule.kind !== 'stale-tag') return;
+    const repoRe = rule.repository !== undefined ? globToRegExp(rule.repository) : undefined;
+    const refRe = rule.reference !== undefined ? globToRegExp(rule.reference) : undefined;
+    for (const spec of images) {
+      if (repoRe !== undefined && !repoRe.test(spec.repository)) continue;
+      const variantContent = rule.content ?? `${spec.content ?? defaultContent(spec.repository)}~stale`;
+      const img = cachedBuild({ ...spec, content: variantContent }, cache);
+      const repo = repoFor(content, spec.repository);
+      addImage(repo, img);
+      for (const tag of img.tags) if (refRe === undefined || refRe.test(tag)) repo.stale.set(`${index}\t${tag}`, img.top);
+    }
+  });
+  return content;
+}

@@ -1,0 +1,104 @@
+/**
+ * One registry as a function: MockRequest → HandlerResult (the answer plus the socket-level fault plan).
+ * Order per request: fault rules (a proxy in front fails before the registry sees anything), then routing,
+ * then authentication, then the route's answer. Stats are recorded here so every adapter counts alike.
+ */
+import type { FaultRule, MockRegistrySpec } from './spec.ts';
+import type { HandlerResult, MockRequest, MockResponse } from './http-types.ts';
+import type { MockClock } from './clock.ts';
+import { matchRoute } from './routes.ts';
+import { buildContent, type ImageCache, type RegistryContent } from './content-store.ts';
+import { createFaultEngine, type FaultEngine } from './faults.ts';
+import { createAuth } from './auth.ts';
+import { createStats, type MockRegistryStats } from './stats.ts';
+import { registryError, routerNotFound } from './error-body.ts';
+import { blobAnswer, catalogAnswer, manifestAnswer, pingAnswer, tagsAnswer } from './route-handlers.ts';
+
+export interface RegistryHandler {
+  handle(req: MockRequest): HandlerResult;
+  stats(): MockRegistryStats;
+  /** Replace the fault rules (counters restart; stale-tag variants are built when needed). */
+  setFaults(rules: FaultRule[]): void;
+  /** The current rules (refuse windows are read from here by the socket adapter). */
+  faults(): FaultEngine;
+}
+
+export interface HandlerOptions {
+  clock: MockClock;
+  seed: number;
+  /** Shared image build cache (see `startMockRegistries`). */
+  cache?: ImageCache;
+}
+
+const API_VERSION = 'registry/2.0';
+
+/** Split `req.url` into path and query (adapters call this). */
+export function splitPath(raw: string): [string, string] {
+  const q = raw.indexOf('?');
+  return q < 0 ? [raw, ''] : [raw.slice(0, q), raw.slice(q + 1)];
+}
+
+export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptions): RegistryHandler {
+  const images = spec.images ?? [];
+  let rules = spec.faults ?? [];
+  let content: RegistryContent = buildContent(images, rules, opts.cache);
+  let engine = createFaultEngine(rules, opts.seed);
+  const auth = createAuth(spec.auth, spec.host);
+  const stats = createStats();
+
+  function answer(req: MockRequest): HandlerResult {
+    const match = matchRoute(req.method, req.path);
+    const route = match.kind === 'route' ? match.def.name : 'unmatched';
+    const params = match.kind === 'route' ? match.params : {};
+    const decision = engine.evaluate(req.method, req.path, route, params, opts.clock.nowMs());
+    if (decision.replace !== undefined) return { route, response: decision.replace, plan: decision.plan };
+    if (match.kind !== 'route') {
+      stats.unmatched(req.method, req.path);
+      return { route, response: match.kind === 'method' ? registryError(405) : routerNotFound(), plan: decision.plan };
+    }
+    if (route === 'token') {
+      const t = auth.token(req, opts.clock.nowMs());
+      if (t === undefined) stats.unmatched(req.method, req.path);
+      return { route, response: t ?? routerNotFound(), plan: decision.plan };
+    }
+    const denied = auth.check(req, match.def.name, params.name, opts.clock.nowMs());
+    if (denied !== undefined) return { route, response: denied, plan: decision.plan };
+    let response: MockResponse;
+    switch (route) {
+      case 'ping':
+        response = pingAnswer(req);
+        break;
+      case 'catalog':
+        response = catalogAnswer(content);
+        break;
+      case 'tags':
+        response = tagsAnswer(content, params.name!);
+        break;
+      case 'manifest':
+        response = manifestAnswer(req, content, params.name!, params.reference!, decision.staleRule);
+        break;
+      default:
+        response = blobAnswer(req, content, params.name!, params.digest!);
+    }
+    return { route, response, plan: decision.plan };
+  }
+
+  return {
+    handle(req) {
+      const { route, response, plan } = answer(req);
+      // Registry answers carry the API version header; HTML pages (portal, proxy 502) do not.
+      if (!response.headers['content-type']?.startsWith('text/html')) response.headers['docker-distribution-api-version'] = API_VERSION;
+      if (req.method === 'HEAD') delete response.body;
+      const silent = plan.blackhole || (plan.reset !== undefined && plan.reset.afterBytes === undefined);
+      stats.request(route, req.method, silent ? 0 : response.status);
+      return { route, response, plan };
+    },
+    stats: () => stats.snapshot(spec.host, rules, engine.firedCounts()),
+    setFaults(next) {
+      rules = next;
+      if (next.some((r) => r.kind === 'stale-tag')) content = buildContent(images, next, opts.cache);
+      engine = createFaultEngine(next, opts.seed);
+    },
+    faults: () => engine,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Bridges rendering to the registries.conf loader: the rendered node files as ConfigTexts, named by
+ * their node paths (so messages read like the runtime's), for `resolve/pull/verify --openshift FILES`.
+ */
+import { ConfigError } from '../errors.ts';
+import type { ConfigText } from '../config/types.ts';
+import { loadOpenShiftObjects } from './load-objects.ts';
+import { NODE_PATHS, renderOpenShift, type RenderOptions, type RenderResult } from './render.ts';
+import type { OpenShiftObjects } from './types.ts';
+
+export interface OpenShiftConfigTexts {
+  main: ConfigText;
+  dropins: ConfigText[];
+  policyJson: string;
+  render: RenderResult;
+}
+
+/** Renders in memory; throws ConfigError (first finding, with file and key) when the MCO would refuse. */
+export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOptions = {}): OpenShiftConfigTexts {
+  const render = renderOpenShift(objects, opts);
+  const first = render.errors[0];
+  if (first !== undefined) {
+    const where = [first.file, first.key].filter(Boolean).join(': ');
+    throw new ConfigError(`${where ? `${where}: ` : ''}${first.message}`, { ...(first.file ? { file: first.file } : {}), code: 'PP_ERR_OPENSHIFT_INVALID' });
+  }
+  const dropins: ConfigText[] = [];
+  if (render.files.searchRegistries !== null) dropins.push({ path: NODE_PATHS.searchRegistries, text: render.files.searchRegistries });
+  return {
+    main: { path: NODE_PATHS.registriesConf, text: render.files.registriesConf },
+    dropins,
+    policyJson: render.files.policyJson,
+    render,
+  };
+}
+
+/** Reads the object files and renders them (see openShiftToConfigTexts). */
+export async function loadOpenShiftConfigTexts(paths: string[], opts: RenderOptions = {}): Promise<OpenShiftConfigTexts> {
+  return openShiftToConfigTexts(await loadOpenShiftObjects(paths), opts);
+}

@@ -1,0 +1,69 @@
+/**
+ * The OpenShift objects the Machine Config Operator reads to render a node's container files,
+ * reduced to the fields it uses. Each object keeps where it came from so findings can name the file.
+ */
+
+/** Where an object (and a finding about it) came from: the file and the document index inside it. */
+export interface ObjectOrigin {
+  file: string;
+  /** 0-based YAML document index within the file (items of a `kind: List` share their document's index). */
+  document: number;
+  kind: string;
+  name: string;
+}
+
+/** `image.config.openshift.io/cluster` `spec.registrySources` (null = field absent, [] = present but empty). */
+export interface RegistrySources {
+  insecureRegistries: string[] | null;
+  blockedRegistries: string[] | null;
+  allowedRegistries: string[] | null;
+  containerRuntimeSearchRegistries: string[] | null;
+}
+
+export interface ImageConfig {
+  origin: ObjectOrigin;
+  registrySources: RegistrySources;
+}
+
+export type MirrorSourcePolicy = '' | 'NeverContactSource' | 'AllowContactingSource';
+
+/** One `source` → `mirrors` rule of an ICSP (`repositoryDigestMirrors`), IDMS or ITMS. */
+export interface MirrorRule {
+  source: string;
+  mirrors: string[];
+  /** Always '' for ImageContentSourcePolicy (it has no such field). */
+  mirrorSourcePolicy: MirrorSourcePolicy;
+  /** The YAML key path of this rule, e.g. `spec.imageDigestMirrors[2]`. */
+  key: string;
+}
+
+export type MirrorKind = 'ImageContentSourcePolicy' | 'ImageDigestMirrorSet' | 'ImageTagMirrorSet';
+
+export interface MirrorSetObject {
+  kind: MirrorKind;
+  origin: ObjectOrigin;
+  rules: MirrorRule[];
+}
+
+/** Everything read from the input files, in input order. */
+export interface OpenShiftObjects {
+  /** The `cluster` Image object, if one was given. */
+  image: ImageConfig | null;
+  icsp: MirrorSetObject[];
+  idms: MirrorSetObject[];
+  itms: MirrorSetObject[];
+  /** `ClusterVersion/version` `status.desired.image`, when a ClusterVersion object was given. */
+  releaseImage: string | null;
+  /** Things skipped or assumed while reading (unrelated kinds, Image objects not named `cluster`). */
+  notes: string[];
+}
+
+/** A validation error or a documentation warning, naming the file and key it is about. */
+export interface Finding {
+  /** Stable identifier, e.g. `invalid-source`, `allowed-missing-payload-registry`. */
+  code: string;
+  message: string;
+  file?: string;
+  /** YAML key path, e.g. `spec.registrySources.blockedRegistries[1]`. */
+  key?: string;
+}

@@ -1,0 +1,44 @@
+/**
+ * What the rendered files look like depends on the OpenShift release line (the MCO and the
+ * containers/image and runtime-utils it vendors). `--ocp-version` picks one of these profiles.
+ */
+import { UsageError } from '../errors.ts';
+
+export interface OutputProfile {
+  /** The release line asked for, e.g. `4.12`, or `current`. */
+  version: string;
+  /** ≤ 4.12: ICSP renders `mirror-by-digest-only = true` on the entry; no IDMS/ITMS; no `pull-from-mirror`. */
+  legacyIcsp: boolean;
+  /** containers/image ≥ 5.32 (OpenShift ≥ 4.17) writes `additional-layer-store-auth-helper = ""`. */
+  additionalLayerStoreAuthHelper: boolean;
+  /** MCO ≥ 4.17 writes policy.json with `json.MarshalIndent(…, "", "  ")`; older MCOs wrote it compact. */
+  policyIndent: boolean;
+  /** MCO PR #3653 (OCPBUGS-4122, 4.13+): scopes with ≥ 3 `/` are left out of the `atomic` transport. */
+  filterAtomic: boolean;
+}
+
+export const CURRENT_PROFILE: OutputProfile = {
+  version: 'current',
+  legacyIcsp: false,
+  additionalLayerStoreAuthHelper: true,
+  policyIndent: true,
+  filterAtomic: true,
+};
+
+/**
+ * `current` (default) or `4.N`. The 4.12/4.13 boundary (ImageDigestMirrorSet) is exact; the 4.17 boundary
+ * (helper line, indented policy.json) follows the upstream commit dates and may be off by one release.
+ */
+export function outputProfile(version: string | undefined): OutputProfile {
+  if (version === undefined || version === 'current' || version === 'latest') return CURRENT_PROFILE;
+  const m = /^4\.([0-9]+)(?:\.[0-9]+)?$/.exec(version);
+  if (m === null) throw new UsageError(`--ocp-version: expected "current" or a release line such as 4.12, got ${JSON.stringify(version)}`);
+  const minor = Number(m[1]);
+  return {
+    version: `4.${minor}`,
+    legacyIcsp: minor <= 12,
+    additionalLayerStoreAuthHelper: minor >= 17,
+    policyIndent: minor >= 17,
+    filterAtomic: minor >= 13,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * One runtime attempt on one source (docker_image_src.go newImageSourceAttempt): blocked → fail at once,
+ * without network; else ping, then GET the manifest. Success is exactly "ping answered 200/401 and the
+ * manifest GET answered 200"; anything else is a failure that moves the loop on.
+ */
+import type { PullSource } from '../resolve/resolution.ts';
+import type { AttemptEvent, AttemptStep } from './events.ts';
+import type { ManifestResult, Session } from '../registry/client.ts';
+import { RegistryError } from '../registry/registry-error.ts';
+import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
+import type { PullOptions } from './options.ts';
+
+export interface AttemptOutcome {
+  event: AttemptEvent;
+  session: Session | null;
+  manifest: ManifestResult | null;
+  ref: PhysicalRef;
+}
+
+const RUNTIME_WAITS =
+  'no answer within the attempt timeout. The runtime sets no response-header timeout (only a 30 s dial and a 10 s TLS-handshake timeout): ' +
+  'a listener that accepts and never answers holds the pull until its caller gives up (skopeo --command-timeout, the kubelet/CRI-O pull deadline), and the next source is never tried';
+
+export async function runAttempt(
+  source: PullSource,
+  index: number,
+  image: string,
+  opts: PullOptions,
+  at: () => number,
+  signal: AbortSignal | undefined,
+): Promise<AttemptOutcome> {
+  const ref = splitPhysicalRef(source.reference);
+  const started = performance.now();
+  const steps: AttemptStep[] = [];
+  const base = { type: 'attempt' as const, image, index, reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure };
+  if (source.blocked) {
+    return {
+      event: { ...base, at: at(), outcome: 'blocked', error: source.blockedError ?? `registry ${source.location} is blocked`, errorClass: 'blocked', httpStatus: null, durationMs: 0, steps },
+      session: null,
+      manifest: null,
+      ref,
+    };
+  }
+  const timeoutMs = opts.attemptTimeoutMs ?? 30_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const attemptSignal = signal ? AbortSignal.any([timeout, signal]) : timeout;
+  const deadline = Date.now() + timeoutMs;
+  const call = { signal: attemptSignal, deadline, steps };
+  let session: Session | null = null;
+  try {
+    session = await opts.client.ping(ref.host, { ...call, insecure: source.insecure, repository: ref.name });
+    const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
+    return {
+      event: { ...base, at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: performance.now() - started, steps },
+      session,
+      manifest,
+      ref,
+    };
+  } catch (err) {
+    const e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
+    const notes: string[] = [];
+    if (e.errorClass === 'timeout' && timeout.aborted) notes.push(RUNTIME_WAITS);
+    const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
+    return {
+      event: { ...base, at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: performance.now() - started, steps, ...(notes.length ? { notes } : {}) },
+      session,
+      manifest: null,
+      ref,
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import type { RegistryClient } from '../registry/client.ts';
+import type { Platform } from '../registry/manifest.ts';
+
+/** How the engine runs. Only `client` is required. */
+export interface PullOptions {
+  /** The registry client (it owns the dispatchers, credentials, certs and host map). */
+  client: RegistryClient;
+  /** Per-attempt deadline, ms (`--timeout`). Default 30 000. */
+  attemptTimeoutMs?: number;
+  /** Platform chosen in an index/list. Default: the host's. */
+  platform?: Platform;
+  /** HEAD every blob of the chosen image on the chosen source (`--check-blobs`). */
+  checkBlobs?: boolean;
+  /** Time origin for `at` fields (performance.now() at run start). Default: when the call began. */
+  startedAt?: number;
+  /** Image label used in events (default: the Resolution's `ref`). */
+  image?: string;
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs one Resolution the way the runtime would: sources in order, the first success wins, blocked sources
+ * fail without network, and the final error has the runtime's form. Short names (a Resolution with
+ * `candidates`) are tried candidate by candidate, as podman does, stopping at the first that pulls.
+ * Never prints: every fact leaves as a PullEvent through `emit`.
+ */
+import type { PullSource, Resolution } from '../resolve/resolution.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from './events.ts';
+import type { ErrorClass } from '../registry/error-class.ts';
+import { runAttempt } from './attempt.ts';
+import { afterChoice } from './chosen-source.ts';
+import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
+import type { PullOptions } from './options.ts';
+
+interface SourceGroup {
+  reference: string | null;
+  sources: PullSource[];
+  error: string | null;
+}
+
+function groupsOf(r: Resolution): SourceGroup[] {
+  if (r.candidates && r.candidates.length > 0) {
+    return r.candidates.map((c) => ({ reference: c.reference, sources: c.sources, error: c.error }));
+  }
+  return [{ reference: r.normalized, sources: r.sources, error: null }];
+}
+
+/**
+ * Pulls one image (manifest only, plus `checkBlobs`): emits an `image` event, then `attempt-start` and
+ * `attempt` per source tried, then the `result`, which it also returns.
+ *
+ * @example
+ * const result = await pullOne(resolution, { client }, (e) => events.push(e), AbortSignal.timeout(60_000));
+ * if (!result.ok) console.error(result.error);
+ */
+export async function pullOne(
+  resolution: Resolution,
+  options: PullOptions,
+  emit: (e: PullEvent) => void,
+  signal?: AbortSignal,
+): Promise<ResultEvent> {
+  const t0 = options.startedAt ?? performance.now();
+  const at = () => Math.round((performance.now() - t0) * 10) / 10;
+  const image = options.image ?? resolution.ref;
+  const begun = performance.now();
+  const groups = groupsOf(resolution);
+  emit({
+    type: 'image',
+    image,
+    at: at(),
+    normalized: resolution.normalized,
+    registry: resolution.registry,
+    plan: groups.flatMap((g) => g.sources.map((s) => ({ reference: s.reference, location: s.location, mirror: s.mirror, insecure: s.insecure, blocked: s.blocked }))),
+    skipped: resolution.skipped,
+    error: resolution.error,
+  });
+  const result = (fields: Partial<ResultEvent> & { ok: boolean; error: string | null; errorClass: ErrorClass | null }): ResultEvent => {
+    const ev: ResultEvent = { type: 'result', image, at: at(), source: null, sourceIndex: null, digest: null, mediaType: null, durationMs: performance.now() - begun, ...fields };
+    emit(ev);
+    return ev;
+  };
+  if (resolution.error !== null) return result({ ok: false, error: resolution.error, errorClass: 'config' });
+
+  let index = 0;
+  const groupErrors: string[] = [];
+  let lastClass: ErrorClass | null = null;
+  for (const group of groups) {
+    if (group.error !== null) {
+      groupErrors.push(group.error);
+      lastClass = 'config';
+      continue;
+    }
+    const failedAttempts: AttemptEvent[] = [];
+    for (const source of group.sources) {
+      emit({ type: 'attempt-start', image, index, at: at(), reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure });
+      const outcome = await runAttempt(source, index, image, options, at, signal);
+      emit(outcome.event);
+      if (outcome.event.outcome === 'ok' && outcome.session && outcome.manifest) {
+        const chosen = await afterChoice(outcome.session, outcome.ref, outcome.manifest, options, signal);
+        const { steps, ok, error, errorClass, notes, ...rest } = chosen;
+        return result({
+          ok,
+          error,
+          errorClass,
+          source: source.reference,
+          sourceIndex: index,
+          digest: outcome.manifest.digest,
+          mediaType: outcome.manifest.mediaType || null,
+          ...rest,
+          ...(notes.length ? { notes } : {}),
+        });
+      }
+      failedAttempts.push(outcome.event);
+      index++;
+    }
+    const err = sourcesFailedError(failedAttempts.map((a) => ({ reference: a.reference, error: a.error ?? '' })));
+    groupErrors.push(err);
+    lastClass = failedAttempts[failedAttempts.length - 1]?.errorClass ?? 'other';
+  }
+  return result({ ok: false, error: candidatesFailedError(groupErrors), errorClass: lastClass });
+}

@@ -1,0 +1,281 @@
+/**
+ * The registry v2 client, worded and behaving as containers/image's docker client for the pull path:
+ * `ping` (GET /v2/, https first, http after any https failure for an insecure endpoint), `getManifest`
+ * (full Accept list, 4 MiB cap, auth from the ping's challenges), `headManifest` and `headBlob`.
+ * Every call appends AttemptSteps to `opts.steps` and throws RegistryError with the runtime's text.
+ *
+ * @example
+ * const client = createRegistryClient({ hostMap: HostMap.parse(['mirror.example.com:127.0.0.1:5000']) });
+ * const session = await client.ping('mirror.example.com', { insecure: true, repository: 'mirror.example.com/lib/hello' });
+ * const m = await client.getManifest(session, 'lib/hello', 'v1');
+ * console.log(m.digest, m.mediaType);
+ * await client.close();
+ */
+import type { AttemptStep } from './step.ts';
+import type { ErrorClass } from './error-class.ts';
+import { createDispatcherFactory, type DispatcherFactory } from './dispatcher-factory.ts';
+import type { HostMap } from './host-map.ts';
+import { CredentialStore, type Credentials } from './auth-file.ts';
+import { findCertDir, loadTlsMaterial, type CertDirOptions, type TlsMaterial } from './certs-d.ts';
+import { TokenCache, authorization } from './token-auth.ts';
+import { Redactor, redactUrl } from './redact.ts';
+import { registryResponseError, type ErrorWordingStyle } from './http-error.ts';
+import { goNetworkError } from './network-error.ts';
+import { exchange, header, type HttpRequest, type HttpResponse } from './transport.ts';
+import { parseWwwAuthenticate, type Challenge } from './www-authenticate.ts';
+import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, digestLike, sha256Digest, simplifyContentType } from './manifest.ts';
+import { RegistryError } from './registry-error.ts';
+import { retrying429, type Retry429Options } from './retry-429.ts';
+
+export interface RegistryClientOptions {
+  /** Where every undici dispatcher comes from. Default: `createDispatcherFactory({ hostMap })`. */
+  dispatchers?: DispatcherFactory;
+  hostMap?: HostMap;
+  /** auth.json credentials; default none (anonymous). */
+  credentials?: CredentialStore;
+  /** `--tls-verify`: false makes every endpoint insecure, true makes none insecure, undefined keeps each endpoint's flag. */
+  tlsVerify?: boolean;
+  certs?: CertDirOptions;
+  tokenCache?: TokenCache;
+  redactor?: Redactor;
+  errorStyle?: ErrorWordingStyle;
+  retry429?: Partial<Retry429Options>;
+  userAgent?: string;
+  now?: () => number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Epoch ms after which no 429 retry is started (the attempt's deadline). */
+  deadline?: number;
+  /** Steps are appended here. */
+  steps?: AttemptStep[];
+}
+
+/** What a successful ping established; later calls on this endpoint reuse it (the runtime's per-attempt client). */
+export interface Session {
+  /** The host as in the physical reference (`docker.io`, `mirror.example.com:5000`). */
+  host: string;
+  /** The host dialled (`registry-1.docker.io` for docker.io). */
+  registry: string;
+  scheme: 'https' | 'http';
+  insecure: boolean;
+  tls: TlsMaterial | null;
+  credentials: Credentials | null;
+  challenges: Challenge[];
+}
+
+export interface ManifestResult {
+  body: Buffer;
+  mediaType: string;
+  /** Digest of the exact bytes (algorithm of `expectedDigest` when given). */
+  digest: string;
+  /** `Docker-Content-Digest` as sent, if any. */
+  headerDigest: string | null;
+  status: number;
+}
+
+export interface HeadResult {
+  status: number;
+  present: boolean;
+  digest: string | null;
+  mediaType: string | null;
+  size: number | null;
+}
+
+export interface RegistryClient {
+  ping(host: string, opts: CallOptions & { insecure: boolean; repository: string }): Promise<Session>;
+  getManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<ManifestResult>;
+  headManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<HeadResult>;
+  headBlob(session: Session, path: string, digest: string, opts?: CallOptions): Promise<HeadResult>;
+  readonly redactor: Redactor;
+  close(): Promise<void>;
+}
+
+/** The runtime dials registry-1.docker.io for docker.io. */
+export function registryHostFor(host: string): string {
+  return host === 'docker.io' ? 'registry-1.docker.io' : host;
+}
+
+function looksLikeHtml(res: HttpResponse): boolean {
+  return /text\/html/i.test(header(res.headers, 'content-type') ?? '');
+}
+
+export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
+  const ownDispatchers = options.dispatchers === undefined;
+  const dispatchers = options.dispatchers ?? createDispatcherFactory(options.hostMap ? { hostMap: options.hostMap } : {});
+  const credentials = options.credentials ?? CredentialStore.empty();
+  const tokenCache = options.tokenCache ?? new TokenCache(options.now);
+  const redactor = options.redactor ?? new Redactor();
+  const style = options.errorStyle ?? 'skopeo-1.9';
+  const userAgent = options.userAgent ?? 'pullpath/0.1.0';
+  const now = options.now ?? Date.now;
+
+  const baseHeaders = { 'user-agent': userAgent, 'docker-distribution-api-version': 'registry/2.0' };
+
+  /** One request with 429 retries; network failures become RegistryError with Go's wording (no prefix). */
+  async function send(req: HttpRequest, opts: CallOptions, notes: string[]): Promise<HttpResponse> {
+    try {
+      return await retrying429(() => exchange(dispatchers, req), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
+    } catch (err) {
+      if (err instanceof RegistryError) throw err;
+      const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), ...(opts.signal ? { signal: opts.signal } : {}) });
+      throw new RegistryError(redactor.text(g.message), g.errorClass, null);
+    }
+  }
+
+  function step(opts: CallOptions, s: AttemptStep): void {
+    opts.steps?.push({ ...s, ...(s.error ? { error: redactor.text(s.error) } : {}) });
+  }
+
+  async function pingScheme(session: Omit<Session, 'scheme' | 'challenges'>, scheme: 'https' | 'http', opts: CallOptions): Promise<{ challenges: Challenge[]; res: HttpResponse }> {
+    const url = `${scheme}://${session.registry}/v2/`;
+    const started = performance.now();
+    const notes: string[] = [];
+    let res: HttpResponse;
+    try {
+      res = await send({ method: 'GET', url, headers: baseHeaders, insecure: session.insecure, tls: session.tls, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+    } catch (err) {
+      const e = err as RegistryError;
+      step(opts, { step: 'ping', ok: false, url, method: 'GET', httpStatus: null, durationMs: performance.now() - started, error: e.message, errorClass: e.errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+      throw e;
+    }
+    if (res.status !== 200 && res.status !== 401) {
+      const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
+      const errorClass: ErrorClass = looksLikeHtml(res) ? 'not-a-registry' : r.errorClass;
+      step(opts, { step: 'ping', ok: false, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, error: r.message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+      throw new RegistryError(redactor.text(r.message), errorClass, res.status);
+    }
+    if (!header(res.headers, 'docker-distribution-api-version')) notes.push('no Docker-Distribution-API-Version header (the runtime accepts this; a proxy or web page may be answering)');
+    if (looksLikeHtml(res)) notes.push('answered with an HTML page (the runtime accepts any 200)');
+    const challenges = parseWwwAuthenticate(res.headers['www-authenticate']);
+    if (challenges.length) notes.push(`challenges: ${challenges.map((c) => c.scheme).join(', ')}`);
+    step(opts, { step: 'ping', ok: true, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+    return { challenges, res };
+  }
+
+  async function authHeaders(session: Session, path: string, opts: CallOptions): Promise<Record<string, string>> {
+    const value = await authorization(
+      {
+        dispatchers,
+        insecure: session.insecure,
+        tls: session.tls,
+        challenges: session.challenges,
+        credentials: session.credentials,
+        tokenCache,
+        redactor,
+        style,
+        userAgent,
+        now,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.steps ? { steps: opts.steps } : {}),
+      },
+      `repository:${path}:pull`,
+    );
+    return value ? { authorization: value } : {};
+  }
+
+  return {
+    redactor,
+
+    async ping(host, opts) {
+      const registry = registryHostFor(host);
+      const insecure = options.tlsVerify === false ? true : options.tlsVerify === true ? false : opts.insecure;
+      let tls: TlsMaterial | null = null;
+      try {
+        tls = await loadTlsMaterial(await findCertDir(host, options.certs));
+      } catch (err) {
+        const msg = (err as Error).message;
+        step(opts, { step: 'ping', ok: false, durationMs: 0, error: msg, errorClass: 'tls', detail: 'certs.d setup failed before any request' });
+        throw new RegistryError(msg, 'tls');
+      }
+      const creds = credentials.lookup(opts.repository);
+      const base = { host, registry, insecure, tls: tls && (tls.ca.length || tls.cert) ? tls : null, credentials: creds };
+      try {
+        const { challenges } = await pingScheme(base, 'https', opts);
+        return { ...base, scheme: 'https', challenges };
+      } catch (httpsErr) {
+        if (!insecure || opts.signal?.aborted) {
+          throw new RegistryError(`pinging container registry ${registry}: ${(httpsErr as RegistryError).message}`, (httpsErr as RegistryError).errorClass, (httpsErr as RegistryError).httpStatus);
+        }
+        const last = opts.steps?.[opts.steps.length - 1];
+        if (last) last.detail = [last.detail, 'insecure endpoint: falling back to plain http'].filter(Boolean).join('; ');
+        try {
+          const { challenges } = await pingScheme(base, 'http', opts);
+          return { ...base, scheme: 'http', challenges };
+        } catch (httpErr) {
+          // The http error replaces the https one, as in the runtime.
+          const e = httpErr as RegistryError;
+          throw new RegistryError(`pinging container registry ${registry}: ${e.message}`, e.errorClass, e.httpStatus);
+        }
+      }
+    },
+
+    async getManifest(session, path, tagOrDigest, opts = {}) {
+      const url = `${session.scheme}://${session.registry}/v2/${path}/manifests/${tagOrDigest}`;
+      const auth = await authHeaders(session, path, opts);
+      const started = performance.now();
+      const notes: string[] = [];
+      const fail = (message: string, errorClass: ErrorClass, status: number | null): never => {
+        step(opts, { step: 'manifest', ok: false, url, method: 'GET', httpStatus: status, durationMs: performance.now() - started, error: message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+        throw new RegistryError(redactor.text(message), errorClass, status);
+      };
+      let res: HttpResponse;
+      try {
+        res = await send({ method: 'GET', url, headers: { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...auth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+      } catch (err) {
+        return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
+      }
+      const name = `${session.host}/${path}`;
+      if (res.status !== 200) {
+        const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
+        return fail(`reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 ? 'not-a-registry' : r.errorClass, res.status);
+      }
+      if (res.tooLarge) return fail(`exceeded maximum allowed size of ${MAX_MANIFEST_BYTES} bytes`, 'too-large', 200);
+      const mediaType = simplifyContentType(header(res.headers, 'content-type'));
+      const headerDigest = header(res.headers, 'docker-content-digest') ?? null;
+      const digest = tagOrDigest.includes(':') ? digestLike(tagOrDigest, res.body) : sha256Digest(res.body);
+      step(opts, { step: 'manifest', ok: true, url, method: 'GET', httpStatus: 200, durationMs: performance.now() - started, detail: [`${mediaType || 'no Content-Type'}, ${res.body.length} bytes, ${digest}`, ...notes].join('; ') });
+      return { body: res.body, mediaType, digest, headerDigest, status: 200 };
+    },
+
+    async headManifest(session, path, tagOrDigest, opts = {}) {
+      const url = `${session.scheme}://${session.registry}/v2/${path}/manifests/${tagOrDigest}`;
+      return head(session, path, url, 'manifest', { accept: [...MANIFEST_ACCEPT] }, opts);
+    },
+
+    async headBlob(session, path, digest, opts = {}) {
+      const url = `${session.scheme}://${session.registry}/v2/${path}/blobs/${digest}`;
+      return head(session, path, url, 'blobs', {}, opts);
+    },
+
+    async close() {
+      if (ownDispatchers) await dispatchers.close();
+    },
+  };
+
+  async function head(session: Session, path: string, url: string, stepName: 'manifest' | 'blobs', extra: Record<string, string | string[]>, opts: CallOptions): Promise<HeadResult> {
+    const auth = await authHeaders(session, path, opts);
+    const started = performance.now();
+    const notes: string[] = [];
+    const base = { headers: { ...baseHeaders, ...extra, ...auth }, insecure: session.insecure, tls: session.tls, ...(opts.signal ? { signal: opts.signal } : {}) };
+    let res = await send({ method: 'HEAD', url, ...base }, opts, notes);
+    let method = 'HEAD';
+    if (res.status === 405 || res.status === 501) {
+      // Some registries do not implement HEAD: ask for one byte instead.
+      method = 'GET';
+      res = await send({ method: 'GET', url, ...base, headers: { ...base.headers, range: 'bytes=0-0' }, maxBodyBytes: 1 }, opts, notes);
+      notes.push('HEAD not supported: used a 1-byte ranged GET');
+    }
+    const present = res.status === 200 || res.status === 206;
+    const size = Number(header(res.headers, 'content-length'));
+    step(opts, { step: stepName, ok: present, url, method, httpStatus: res.status, durationMs: performance.now() - started, ...(present ? {} : { errorClass: res.status === 404 ? 'not-found' : res.status === 401 ? 'unauthorized' : 'http-error' }), ...(notes.length ? { detail: notes.join('; ') } : {}) });
+    return {
+      status: res.status,
+      present,
+      digest: header(res.headers, 'docker-content-digest') ?? null,
+      mediaType: simplifyContentType(header(res.headers, 'content-type')) || null,
+      size: Number.isFinite(size) && method === 'HEAD' ? size : null,
+    };
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The one place that creates undici dispatchers. Every request of the registry client gets its dispatcher
+ * here, so tests pass undici's MockAgent through `dispatcherFactoryFrom` and the host map is applied to
+ * every connection. Verified, insecure and custom-CA connections get separate Agents (TLS options are
+ * per connection pool in undici).
+ */
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import type { HostMap } from './host-map.ts';
+import type { TlsMaterial } from './certs-d.ts';
+
+export interface DispatcherRequest {
+  /** Skip TLS certificate verification (an insecure endpoint, or `--tls-verify=false`). */
+  insecure: boolean;
+  /** certs.d material for the endpoint's host, if any. */
+  tls?: TlsMaterial | null;
+}
+
+export interface DispatcherFactory {
+  get(req: DispatcherRequest): Dispatcher;
+  /** Closes every dispatcher this factory created. */
+  close(): Promise<void>;
+}
+
+export interface DispatcherFactoryOptions {
+  hostMap?: HostMap;
+  /** Max connections per origin (undici Pool `connections`). Default 16. */
+  connectionsPerOrigin?: number;
+  /** Idle keep-alive, ms. Default 30 s (the runtime's TCP keep-alive is 30 s, idle conns live 90 s). */
+  keepAliveTimeoutMs?: number;
+  /** TCP + TLS connect timeout, ms. Default 10 s (the runtime's TLS handshake timeout). */
+  connectTimeoutMs?: number;
+  /**
+   * Backstops only: the engine enforces deadlines with AbortSignal. undici's timers are coarse (~1 s),
+   * so these are set high. Default 300 s each.
+   */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+type ConnectFn = buildConnector.connector;
+
+/** Wraps a connector so that the host map decides where to dial, while SNI stays the configured name. */
+function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): ConnectFn {
+  return (opts, callback) => {
+    const protocol = opts.protocol;
+    const origPort = Number(opts.port) || (protocol === 'https:' ? 443 : 80);
+    const target = hostMap?.lookup(opts.hostname, origPort);
+    if (!target) return base(opts, callback);
+    const servername = opts.servername || (isIP(opts.hostname) ? undefined : opts.hostname);
+    return base({ ...opts, hostname: target.hostname, port: String(target.port), ...(servername ? { servername } : {}) }, callback);
+  };
+}
+
+/** Creates the production factory: keep-alive Agents, one per TLS setting, all dialling through the host map. */
+export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
+  const agents = new Map<string, Agent>();
+  const make = (req: DispatcherRequest): Agent => {
+    const tlsOpts: Record<string, unknown> = { rejectUnauthorized: !req.insecure };
+    if (req.tls && req.tls.ca.length > 0) tlsOpts.ca = [...rootCertificates, ...req.tls.ca]; // CAs are added, never replace
+    if (req.tls?.cert && req.tls.key) {
+      tlsOpts.cert = req.tls.cert;
+      tlsOpts.key = req.tls.key;
+    }
+    const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+    return new Agent({
+      connections: options.connectionsPerOrigin ?? 16,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 300_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 300_000,
+      connect: mappedConnector(base, options.hostMap),
+    });
+  };
+  return {
+    get(req) {
+      const key = `${req.insecure ? 'insecure' : 'verify'}|${req.tls?.files.join(',') ?? ''}`;
+      let agent = agents.get(key);
+      if (!agent) {
+        agent = make(req);
+        agents.set(key, agent);
+      }
+      return agent;
+    },
+    async close() {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map((a) => a.close().catch(() => a.destroy())));
+    },
+  };
+}
+
+/** A factory that hands out one given dispatcher (undici MockAgent in tests). `close` leaves it open. */
+export function dispatcherFactoryFrom(dispatcher: Dispatcher): DispatcherFactory {
+  return { get: () => dispatcher, close: async () => {} };
+}

@@ -1,0 +1,21 @@
+/** Machine-readable failure classes (re-exported by `src/pull/events.ts`, which is the event contract). */
+export type ErrorClass =
+  | 'refused' // TCP connection refused (no listener)
+  | 'dns' // host name does not resolve
+  | 'tls' // TLS handshake / certificate failure
+  | 'http-to-https' // plain-HTTP server contacted over HTTPS ("server gave HTTP response to HTTPS client")
+  | 'timeout' // per-attempt or overall deadline reached (includes a blackholed endpoint)
+  | 'reset' // connection reset / closed mid-response
+  | 'unauthorized' // 401 after auth was attempted
+  | 'forbidden' // 403
+  | 'not-found' // 404 (manifest unknown, name unknown, not mirrored)
+  | 'rate-limited' // 429
+  | 'server-error' // 5xx
+  | 'digest-mismatch' // content does not match the requested or announced digest
+  | 'not-a-registry' // HTML page, missing API header, wrong content type (captive portal, login proxy)
+  | 'too-large' // body over the limit
+  | 'blocked' // refused by registries.conf (blocked = true), no network traffic
+  | 'policy' // rejected by policy.json
+  | 'config' // resolution/rewrite error before any network access
+  | 'http-error' // any other unexpected HTTP status
+  | 'other';

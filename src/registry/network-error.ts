@@ -1,0 +1,137 @@
+/**
+ * Node/undici transport failures reworded as Go's net/http words them, so the text users see matches what
+ * the runtime logs (and what they will search for): `Get "https://h/v2/": dial tcp 127.0.0.1:5000: connect:
+ * connection refused`, `… http: server gave HTTP response to HTTPS client`, `… context deadline exceeded`.
+ */
+import type { ErrorClass } from './error-class.ts';
+
+export interface NetErrorContext {
+  /** `GET` / `HEAD`: rendered as Go's `Get` / `Head`. */
+  method: string;
+  /** The (redacted) URL as configured. */
+  url: string;
+  /** The signal of the attempt: tells a deadline from a user's cancel. */
+  signal?: AbortSignal;
+}
+
+export interface GoError {
+  /** Full Go wording: `Get "URL": inner`. */
+  message: string;
+  /** The part after the URL. */
+  inner: string;
+  errorClass: ErrorClass;
+}
+
+const CERT_UNKNOWN_AUTHORITY = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+function goMethod(method: string): string {
+  const m = method.toUpperCase();
+  return m.charAt(0) + m.slice(1).toLowerCase();
+}
+
+interface ErrLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  address?: string;
+  port?: number;
+  hostname?: string;
+  cause?: unknown;
+}
+
+function innermost(err: unknown): ErrLike {
+  let e = err as ErrLike;
+  // undici sometimes wraps the socket error in `cause`; the coded one is what we need.
+  while (e && !e.code && e.cause && typeof e.cause === 'object') e = e.cause as ErrLike;
+  return e ?? {};
+}
+
+/** Rewords `err` (thrown by undici for `ctx`) as Go would, with a class. */
+export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
+  const e = innermost(err);
+  const https = ctx.url.startsWith('https:');
+  let inner: string;
+  let errorClass: ErrorClass;
+  const reason = ctx.signal?.aborted ? (ctx.signal.reason as ErrLike | undefined) : undefined;
+  if (reason !== undefined || e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') {
+    const timedOut = reason?.name === 'TimeoutError' || (reason as { code?: string } | undefined)?.code === 'PP_ERR_DEADLINE';
+    inner = timedOut ? 'context deadline exceeded' : 'context canceled';
+    errorClass = timedOut ? 'timeout' : 'other';
+  } else {
+    switch (e.code) {
+      case 'ECONNREFUSED':
+        inner = `dial tcp ${e.address ?? '?'}${e.port ? `:${e.port}` : ''}: connect: connection refused`;
+        errorClass = 'refused';
+        break;
+      case 'ENOTFOUND':
+        inner = `dial tcp: lookup ${e.hostname ?? '?'}: no such host`;
+        errorClass = 'dns';
+        break;
+      case 'EAI_AGAIN':
+        inner = `dial tcp: lookup ${e.hostname ?? '?'}: temporary failure in name resolution`;
+        errorClass = 'dns';
+        break;
+      case 'ECONNRESET':
+        inner = 'read: connection reset by peer';
+        errorClass = 'reset';
+        break;
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        inner = `dial tcp ${e.address ?? '?'}${e.port ? `:${e.port}` : ''}: connect: ${e.code === 'EHOSTUNREACH' ? 'no route to host' : 'network is unreachable'}`;
+        errorClass = 'refused';
+        break;
+      case 'UND_ERR_SOCKET':
+      case 'UND_ERR_CLOSED':
+        inner = 'EOF'; // the server closed the connection without a response
+        errorClass = 'reset';
+        break;
+      case 'UND_ERR_CONNECT_TIMEOUT':
+        // undici's connect timer covers TCP and TLS; on loopback the TCP part is instant, so this is the handshake.
+        inner = https ? 'net/http: TLS handshake timeout' : `dial tcp ${ctx.url.replace(/^\w+:\/\/([^/]+).*$/, '$1')}: i/o timeout`;
+        errorClass = 'timeout';
+        break;
+      case 'UND_ERR_HEADERS_TIMEOUT':
+        inner = 'net/http: timeout awaiting response headers';
+        errorClass = 'timeout';
+        break;
+      case 'UND_ERR_BODY_TIMEOUT':
+        inner = 'context deadline exceeded';
+        errorClass = 'timeout';
+        break;
+      case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      case 'ERR_SSL_HTTP_REQUEST':
+        // OpenSSL read "HTTP/1.x …" where a TLS record was expected: Go detects the same and says so.
+        inner = 'http: server gave HTTP response to HTTPS client';
+        errorClass = 'http-to-https';
+        break;
+      case 'CERT_HAS_EXPIRED':
+      case 'CERT_NOT_YET_VALID':
+        inner = 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+        errorClass = 'tls';
+        break;
+      case 'ERR_TLS_CERT_ALTNAME_INVALID':
+        inner = `tls: failed to verify certificate: x509: ${e.message ?? 'certificate is not valid for this host'}`;
+        errorClass = 'tls';
+        break;
+      default:
+        if (e.code && CERT_UNKNOWN_AUTHORITY.has(e.code)) {
+          inner = 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+          errorClass = 'tls';
+        } else if (e.code && /^ERR_(SSL|TLS)_/.test(e.code)) {
+          inner = `remote error: tls: ${(e.message ?? e.code).replace(/^.*:SSL routines:[^:]*:/, '').replace(/:.*$/, '')}`;
+          errorClass = 'tls';
+        } else {
+          inner = e.message ?? String(err);
+          errorClass = 'other';
+        }
+    }
+  }
+  return { message: `${goMethod(ctx.method)} "${ctx.url}": ${inner}`, inner, errorClass };
+}

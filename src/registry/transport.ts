@@ -1,0 +1,113 @@
+/**
+ * One HTTP exchange through the dispatcher factory: the signal really ends it (undici does not abort a
+ * pending connect/TLS handshake, so the promise is raced against the signal), bodies are always consumed or
+ * destroyed, HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
+ * and a body limit stops reading instead of buffering whatever the server sends.
+ */
+import { request } from 'undici';
+import type { DispatcherFactory } from './dispatcher-factory.ts';
+import type { TlsMaterial } from './certs-d.ts';
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: string;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  insecure: boolean;
+  tls?: TlsMaterial | null;
+  /** Stop reading past this many bytes (the response is then marked `tooLarge`). Default 1 MiB. */
+  maxBodyBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** The body exceeded `maxBodyBytes`; `body` holds only the bytes read up to the limit. */
+  tooLarge: boolean;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+}
+
+/** Resolves like `p`, or rejects as soon as `signal` aborts; a late result is cleaned up by `onLate`. */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, onLate: (v: T) => void): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.then(onLate, () => {});
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      p.then(onLate, () => {});
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return onLate(v);
+        settled = true;
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Performs one request. Network failures are thrown as undici/Node errors (see network-error.ts). */
+export async function exchange(dispatchers: DispatcherFactory, req: HttpRequest): Promise<HttpResponse> {
+  const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null });
+  const pending = request(req.url, {
+    dispatcher,
+    method: req.method,
+    headers: req.headers ?? {},
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.method === 'HEAD' ? { reset: false } : {}),
+  });
+  const res = await raceSignal(pending, req.signal, (late) => {
+    late.body.destroy();
+  });
+  const limit = req.maxBodyBytes ?? 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let tooLarge = false;
+  const read = (async () => {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      if (total + buf.length > limit) {
+        chunks.push(buf.subarray(0, limit - total));
+        total = limit;
+        tooLarge = true;
+        res.body.destroy(); // stop reading: never buffer an unbounded body
+        break;
+      }
+      chunks.push(buf);
+      total += buf.length;
+    }
+  })();
+  try {
+    await raceSignal(read, req.signal, () => {});
+  } catch (err) {
+    res.body.destroy();
+    throw err;
+  }
+  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, total), tooLarge };
+}
+
+/** First value of a header. */
+export function header(headers: HttpResponse['headers'], name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

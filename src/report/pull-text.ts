@@ -1,0 +1,110 @@
+/**
+ * Plain-text view of the pull event stream: per image, the plan's skipped mirrors, one line per attempt
+ * (position, mirror/primary, reference, endpoint, outcome, HTTP status, time, error), then the verdict and
+ * the runtime's final error verbatim (multi-line errors stay as the runtime prints them, so they can be
+ * compared with skopeo's output). Events of one image are kept together: lines are released per image,
+ * when its result arrives.
+ */
+import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+
+function ms(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
+}
+
+/** The endpoint actually spoken to: the origin of the last ping, else the reference's host. */
+function endpointOf(a: AttemptEvent): string {
+  const pings = a.steps.filter((s) => s.step === 'ping' && s.url);
+  const last = pings[pings.length - 1];
+  if (last?.url) {
+    try {
+      return new URL(last.url).origin;
+    } catch {
+      /* fall through */
+    }
+  }
+  return a.outcome === 'blocked' ? '(no request)' : a.reference.split('/')[0]!;
+}
+
+export function formatAttemptLine(a: AttemptEvent): string {
+  const role = a.mirror ? 'mirror ' : 'primary';
+  const status = a.httpStatus === null ? '-' : String(a.httpStatus);
+  const fields = [`  ${String(a.index + 1).padStart(2)}. ${role}`, a.reference, endpointOf(a) + (a.insecure ? ' (insecure)' : ''), a.outcome.toUpperCase(), status, ms(a.durationMs)];
+  let line = fields.join('  ');
+  if (a.error) line += `\n      ${a.errorClass ?? 'error'}: ${a.error.replaceAll('\n', '\n      ')}`;
+  for (const n of a.notes ?? []) line += `\n      note: ${n}`;
+  return line;
+}
+
+function headerLines(start: ImageStartEvent | undefined, image: string): string[] {
+  const lines = [image];
+  if (!start) return lines;
+  if (start.normalized && start.normalized !== image) lines.push(`  normalized: ${start.normalized}`);
+  if (start.registry) lines.push(`  matched [[registry]] prefix "${start.registry.prefix}" (${start.registry.origin})`);
+  for (const s of start.skipped) lines.push(`  skipped mirror ${s.location}: ${s.reason}`);
+  return lines;
+}
+
+function verdictLines(r: ResultEvent): string[] {
+  const lines: string[] = [];
+  if (r.ok) {
+    lines.push(`  PULLED from ${r.source} (source ${(r.sourceIndex ?? 0) + 1}) in ${ms(r.durationMs)}: ${r.digest ?? ''} ${r.mediaType ?? ''}`.trimEnd());
+    if (r.platform) lines.push(`  platform ${r.platform}: ${r.instanceDigest ?? '?'} ${r.instanceMediaType ?? ''}`.trimEnd());
+  } else {
+    lines.push(`  FAILED${r.errorClass ? ` (${r.errorClass})` : ''} in ${ms(r.durationMs)}${r.source ? `, after choosing ${r.source}` : ''}`);
+    if (r.missingBlobs && r.missingBlobs.length) lines.push(`  missing blobs: ${r.missingBlobs.join(', ')}`);
+    lines.push('  error (as the runtime reports it):');
+    lines.push(r.error ?? '');
+  }
+  for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
+  return lines;
+}
+
+/** Renders the complete events of ONE image. */
+export function renderImageText(events: readonly PullEvent[]): string {
+  const start = events.find((e): e is ImageStartEvent => e.type === 'image');
+  const image = start?.image ?? events[0]?.image ?? '';
+  const lines = headerLines(start, image);
+  if (start?.error) lines.push(`  resolution failed: no source is tried`);
+  for (const e of events) if (e.type === 'attempt') lines.push(formatAttemptLine(e));
+  const result = events.find((e): e is ResultEvent => e.type === 'result');
+  if (result) lines.push(...verdictLines(result));
+  return lines.join('\n') + '\n';
+}
+
+/** The closing line: `2 of 3 images pulled`. */
+export function formatPullSummary(results: readonly ResultEvent[]): string {
+  const ok = results.filter((r) => r.ok).length;
+  return `${ok} of ${results.length} image${results.length === 1 ? '' : 's'} pulled\n`;
+}
+
+/**
+ * Groups a live event stream per image and calls `write` with each image's block once it is complete.
+ * @example
+ * const w = createPullTextWriter((s) => process.stdout.write(s));
+ * for await (const e of pullImages(...)) w.push(e);
+ * w.end();
+ */
+export function createPullTextWriter(write: (text: string) => void): { push(e: PullEvent): void; end(): ResultEvent[] } {
+  const pending = new Map<string, PullEvent[]>();
+  const results: ResultEvent[] = [];
+  let first = true;
+  return {
+    push(e) {
+      const list = pending.get(e.image) ?? [];
+      list.push(e);
+      pending.set(e.image, list);
+      if (e.type === 'result') {
+        results.push(e);
+        pending.delete(e.image);
+        write((first ? '' : '\n') + renderImageText(list));
+        first = false;
+      }
+    },
+    end() {
+      for (const list of pending.values()) write((first ? '' : '\n') + renderImageText(list) + '  (interrupted)\n');
+      pending.clear();
+      if (results.length > 1) write('\n' + formatPullSummary(results));
+      return results;
+    },
+  };
+}

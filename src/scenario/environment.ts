@@ -1,0 +1,93 @@
+/**
+ * A scenario's world: its mock registries on loopback ports, a host map routing each configured host
+ * name to its mock (names in configs are data and are never dialled), a temporary certs.d folder
+ * trusting the mocks' CA, and the scenario's auth.json in a private temporary file. `close()` undoes all.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockRegistries, type MockRegistrySet } from '../mock/start.ts';
+import { CredentialStore } from '../registry/auth-file.ts';
+import { createRegistryClient, type RegistryClient } from '../registry/client.ts';
+import { HostMap, type HostMapEntry } from '../registry/host-map.ts';
+import type { Scenario } from './types.ts';
+
+export interface ScenarioEnvironment {
+  mocks: MockRegistrySet;
+  hostMap: HostMap;
+  /** The temporary folder: `certs.d/HOST[:PORT]/ca.crt` and `auth.json`. */
+  dir: string;
+  certsDir: string;
+  authFile: string | null;
+  client: RegistryClient;
+  /** `--connect-to` values, one per mock, for other clients (`pullpath mock`). */
+  connectTo: string[];
+  close(): Promise<void>;
+}
+
+/** `mirror.example.com:5000` → host and port (null when the configured name has none). */
+export function splitHostPort(hostPort: string): { host: string; port: number | null } {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
+  const host = (m?.[1] ?? hostPort).replace(/^\[|\]$/g, '').toLowerCase();
+  return { host, port: m?.[2] !== undefined ? Number(m[2]) : null };
+}
+
+/**
+ * Host-map entries for the mocks. A name without a port matches any port, as the runtime dials
+ * `quay.io` on 443 (or 80 for an insecure fallback) and both must reach the same mock.
+ */
+export function hostMapEntries(mocks: MockRegistrySet): HostMapEntry[] {
+  return mocks.registries.map((r) => {
+    const { host, port } = splitHostPort(r.host);
+    const spec = `${port === null ? host : `${host}:${port}`}:127.0.0.1:${r.port}`;
+    return { host, port, addr: '127.0.0.1', toPort: r.port, spec };
+  });
+}
+
+export interface EnvironmentOptions {
+  /** Fault seed (reproducible runs). Default 1. */
+  seed?: number;
+}
+
+/** Starts the mocks and builds the client the engine pulls through. */
+export async function startEnvironment(scenario: Scenario, opts: EnvironmentOptions = {}): Promise<ScenarioEnvironment> {
+  const dir = await mkdtemp(join(tmpdir(), 'pullpath-scenario-'));
+  const certsDir = join(dir, 'certs.d');
+  let mocks: MockRegistrySet | undefined;
+  try {
+    mocks = await startMockRegistries(
+      scenario.mocks.map((m) => m.spec),
+      { certDir: certsDir, seed: opts.seed ?? 1 },
+    );
+    let authFile: string | null = null;
+    let credentials = CredentialStore.empty();
+    if (scenario.authJson !== null) {
+      authFile = join(dir, 'auth.json');
+      await writeFile(authFile, scenario.authJson, { mode: 0o600 });
+      credentials = await CredentialStore.load({ authFile });
+    }
+    const entries = hostMapEntries(mocks);
+    const hostMap = new HostMap(entries);
+    // Only the scenario's certs.d: a developer's own ~/.config/containers/certs.d must not change results.
+    const client = createRegistryClient({ hostMap, credentials, certs: { roots: [certsDir] } });
+    const set = mocks;
+    return {
+      mocks: set,
+      hostMap,
+      dir,
+      certsDir,
+      authFile,
+      client,
+      connectTo: entries.map((e) => e.spec),
+      async close() {
+        await client.close().catch(() => undefined);
+        await set.close().catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await mocks?.close().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
