@@ -13,7 +13,7 @@ import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.t
 import { HostMap } from '../../src/registry/host-map.ts';
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
-import { pullImages } from '../../src/pull/pull-images.ts';
+import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/pull/events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
@@ -162,12 +162,19 @@ export async function run(argv: string[]): Promise<number> {
   const client = createRegistryClient({
     dispatchers,
     credentials,
+    // --compat 5.40 words registry errors as current c/image (`manifest unknown`); 5.23 as skopeo 1.9.3 (`manifest unknown: manifest unknown`).
+    errorStyle: conf.compat === '5.40' ? 'current' : 'skopeo-1.9',
     ...(flags.tlsVerify !== undefined ? { tlsVerify: flags.tlsVerify } : {}),
     ...(flags.certDir !== undefined ? { certs: { certDir: flags.certDir } } : {}),
   });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
+  // A closed pipe (`pullpath pull … | head`) ends the run quietly instead of crashing on EPIPE.
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') abort.abort();
+  };
+  process.stdout.on('error', onStdoutError);
   const events = pullImages(
     resolutions,
     {
@@ -181,17 +188,18 @@ export async function run(argv: string[]): Promise<number> {
     abort.signal,
   );
   try {
-    const results = await view(events, flags, abort);
+    const results = await view(events, flags, abort, imageLabels(resolutions));
     const badInput = resolutions.some(isBadInput);
     if (badInput) return 2;
     return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.stdout.removeListener('error', onStdoutError);
     await dispatchers.close();
   }
 }
 
-async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: AbortController): Promise<ResultEvent[]> {
+async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: AbortController, order: string[]): Promise<ResultEvent[]> {
   if (flags.output === 'json') {
     const results: ResultEvent[] = [];
     for await (const e of events) {
@@ -213,7 +221,7 @@ async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: A
       return results;
     }
   }
-  const writer = createPullTextWriter((s) => process.stdout.write(s));
+  const writer = createPullTextWriter((s) => process.stdout.write(s), order);
   for await (const e of events) writer.push(e);
   return writer.end();
 }

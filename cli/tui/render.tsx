@@ -40,9 +40,9 @@ export interface RenderOptions {
   keepOpen?: boolean;
   /** How long to wait for the engine to wind down after an abort before closing anyway (default 1000 ms). */
   graceMs?: number;
-  /** Minimum time between state commits (default 80 ms). */
+  /** Minimum time between state commits (default 100 ms). */
   flushMs?: number;
-  /** Ink frame rate cap (default 15). */
+  /** Ink frame rate cap (default 10). */
   maxFps?: number;
   /** Print the text summary after the screen closes (default true). */
   printSummary?: boolean;
@@ -64,7 +64,7 @@ export interface BoardRunSummary<S> {
 
 export async function renderPull(events: AsyncIterable<PullEvent>, opts: PullRenderOptions = {}): Promise<PullRunSummary> {
   const startedAt = performance.now();
-  const store = createStreamStore(events, reducePullEvents, initialPullState(), { flushMs: opts.flushMs ?? 80 });
+  const store = createStreamStore(events, reducePullEvents, initialPullState(), { flushMs: opts.flushMs ?? 100 });
   const expectations = createValueStore<readonly ScenarioExpectation[]>([]);
   // A failing expectation stream keeps the last list it sent; the pull view carries on.
   const expectationsDone = feedExpectations(opts.expectations, expectations).catch(() => undefined);
@@ -105,7 +105,7 @@ async function renderBoard<S>(
   opts: RenderOptions,
 ): Promise<BoardRunSummary<S>> {
   const startedAt = performance.now();
-  const store = createStreamStore(snapshots, reduce, initialBoardState<S>(), { flushMs: opts.flushMs ?? 80 });
+  const store = createStreamStore(snapshots, reduce, initialBoardState<S>(), { flushMs: opts.flushMs ?? 100 });
   const phase = createValueStore<RunPhase>('running');
   const cancelled = await runView(opts, store, phase, Promise.resolve(), (onQuit) => (
     <BoardApp<S>
@@ -145,7 +145,7 @@ async function runView<S>(
     stdin: opts.stdin ?? process.stdin,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: opts.maxFps ?? 15,
+    maxFps: opts.maxFps ?? 10,
   });
 
   let cancelled = false;

@@ -32,7 +32,7 @@ export function summarizePull(
 ): PullRunSummary {
   const t = state.totals;
   const failures = state.order
-    .map((k) => state.images[k]!)
+    .map((k) => state.images.get(k)!)
     .filter((img) => img.status === 'failed')
     .map((img) => ({ image: img.image, error: img.result?.error ?? img.resolutionError ?? img.attempts.at(-1)?.error ?? null }));
   return {
@@ -62,7 +62,7 @@ const MAX_LISTED = 10;
 
 /** Plain text (no colour), one line per fact, failures listed with their error on one line. */
 export function formatPullSummary(s: PullRunSummary, width = 100, expectations: readonly ScenarioExpectation[] = []): string {
-  const head = `${s.cancelled ? 'cancelled' : 'done'} after ${formatMs(s.elapsedMs)}: ${s.images} images, ${s.ok} ok, ${s.failed} failed${s.unfinished > 0 ? `, ${s.unfinished} unfinished` : ''} · ${s.attempts} attempts · ${s.failedOver} failed over`;
+  const head = `${s.cancelled ? 'cancelled' : 'done'} after ${formatMs(s.elapsedMs)}: ${s.images} image${s.images === 1 ? "" : "s"}, ${s.ok} ok, ${s.failed} failed${s.unfinished > 0 ? `, ${s.unfinished} unfinished` : ''} · ${s.attempts} attempts · ${s.failedOver} failed over`;
   const lines = [head];
   for (const f of s.failures.slice(0, MAX_LISTED)) {
     lines.push(endEllipsis(`  ✗ ${f.image}: ${oneLine(f.error ?? 'failed')}`, width));

@@ -127,9 +127,16 @@ export async function discoverRegistriesConf(opts: LoadFilesOptions = {}): Promi
   const root = opts.systemRoot ?? '';
   const uid = opts.uid ?? process.getuid?.();
   const aliasesPath = userAliasesPath(opts, env, home, root, uid);
-  const userAliases = await readOptional(aliasesPath, `loading short-name aliases config file "${aliasesPath}": `);
+  // The runtime reads this file at each short-name lookup: a read error fails short names, not the load.
+  let userAliases: ConfigText | null = null;
+  let userAliasesReadError: string | null = null;
+  try {
+    userAliases = await readOptional(aliasesPath, `loading short-name aliases config file "${aliasesPath}": `);
+  } catch (err) {
+    userAliasesReadError = (err as RegistriesConfError).runtimeMessage ?? String(err);
+  }
   const base = compat === '5.40' ? await discover540(opts, env, home, root, uid) : await discoverClassic(opts, env, home, root);
-  return { ...base, userAliases, userAliasesPath: aliasesPath, compat };
+  return { ...base, userAliases, userAliasesPath: aliasesPath, userAliasesReadError, compat };
 }
 
 type Discovered = Omit<DiscoveredTexts, 'userAliases' | 'userAliasesPath' | 'compat'>;

@@ -11,7 +11,7 @@
  *   conf.registries[0].prefix; // 'quay.io'
  */
 import { RegistriesConfError, wrapLoadError } from './config-error.ts';
-import { decodeRegistriesConf } from './decode-file.ts';
+import { decodeRegistriesConf, type RawConfigFile } from './decode-file.ts';
 import { mergeDropIn, sortedRegistries, stateFromMain } from './merge.ts';
 import { loadUserAliases } from './user-aliases.ts';
 import { validateConfigFile, type ValidatedConfigFile } from './validate-file.ts';
@@ -29,33 +29,41 @@ export interface LoadTextsInput {
   /** The user alias cache text, or null when it does not exist. */
   userAliases?: ConfigText | null;
   userAliasesPath?: string | null;
+  /** The user alias cache exists but could not be read: a short-name lookup error, as the runtime reads it at lookup. */
+  userAliasesReadError?: string | null;
   /** ConfigDirPath in messages (the user drop-in dir in the default case). */
   configDirPath?: string;
   compat?: CompatVersion;
 }
 
 /** Loads and validates one file as the runtime's `loadConfigFile`, wrapping errors with its file prefix. */
-export function loadOneText(text: ConfigText, opts: { dropin: boolean; compat: CompatVersion }): ValidatedConfigFile {
+export function loadOneText(
+  text: ConfigText,
+  opts: { dropin: boolean; compat: CompatVersion; decoded?: RawConfigFile | undefined },
+): ValidatedConfigFile {
   // v5.40 loads every file the same way, with the same wrapper; v5.23 distinguishes drop-ins.
   const prefix =
     opts.dropin && opts.compat !== '5.40'
       ? `loading drop-in registries configuration "${text.path}": `
       : `loading registries configuration "${text.path}": `;
   try {
-    const raw = decodeRegistriesConf(text.text, text.path);
+    const raw = opts.decoded ?? decodeRegistriesConf(text.text, text.path);
     return validateConfigFile(raw, { forceV2: opts.dropin, compat: opts.compat });
   } catch (err) {
     throw wrapLoadError(err, prefix, text.path);
   }
 }
 
-/** Throws RegistriesConfError (a ConfigError) with the file and, when known, the line. */
-export function loadRegistriesConfFromTexts(input: LoadTextsInput): RegistriesConfig {
+/**
+ * Throws RegistriesConfError (a ConfigError) with the file and, when known, the line.
+ * `decoded` (by path) lets a caller that already decoded the texts (lint) skip decoding them twice.
+ */
+export function loadRegistriesConfFromTexts(input: LoadTextsInput, decoded?: ReadonlyMap<string, RawConfigFile>): RegistriesConfig {
   const compat = input.compat ?? '5.23';
   const files: string[] = [];
   let main: ValidatedConfigFile | null = null;
   if (input.main !== null) {
-    main = loadOneText(input.main, { dropin: false, compat });
+    main = loadOneText(input.main, { dropin: false, compat, decoded: decoded?.get(input.main.path) });
     files.push(input.main.path);
   } else if (input.mainRequired) {
     throw new RegistriesConfError(
@@ -65,12 +73,13 @@ export function loadRegistriesConfFromTexts(input: LoadTextsInput): RegistriesCo
   }
   const state = stateFromMain(main);
   for (const d of input.dropins) {
-    mergeDropIn(state, loadOneText(d, { dropin: true, compat }));
+    mergeDropIn(state, loadOneText(d, { dropin: true, compat, decoded: decoded?.get(d.path) }));
     files.push(d.path);
   }
 
   const user = loadUserAliases(input.userAliases ?? null, input.userAliasesPath ?? input.userAliases?.path ?? null);
   if (user.read) files.push(user.path!);
+  if (input.userAliasesReadError) user.error = input.userAliasesReadError;
 
   const helpers = state.credentialHelpers !== null && state.credentialHelpers.length > 0 ? state.credentialHelpers : ['containers-auth.json'];
   return {

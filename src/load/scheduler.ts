@@ -17,6 +17,8 @@ export interface ScheduleOptions {
   durationMs: number | null;
   maxRequests: number | null;
   signal?: AbortSignal;
+  /** The clock reading times are relative to (default: when runSchedule is called). */
+  origin?: number;
 }
 
 /** One scheduled pull. Times are ms since the schedule started. */
@@ -52,7 +54,7 @@ export function validateSchedule(opts: ScheduleOptions): void {
  */
 export async function runSchedule(opts: ScheduleOptions, task: (slot: Slot) => Promise<void>, clock: Clock): Promise<ScheduleResult> {
   validateSchedule(opts);
-  const t0 = clock.now();
+  const t0 = opts.origin ?? clock.now();
   const elapsed = (): number => clock.now() - t0;
   const max = opts.maxRequests ?? Number.POSITIVE_INFINITY;
   const dur = opts.durationMs ?? Number.POSITIVE_INFINITY;

@@ -47,6 +47,9 @@ export interface FaultEngine {
   firedCounts(): number[];
 }
 
+/** Shared answer for requests no rule touched; never mutated (adapters only read plans). */
+const NO_FAULT: FaultDecision = Object.freeze({ plan: Object.freeze(emptyPlan()), replace: undefined, staleRule: undefined });
+
 const REPLACING = new Set(['status', 'html', 'blackhole', 'reset']);
 
 function asSet(v: string | string[] | undefined, upper = false): Set<string> | undefined {
@@ -114,7 +117,7 @@ export function createFaultEngine(rules: FaultRule[], seed: number): FaultEngine
   const active = compiled.filter((c) => c.rule.kind !== 'refuse');
   return {
     evaluate(method, path, route, params, nowMs) {
-      const plan = emptyPlan();
+      let plan: FaultPlan | undefined; // allocated only when a rule fires: the no-fault path stays cheap
       let replace: MockResponse | undefined;
       let replaced = false;
       let staleRule: number | undefined;
@@ -131,6 +134,7 @@ export function createFaultEngine(rules: FaultRule[], seed: number): FaultEngine
         if (effect.kind === 'stale-tag' && (route !== 'manifest' || ref === undefined || ref.includes(':') || staleRule !== undefined)) continue;
         if (c.probability < 1 && c.random() >= c.probability) continue;
         c.fired++;
+        plan ??= emptyPlan();
         switch (effect.kind) {
           case 'latency':
             plan.delayMs += sampleLatency(effect, c.random);
@@ -167,6 +171,7 @@ export function createFaultEngine(rules: FaultRule[], seed: number): FaultEngine
             break;
         }
       }
+      if (plan === undefined) return NO_FAULT;
       return { plan, replace, staleRule };
     },
     refuseWindows() {

@@ -84,7 +84,9 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, resp
   const socket = req.socket;
   // Let what was written reach the client, then close: cleanly for truncate (FIN), abruptly for reset (RST).
   await new Promise<void>((r) => (socket.writableLength === 0 ? r() : socket.once('drain', () => r())));
-  if (plan.reset !== undefined) setImmediate(() => socket.resetAndDestroy());
+  // The reset waits a moment: an RST that lands before the client has read the bytes makes Linux report a
+  // plain end of stream instead of ECONNRESET (seen with client and server in one process).
+  if (plan.reset !== undefined) setTimeout(() => socket.resetAndDestroy(), 20);
   else socket.destroySoon();
 }
 

@@ -34,7 +34,7 @@ export function parseOpenShiftObjects(texts: ConfigText[]): OpenShiftObjects {
     list.forEach((doc, index) => {
       const err = doc.errors[0];
       if (err !== undefined) {
-        const line = err.linePos?.[0]?.line;
+        const line = err.linePos?.[0]?.line ?? lineAt(text, err.pos[0]);
         throw new ConfigError(`${path}${line ? `:${line}` : ''}: YAML syntax error: ${err.message.split('\n')[0]}`, {
           file: path,
           ...(line ? { line } : {}),
@@ -162,6 +162,13 @@ function stringList(v: unknown, file: string, key: string): string[] | null {
 
 function configError(file: string, key: string, what: string): ConfigError {
   return new ConfigError(`${file}: ${key}: ${what}`, { file, code: 'PP_ERR_OPENSHIFT_OBJECT' });
+}
+
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
 }
 
 function isObj(v: unknown): v is Obj {

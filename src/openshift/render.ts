@@ -110,7 +110,7 @@ export function renderOpenShift(objects: OpenShiftObjects, opts: RenderOptions =
     }
   }
 
-  errors.push(...validateObjects(objects, { legacyIcsp: profile.legacyIcsp, payloadRepo: payload?.name ?? null, policyBlocked, allowed }));
+  errors.push(...validateObjects(objects, { legacyIcsp: profile.legacyIcsp, rejectIcspWithMirrorSets: profile.rejectIcspWithMirrorSets, payloadRepo: payload?.name ?? null, policyBlocked, allowed }));
   warnings.push(...documentationWarnings(rs, imageFile, payload?.name ?? null));
   if (errors.length > 0) return unchanged();
 

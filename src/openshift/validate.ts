@@ -11,6 +11,7 @@ import type { Finding, MirrorSetObject, OpenShiftObjects } from './types.ts';
 
 export interface ValidateOptions {
   legacyIcsp: boolean;
+  rejectIcspWithMirrorSets?: boolean;
   /** Payload repository name, for the one allowed+blocked combination the MCO accepts. */
   payloadRepo: string | null;
   /** The policy lists after payload handling (what updatePolicyJSON receives). */
@@ -37,10 +38,16 @@ export function validateObjects(objs: OpenShiftObjects, opts: ValidateOptions): 
     for (const set of [...objs.idms, ...objs.itms]) {
       out.push({
         code: 'kind-not-in-release',
-        message: `${set.kind} "${set.origin.name}" needs OpenShift 4.13 or later; --ocp-version ${'4.12'} clusters only read ImageContentSourcePolicy`,
+        message: `${set.kind} "${set.origin.name}" needs OpenShift 4.13 or later; clusters up to 4.12 only read ImageContentSourcePolicy`,
         ...at(set.origin.file, 'kind'),
       });
     }
+  }
+
+  if (opts.rejectIcspWithMirrorSets && objs.icsp.length > 0) {
+    const icsp = objs.icsp[0] as MirrorSetObject;
+    if (objs.idms.length > 0) out.push({ code: 'icsp-with-mirror-sets', message: 'error: both imagecontentsourcepolicy and imagedigestmirrorset exist', ...at(icsp.origin.file, 'kind') });
+    if (objs.itms.length > 0) out.push({ code: 'icsp-with-mirror-sets', message: 'error: both imagecontentsourcepolicy and imagetagmirrorset exist', ...at(icsp.origin.file, 'kind') });
   }
 
   const policyOf = new Map<string, string>();

@@ -15,6 +15,11 @@ export interface OutputProfile {
   policyIndent: boolean;
   /** MCO PR #3653 (OCPBUGS-4122, 4.13+): scopes with ≥ 3 `/` are left out of the `atomic` transport. */
   filterAtomic: boolean;
+  /**
+   * 4.13–4.14 (runtime-utils bb75088 → 5c339f2): an ImageContentSourcePolicy next to an IDMS/ITMS was refused
+   * with `error: both imagecontentsourcepolicy and imagedigestmirrorset exist`. Boundary from commit dates.
+   */
+  rejectIcspWithMirrorSets: boolean;
 }
 
 export const CURRENT_PROFILE: OutputProfile = {
@@ -23,6 +28,7 @@ export const CURRENT_PROFILE: OutputProfile = {
   additionalLayerStoreAuthHelper: true,
   policyIndent: true,
   filterAtomic: true,
+  rejectIcspWithMirrorSets: false,
 };
 
 /**
@@ -40,5 +46,6 @@ export function outputProfile(version: string | undefined): OutputProfile {
     additionalLayerStoreAuthHelper: minor >= 17,
     policyIndent: minor >= 17,
     filterAtomic: minor >= 13,
+    rejectIcspWithMirrorSets: minor === 13 || minor === 14,
   };
 }

@@ -1,9 +1,8 @@
 /**
- * Docker reference normalisation as containers/image's `docker/reference` does it, reduced to what policy
- * evaluation and the MCO's payload check need (name, tag, digest, familiar form).
- * Kept local so src/policy and src/openshift work standalone; src/reference/ is the project's full parser.
+ * The reference view policy evaluation and the MCO's payload check need (name, tag, digest, familiar form)
+ * as plain data, built on the project's parser in src/reference/ (containers/image's docker/reference rules).
  */
-import { PullpathError } from '../errors.ts';
+import { parseDockerReference, parseNamed, parseNormalizedNamed, type Reference } from '../reference/index.ts';
 
 export interface DockerRef {
   /** Registry host[:port], e.g. `docker.io`, `quay.io:5000`. */
@@ -16,53 +15,23 @@ export interface DockerRef {
   digest: string | null;
 }
 
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const REFERENCE = new RegExp(
-  `^(${DOMAIN})/(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}))?$`,
-);
-
-export function invalidReference(input: string, why: string): PullpathError {
-  return new PullpathError('PP_ERR_REFERENCE', `invalid reference ${JSON.stringify(input)}: ${why}`);
+function fromReference(r: Reference): DockerRef {
+  return { domain: r.domain, path: r.path, name: r.name(), tag: r.tag, digest: r.digest };
 }
 
 /** `reference.ParseNormalizedNamed`: fills in `docker.io` and `library/`. */
 export function parseNormalizedDockerRef(input: string): DockerRef {
-  if (/^[a-f0-9]{64}$/.test(input)) throw invalidReference(input, 'cannot specify 64-byte hexadecimal strings');
-  const slash = input.indexOf('/');
-  let domain: string;
-  let remainder: string;
-  const first = slash === -1 ? '' : input.slice(0, slash);
-  if (slash === -1 || (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)) {
-    domain = 'docker.io';
-    remainder = input;
-  } else {
-    domain = first;
-    remainder = input.slice(slash + 1);
-  }
-  if (domain === 'index.docker.io') domain = 'docker.io';
-  if (domain === 'docker.io' && !remainder.includes('/')) remainder = `library/${remainder}`;
-  const nameEnd = remainder.search(/[:@]/);
-  const repoPart = nameEnd === -1 ? remainder : remainder.slice(0, nameEnd);
-  if (repoPart.toLowerCase() !== repoPart) throw invalidReference(input, 'repository name must be lowercase');
-  return parseFullDockerRef(`${domain}/${remainder}`, input);
+  return fromReference(parseNormalizedNamed(input));
 }
 
 /** `reference.ParseNamed`: the input must already be canonical (`quay.io/ns/repo@sha256:…`, not `busybox`). */
 export function parseCanonicalDockerRef(input: string): DockerRef {
-  const ref = parseNormalizedDockerRef(input);
-  if (dockerRefString(ref) !== input) throw invalidReference(input, 'repository name must be canonical');
-  return ref;
+  return fromReference(parseNamed(input));
 }
 
-function parseFullDockerRef(full: string, input: string): DockerRef {
-  const m = REFERENCE.exec(full);
-  if (m === null) throw invalidReference(input, 'invalid reference format');
-  const [, domain = '', path = '', tag, digest] = m;
-  const name = `${domain}/${path}`;
-  if (name.length > 255) throw invalidReference(input, 'repository name must not be more than 255 characters');
-  return { domain, path, name, tag: tag ?? null, digest: digest ?? null };
+/** The docker transport's `ParseReference`: `:latest` added when neither tag nor digest; both is refused. */
+export function parseDockerTransportRef(input: string): DockerRef {
+  return fromReference(parseDockerReference(input));
 }
 
 /** `reference.Reference.String()`: name, then `:tag`, then `@digest`. */
@@ -77,17 +46,4 @@ export function familiarString(ref: DockerRef): string {
     name = ref.path.startsWith('library/') && !ref.path.slice(8).includes('/') ? ref.path.slice(8) : ref.path;
   }
   return name + (ref.tag !== null ? `:${ref.tag}` : '') + (ref.digest !== null ? `@${ref.digest}` : '');
-}
-
-/**
- * The docker transport's `ParseReference`: `:latest` is added when neither tag nor digest is given, and a
- * reference with both is refused.
- */
-export function parseDockerTransportRef(input: string): DockerRef {
-  const ref = parseNormalizedDockerRef(input);
-  if (ref.tag !== null && ref.digest !== null) {
-    throw invalidReference(input, 'Docker references with both a tag and digest are currently not supported');
-  }
-  if (ref.tag === null && ref.digest === null) return { ...ref, tag: 'latest' };
-  return ref;
 }

@@ -4,6 +4,7 @@
  * of transports that validate them (`atomic`, `docker-daemon`) are checked too — an invalid scope makes
  * the whole file unusable (`Unknown key "<scope>"`), which is how one bad MCO entry breaks every pull.
  */
+import { posix } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { parseNormalizedDockerRef } from './docker-reference.ts';
 import { JsonSyntaxError, parseStrictJson, type JsonObject, type JsonValue } from './strict-json.ts';
@@ -70,11 +71,23 @@ function policyFromJson(json: JsonValue, file: string): Policy {
   return policy;
 }
 
+/** The registered transports' `ValidatePolicyConfigurationScope` (containers/image); unknown transports accept anything. */
 function validScope(transport: string, scope: string): boolean {
-  if (transport === 'atomic') return ATOMIC_SCOPE.test(scope);
-  // docker-daemon supports only the default "" scope.
-  if (transport === 'docker-daemon') return false;
-  return true;
+  switch (transport) {
+    case 'atomic':
+      return ATOMIC_SCOPE.test(scope);
+    case 'docker-daemon':
+      // Image IDs cannot be namespaced.
+      return !/^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/.test(scope);
+    case 'docker-archive':
+      return false;
+    case 'dir':
+    case 'oci':
+    case 'oci-archive':
+      return scope.startsWith('/') && scope !== '/' && posix.normalize(scope) === scope && !scope.endsWith('/');
+    default:
+      return true;
+  }
 }
 
 function requirements(v: JsonValue, at: string): PolicyRequirement[] {
@@ -98,7 +111,7 @@ function requirement(v: JsonValue, at: string): PolicyRequirement {
       return signedBy(o, at);
     case 'signedBaseLayer':
       onlyKeys(o, ['type', 'baseLayerIdentity'], at);
-      if (o.baseLayerIdentity === undefined) throw new PolicyFormatError('baseLayerIdentity must be specified', at);
+      if (o.baseLayerIdentity === undefined) throw new PolicyFormatError('baseLayerIdentity not specified', at);
       identity(o.baseLayerIdentity, `${at}.baseLayerIdentity`);
       return { type, fields: o };
     case 'sigstoreSigned':
@@ -112,7 +125,7 @@ const KEY_TYPES = ['GPGKeys', 'signedByGPGKeys', 'X509Certificates', 'signedByX5
 
 function signedBy(o: JsonObject, at: string): PolicyRequirement {
   onlyKeys(o, ['type', 'keyType', 'keyPath', 'keyPaths', 'keyData', 'signedIdentity'], at);
-  if (o.keyType === undefined) throw new PolicyFormatError('keyType must be specified', at);
+  if (o.keyType === undefined) throw new PolicyFormatError('invalid keyType ""', at);
   if (typeof o.keyType !== 'string' || !KEY_TYPES.includes(o.keyType)) {
     throw new PolicyFormatError(`Unrecognized keyType value ${JSON.stringify(o.keyType)}`, at);
   }
@@ -131,26 +144,29 @@ function sigstoreSigned(o: JsonObject, at: string): PolicyRequirement {
   const present = SIGSTORE_KEYS.filter((k) => o[k] !== undefined);
   if (present.length !== 1) {
     throw new PolicyFormatError(
-      `exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio and pki must be specified, ${present.length === 0 ? 'none of them present' : 'more than one present'}`,
+      'exactly one of keyPath, keyPaths, keyData, keyDatas, fulcio, and pki must be specified',
       at,
     );
   }
   const rekor = REKOR_KEYS.filter((k) => o[k] !== undefined);
-  if (rekor.length > 1) throw new PolicyFormatError('at most one of rekorPublicKeyPath, rekorPublicKeyPaths, rekorPublicKeyData and rekorPublicKeyDatas may be specified', at);
+  if (rekor.length > 1) throw new PolicyFormatError('at most one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas can be used simultaneously', at);
   if (o.fulcio !== undefined) {
     const f = object(o.fulcio, `${at}.fulcio`);
     onlyKeys(f, ['caPath', 'caData', 'oidcIssuer', 'subjectEmail'], `${at}.fulcio`);
-    if ((f.caPath === undefined) === (f.caData === undefined)) throw new PolicyFormatError('exactly one of caPath and caData must be specified', `${at}.fulcio`);
+    if (f.caPath !== undefined && f.caData !== undefined) throw new PolicyFormatError('caPath and caData cannot be used simultaneously', `${at}.fulcio`);
+    if (f.caPath === undefined && f.caData === undefined) throw new PolicyFormatError('At least one of caPath and caData must be specified', `${at}.fulcio`);
     if (f.oidcIssuer === undefined) throw new PolicyFormatError('oidcIssuer not specified', `${at}.fulcio`);
     if (f.subjectEmail === undefined) throw new PolicyFormatError('subjectEmail not specified', `${at}.fulcio`);
-    if (rekor.length === 0) throw new PolicyFormatError('with fulcio, one of the rekorPublicKey* fields must be specified', at);
+    if (rekor.length === 0) throw new PolicyFormatError('At least one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas must be specified if fulcio is used', at);
   }
   if (o.pki !== undefined) {
     const p = object(o.pki, `${at}.pki`);
     onlyKeys(p, ['caRootsPath', 'caRootsData', 'caIntermediatesPath', 'caIntermediatesData', 'subjectEmail', 'subjectHostname'], `${at}.pki`);
-    if ((p.caRootsPath === undefined) === (p.caRootsData === undefined)) throw new PolicyFormatError('exactly one of caRootsPath and caRootsData must be specified', `${at}.pki`);
-    if (p.caIntermediatesPath !== undefined && p.caIntermediatesData !== undefined) throw new PolicyFormatError('at most one of caIntermediatesPath and caIntermediatesData may be specified', `${at}.pki`);
-    if (p.subjectEmail === undefined && p.subjectHostname === undefined) throw new PolicyFormatError('at least one of subjectEmail and subjectHostname must be specified', `${at}.pki`);
+    if (rekor.length > 0) throw new PolicyFormatError('rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas are not supported for pki', at);
+    if (p.caRootsPath !== undefined && p.caRootsData !== undefined) throw new PolicyFormatError('caRootsPath and caRootsData cannot be used simultaneously', `${at}.pki`);
+    if (p.caRootsPath === undefined && p.caRootsData === undefined) throw new PolicyFormatError('At least one of caRootsPath and caRootsData must be specified', `${at}.pki`);
+    if (p.caIntermediatesPath !== undefined && p.caIntermediatesData !== undefined) throw new PolicyFormatError('caIntermediatesPath and caIntermediatesData cannot be used simultaneously', `${at}.pki`);
+    if (p.subjectEmail === undefined && p.subjectHostname === undefined) throw new PolicyFormatError('At least one of subjectEmail, subjectHostname must be specified', `${at}.pki`);
   }
   checkKeyFields(o, at);
   return { type: 'sigstoreSigned', fields: withIdentity(o, at) };
@@ -163,6 +179,7 @@ function checkKeyFields(o: JsonObject, at: string): void {
   for (const k of ['keyPaths', 'keyDatas', 'rekorPublicKeyPaths', 'rekorPublicKeyDatas']) {
     const v = o[k];
     if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) throw new PolicyFormatError(`${k} must be a list of strings`, at);
+    if (Array.isArray(v) && v.length === 0) throw new PolicyFormatError(`"${k}" contains no entries`, at);
   }
 }
 

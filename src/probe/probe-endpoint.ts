@@ -4,7 +4,8 @@
  *     page (stricter than the runtime, which accepts any 200: a captive portal must not pass).
  *  2. manifest: `HEAD` of the canary with the full Accept list; the announced digest must equal the
  *     canary's digest (by-digest canaries) and the Content-Type must be a manifest type.
- *  3. blob (optional): fetch the canary manifest, then check its config blob is served.
+ *  3. blob (optional): GET the canary manifest (its bytes must hash to the canary digest), then check
+ *     its config blob is served (HEAD; the client has no ranged blob GET yet).
  * All network work goes through the registry client; a step that fails stops the probe.
  */
 import type { RegistryClient } from '../registry/client.ts';
@@ -27,9 +28,11 @@ export interface ProbeOptions {
 /** Folds the client's steps for one probe step (auth + request) into one ProbeStep. */
 function fold(name: ProbeStepName, steps: AttemptStep[], started: number, err: unknown): ProbeStep {
   const last = steps.at(-1);
-  const failedStep = steps.find((s) => !s.ok);
+  // The last failing sub-step explains a failure; when the call returned, earlier failures were recovered
+  // from (https → http fallback of an insecure endpoint) and the caller judges the answer itself.
+  const failedStep = [...steps].reverse().find((s) => !s.ok);
   const e = err instanceof RegistryError ? err : null;
-  const ok = err === null && failedStep === undefined;
+  const ok = err === null;
   const errorClass: ErrorClass | null = ok ? null : (e?.errorClass ?? failedStep?.errorClass ?? 'other');
   const detail = steps.map((s) => s.detail).filter(Boolean).join('; ');
   return {
@@ -95,6 +98,11 @@ export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Prom
   raw = [];
   try {
     let m = await opts.client.getManifest(session, path, tagOrDigest, { signal, steps: raw });
+    // HEAD cannot show corrupt bytes: hash what GET returns against the canary's digest.
+    if (ref.digest && m.digest !== ref.digest) {
+      steps.push(fail(fold('blob', raw, started, null), 'digest-mismatch', `GET ${ep.canary}: the bytes hash to ${m.digest}`));
+      return done();
+    }
     if (isIndexType(m.mediaType)) {
       const inst = chooseInstance(m.body, m.mediaType, hostPlatform());
       m = await opts.client.getManifest(session, path, inst.digest, { signal, steps: raw });

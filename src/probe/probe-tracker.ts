@@ -17,6 +17,15 @@ export interface EndpointHealth {
   reason: string;
   /** ms since the run started when the state last changed (null: never probed). */
   lastChangeMs: number | null;
+  /** The state before the last change (null: none). */
+  previousState: HealthState | null;
+  /** The rolling window health is computed over. */
+  window: { probes: number; failures: number };
+  /** Whole-probe latency (sum of steps) of the probes that passed, over the whole run. */
+  probeLatency: LatencySummary;
+  /** The latest failure, in words, and its class (null when none yet). */
+  lastError: string | null;
+  lastErrorClass: string | null;
   probes: number;
   failures: number;
   /** Failed probes by the failing step's error class. */
@@ -41,10 +50,14 @@ interface Track {
   state: HealthState;
   reason: string;
   lastChangeMs: number | null;
+  previousState: HealthState | null;
   probes: number;
   failures: number;
   errors: Map<string, number>;
   steps: Map<string, LatencyHistogram>;
+  okTotal: LatencyHistogram;
+  lastError: string | null;
+  lastErrorClass: string | null;
 }
 
 /** What changed with one recorded probe (for the Prometheus exporter and change logs). */
@@ -67,7 +80,7 @@ export class ProbeTracker {
     this.#opts = opts;
     this.#skipped = skipped;
     for (const ep of endpoints) {
-      this.#tracks.set(ep.location, { ep, recent: [], state: 'unknown', reason: 'not probed yet', lastChangeMs: null, probes: 0, failures: 0, errors: new Map(), steps: new Map() });
+      this.#tracks.set(ep.location, { ep, recent: [], state: 'unknown', reason: 'not probed yet', lastChangeMs: null, previousState: null, probes: 0, failures: 0, errors: new Map(), steps: new Map(), okTotal: createLatencyHistogram(), lastError: null, lastErrorClass: null });
     }
   }
 
@@ -88,11 +101,16 @@ export class ProbeTracker {
       const failed = o.steps.find((s) => !s.ok);
       const cls = failed?.errorClass ?? 'other';
       t.errors.set(cls, (t.errors.get(cls) ?? 0) + 1);
+      t.lastError = failed?.error ?? null;
+      t.lastErrorClass = cls;
+    } else {
+      recordMs(t.okTotal, o.steps.reduce((a, s) => a + s.durationMs, 0));
     }
     const h = healthOf(t.recent, this.#opts);
     const from = t.state;
     t.reason = h.reason;
     if (h.state !== from) {
+      t.previousState = from;
       t.state = h.state;
       t.lastChangeMs = o.atMs;
       return { endpoint: o.endpoint, from, to: h.state, reason: h.reason, atMs: o.atMs };
@@ -118,6 +136,11 @@ export class ProbeTracker {
         state: t.state,
         reason: t.reason,
         lastChangeMs: t.lastChangeMs,
+        previousState: t.previousState,
+        window: { probes: t.recent.length, failures: t.recent.filter((p) => !p.ok).length },
+        probeLatency: summarizeHistogram(t.okTotal),
+        lastError: t.lastError,
+        lastErrorClass: t.lastErrorClass,
         probes: t.probes,
         failures: t.failures,
         errors: Object.fromEntries([...t.errors].sort(([a], [b]) => a.localeCompare(b))),

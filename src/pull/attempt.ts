@@ -51,7 +51,7 @@ export async function runAttempt(
     session = await opts.client.ping(ref.host, { ...call, insecure: source.insecure, repository: ref.name });
     const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
     return {
-      event: { ...base, at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: performance.now() - started, steps },
+      event: { ...base, at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps },
       session,
       manifest,
       ref,
@@ -62,7 +62,7 @@ export async function runAttempt(
     if (e.errorClass === 'timeout' && timeout.aborted) notes.push(RUNTIME_WAITS);
     const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
     return {
-      event: { ...base, at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: performance.now() - started, steps, ...(notes.length ? { notes } : {}) },
+      event: { ...base, at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(notes.length ? { notes } : {}) },
       session,
       manifest: null,
       ref,

@@ -8,7 +8,7 @@
  * await client.close();
  */
 export { pullOne } from './pull-one.ts';
-export { pullImages } from './pull-images.ts';
+export { pullImages, imageLabels } from './pull-images.ts';
 export type { PullImagesOptions } from './pull-images.ts';
 export type { PullOptions } from './options.ts';
 export { sourcesFailedError, candidatesFailedError } from './final-error.ts';

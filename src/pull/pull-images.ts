@@ -17,7 +17,7 @@ export interface PullImagesOptions extends Omit<PullOptions, 'image'> {
 }
 
 /** Unique labels: a reference given twice becomes `REF` and `REF #2`. */
-function labels(resolutions: readonly Resolution[]): string[] {
+export function imageLabels(resolutions: readonly Resolution[]): string[] {
   const seen = new Map<string, number>();
   return resolutions.map((r) => {
     const n = (seen.get(r.ref) ?? 0) + 1;
@@ -43,7 +43,7 @@ export function pullImages(resolutions: readonly Resolution[], options: PullImag
   );
   const runSignal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const limit = pLimit(Math.max(1, options.jobs ?? 4));
-  const names = labels(resolutions);
+  const names = imageLabels(resolutions);
   const work = resolutions.map((r, i) => limit(() => pullOne(r, { ...options, startedAt, image: names[i]! }, (e) => channel.push(e), runSignal)));
   Promise.all(work).then(
     () => channel.close(),

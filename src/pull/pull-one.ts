@@ -55,7 +55,7 @@ export async function pullOne(
     error: resolution.error,
   });
   const result = (fields: Partial<ResultEvent> & { ok: boolean; error: string | null; errorClass: ErrorClass | null }): ResultEvent => {
-    const ev: ResultEvent = { type: 'result', image, at: at(), source: null, sourceIndex: null, digest: null, mediaType: null, durationMs: performance.now() - begun, ...fields };
+    const ev: ResultEvent = { type: 'result', image, at: at(), source: null, sourceIndex: null, digest: null, mediaType: null, durationMs: Math.round((performance.now() - begun) * 10) / 10, ...fields };
     emit(ev);
     return ev;
   };

@@ -97,6 +97,13 @@ export function registryHostFor(host: string): string {
   return host === 'docker.io' ? 'registry-1.docker.io' : host;
 }
 
+/** The wider scope of a Bearer `insufficient_scope` challenge, when the session uses bearer tokens. */
+function insufficientScope(res: HttpResponse, session: Session): string | null {
+  if (!session.challenges.some((c) => c.scheme === 'bearer')) return null;
+  const ch = parseWwwAuthenticate(res.headers['www-authenticate']).find((c) => c.scheme === 'bearer' && c.params.error === 'insufficient_scope');
+  return ch?.params.scope ?? null;
+}
+
 function looksLikeHtml(res: HttpResponse): boolean {
   return /text\/html/i.test(header(res.headers, 'content-type') ?? '');
 }
@@ -125,7 +132,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   }
 
   function step(opts: CallOptions, s: AttemptStep): void {
-    opts.steps?.push({ ...s, ...(s.error ? { error: redactor.text(s.error) } : {}) });
+    opts.steps?.push({ ...s, ...(s.url ? { url: redactUrl(s.url) } : {}), durationMs: Math.round(s.durationMs * 10) / 10, ...(s.error ? { error: redactor.text(s.error) } : {}) });
   }
 
   async function pingScheme(session: Omit<Session, 'scheme' | 'challenges'>, scheme: 'https' | 'http', opts: CallOptions): Promise<{ challenges: Challenge[]; res: HttpResponse }> {
@@ -154,7 +161,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return { challenges, res };
   }
 
-  async function authHeaders(session: Session, path: string, opts: CallOptions): Promise<Record<string, string>> {
+  async function authHeaders(session: Session, path: string, opts: CallOptions, extraScopes: string[] = []): Promise<Record<string, string>> {
     const value = await authorization(
       {
         dispatchers,
@@ -171,6 +178,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         ...(opts.steps ? { steps: opts.steps } : {}),
       },
       `repository:${path}:pull`,
+      extraScopes,
     );
     return value ? { authorization: value } : {};
   }
@@ -227,6 +235,17 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
       }
       const name = `${session.host}/${path}`;
+      const wider = res.status === 401 ? insufficientScope(res, session) : null;
+      if (wider) {
+        // As the runtime (needsRetryWithUpdatedScope): one retry with a token that also has the scope asked for.
+        notes.push(`401 insufficient_scope: retried once with scope ${wider}`);
+        try {
+          const retryAuth = await authHeaders(session, path, opts, [wider]);
+          res = await send({ method: 'GET', url, headers: { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...retryAuth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+        } catch (err) {
+          return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
+        }
+      }
       if (res.status !== 200) {
         const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
         return fail(`reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 ? 'not-a-registry' : r.errorClass, res.status);

@@ -85,7 +85,15 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
     async close() {
       const all = [...agents.values()];
       agents.clear();
-      await Promise.all(all.map((a) => a.close().catch(() => a.destroy())));
+      // Requests abandoned at a deadline may still hold a connect/TLS handshake (undici does not abort those);
+      // close gracefully for a moment, then destroy, so exiting never waits for undici's connect timeout.
+      await Promise.all(
+        all.map(async (a) => {
+          const closed = a.close().then(() => true, () => false);
+          const done = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 250).unref())]);
+          if (!done) await a.destroy().catch(() => {});
+        }),
+      );
     },
   };
 }

@@ -58,20 +58,24 @@ export interface AuthContext {
   steps?: AttemptStep[];
 }
 
-/** Returns the Authorization header value for a request needing `scope`, or null (no usable challenge). */
-export async function authorization(ctx: AuthContext, scope: string): Promise<string | null> {
+/**
+ * Returns the Authorization header value for a request needing `scope` (plus `extraScopes`, e.g. the wider
+ * scope of an `insufficient_scope` challenge), or null when no challenge is usable.
+ */
+export async function authorization(ctx: AuthContext, scope: string, extraScopes: string[] = []): Promise<string | null> {
   for (const ch of ctx.challenges) {
     if (ch.scheme === 'basic') {
       if (!ctx.credentials || (!ctx.credentials.username && !ctx.credentials.password)) return null;
       ctx.redactor.addBasic(ctx.credentials.username, ctx.credentials.password);
       return 'Basic ' + Buffer.from(`${ctx.credentials.username}:${ctx.credentials.password}`).toString('base64');
     }
-    if (ch.scheme === 'bearer') return 'Bearer ' + (await bearerToken(ctx, ch, scope));
+    if (ch.scheme === 'bearer') return 'Bearer ' + (await bearerToken(ctx, ch, [scope, ...extraScopes]));
   }
   return null; // the runtime then tries unauthenticated
 }
 
-async function bearerToken(ctx: AuthContext, ch: Challenge, scope: string): Promise<string> {
+async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): Promise<string> {
+  const scope = scopes.join(' ');
   const realm = ch.params.realm;
   if (!realm) throw new RegistryError('missing realm in bearer auth challenge', 'unauthorized');
   const service = ch.params.service ?? '';
@@ -91,7 +95,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scope: string): Prom
   if (oauth) {
     const form = new URLSearchParams();
     if (service) form.set('service', service);
-    form.append('scope', scope);
+    for (const sc of scopes) form.append('scope', sc);
     form.set('grant_type', 'refresh_token');
     form.set('refresh_token', creds!.identityToken!);
     form.set('client_id', 'containers/image');
@@ -101,7 +105,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scope: string): Prom
   } else {
     if (creds?.username) url.searchParams.set('account', creds.username);
     if (service) url.searchParams.set('service', service);
-    url.searchParams.append('scope', scope);
+    for (const sc of scopes) url.searchParams.append('scope', sc);
     if (creds?.username && creds.password) {
       ctx.redactor.addBasic(creds.username, creds.password);
       headers.authorization = 'Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
@@ -111,7 +115,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scope: string): Prom
   const method = oauth ? 'POST' : 'GET';
   const fail = (message: string, errorClass: RegistryError['errorClass'], status: number | null): never => {
     const msg = ctx.redactor.text(message);
-    ctx.steps?.push({ step: 'auth', ok: false, url: shown, method, httpStatus: status, durationMs: performance.now() - started, error: msg, errorClass, detail: `token for ${scope}, ${who}` });
+    ctx.steps?.push({ step: 'auth', ok: false, url: shown, method, httpStatus: status, durationMs: Math.round((performance.now() - started) * 10) / 10, error: msg, errorClass, detail: `token for ${scope}, ${who}` });
     throw new RegistryError(msg, errorClass, status);
   };
   let res;
@@ -157,7 +161,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scope: string): Prom
     url: shown,
     method,
     httpStatus: 200,
-    durationMs: performance.now() - started,
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
     detail: `token for ${scope}, ${who}, valid ${lifetime} s`,
   });
   return token;

@@ -79,30 +79,53 @@ export function formatPullSummary(results: readonly ResultEvent[]): string {
 
 /**
  * Groups a live event stream per image and calls `write` with each image's block once it is complete.
+ * With `order` (the image labels in input order), blocks are released in that order; otherwise as they finish.
  * @example
- * const w = createPullTextWriter((s) => process.stdout.write(s));
- * for await (const e of pullImages(...)) w.push(e);
+ * const w = createPullTextWriter((s) => process.stdout.write(s), imageLabels(resolutions));
+ * for await (const e of pullImages(resolutions, { client })) w.push(e);
  * w.end();
  */
-export function createPullTextWriter(write: (text: string) => void): { push(e: PullEvent): void; end(): ResultEvent[] } {
+export function createPullTextWriter(write: (text: string) => void, order?: readonly string[]): { push(e: PullEvent): void; end(): ResultEvent[] } {
   const pending = new Map<string, PullEvent[]>();
+  const done = new Map<string, string>();
   const results: ResultEvent[] = [];
+  let next = 0;
   let first = true;
+  const emit = (block: string) => {
+    write((first ? '' : '\n') + block);
+    first = false;
+  };
+  const flush = () => {
+    if (!order) return;
+    while (next < order.length && done.has(order[next]!)) {
+      emit(done.get(order[next]!)!);
+      done.delete(order[next]!);
+      next++;
+    }
+  };
   return {
     push(e) {
       const list = pending.get(e.image) ?? [];
       list.push(e);
       pending.set(e.image, list);
-      if (e.type === 'result') {
-        results.push(e);
-        pending.delete(e.image);
-        write((first ? '' : '\n') + renderImageText(list));
-        first = false;
-      }
+      if (e.type !== 'result') return;
+      results.push(e);
+      pending.delete(e.image);
+      if (order && order.includes(e.image)) {
+        done.set(e.image, renderImageText(list));
+        flush();
+      } else emit(renderImageText(list));
     },
     end() {
-      for (const list of pending.values()) write((first ? '' : '\n') + renderImageText(list) + '  (interrupted)\n');
+      for (const label of order ?? []) {
+        const block = done.get(label);
+        if (block !== undefined) emit(block);
+        else if (pending.has(label)) emit(renderImageText(pending.get(label)!) + '  (interrupted)\n');
+        pending.delete(label);
+      }
+      for (const list of pending.values()) emit(renderImageText(list) + '  (interrupted)\n');
       pending.clear();
+      done.clear();
       if (results.length > 1) write('\n' + formatPullSummary(results));
       return results;
     },

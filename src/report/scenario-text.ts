@@ -57,14 +57,26 @@ export function formatScenarioText(r: ScenarioReport): string {
   for (const m of r.mocks) {
     if (m.unmatched.length > 0) lines.push(`  note: ${m.host} received requests it does not serve: ${m.unmatched.slice(0, 5).join(', ')}`);
   }
+  lines.push('', totalsLine(r));
+  return lines.join('\n') + '\n';
+}
+
+/** The verdict alone: the totals line and each expectation not met (after a TUI run showed the rest). */
+export function formatScenarioVerdict(r: ScenarioReport): string {
+  const lines = [`scenario ${r.name}  (${r.file})`];
+  if (r.error) lines.push(`  ERROR  ${r.error}`);
+  for (const p of r.pulls) {
+    for (const x of p.expectations.filter((e) => !e.ok)) lines.push(`  ✗ ${p.key} ${p.ref}: ${x.key}: expected ${x.expected}, got ${x.actual}`);
+  }
+  lines.push(totalsLine(r));
+  return lines.join('\n') + '\n';
+}
+
+function totalsLine(r: ScenarioReport): string {
   const met = r.pulls.reduce((n, p) => n + p.expectations.filter((x) => x.ok).length, 0);
   const all = r.pulls.reduce((n, p) => n + p.expectations.length, 0);
   const passed = r.pulls.filter((p) => p.ok).length;
-  lines.push(
-    '',
-    `  ${r.ok ? 'PASS' : 'FAIL'}: ${passed}/${r.pulls.length} pulls as expected, ${met}/${all} expectations met, ${ms(r.durationMs)}`,
-  );
-  return lines.join('\n') + '\n';
+  return `  ${r.ok ? 'PASS' : 'FAIL'}: ${passed}/${r.pulls.length} pulls as expected, ${met}/${all} expectations met, ${ms(r.durationMs)}`;
 }
 
 /** The closing line over several scenarios. */

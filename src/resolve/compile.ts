@@ -6,23 +6,44 @@
  * `*.suffix` wildcard whose `.suffix` ends the name's host. So we hash the prefixes once and probe those few
  * candidate strings: the cost depends on the name, not on the number of entries.
  */
-import type { RegistriesConfig, RegistryEntry } from '../config/types.ts';
+import type { PullFromMirror, RegistriesConfig, RegistryEntry } from '../config/types.ts';
+import { joinableLocation, type JoinableLocation } from './location-join.ts';
 import { formatOrigin } from './origin.ts';
-import { isWildcardPrefix, matchPrefix, refMatchingPrefix } from './prefix-match.ts';
+import { isWildcardPrefix, matchPrefix } from './prefix-match.ts';
+
+/** One endpoint (mirror or primary location) with what the rewrite and the explanations need, computed once. */
+export interface EndpointPlan {
+  location: string;
+  insecure: boolean;
+  pullFromMirror: PullFromMirror;
+  /** "file:line" of the mirror table (of the entry, for the primary). */
+  origin: string;
+  /** The location split for the rewrite shortcut (null: the full canonical parse decides). */
+  join: JoinableLocation | null;
+}
+
+/** A `[[registry]]` entry prepared for resolution: everything pullSources reads, in one place. */
+export interface CompiledEntry {
+  entry: RegistryEntry;
+  prefix: string;
+  blocked: boolean;
+  mirrorByDigestOnly: boolean;
+  origin: string;
+  primary: EndpointPlan;
+  mirrors: EndpointPlan[];
+}
 
 export interface CompiledConfig {
   readonly conf: RegistriesConfig;
-  /** Literal prefix → entry. */
-  readonly literal: ReadonlyMap<string, RegistryEntry>;
   /** Wildcard `*.suffix` → entry, keyed by `.suffix` (the prefix without its `*`). */
-  readonly wildcard: ReadonlyMap<string, RegistryEntry>;
+  readonly wildcard: ReadonlyMap<string, CompiledEntry>;
   /** Wildcards the loader should have refused (`/`, `:` or `@` in them); matched by scanning, as the runtime would. */
-  readonly oddWildcards: readonly RegistryEntry[];
+  readonly oddWildcards: readonly CompiledEntry[];
   /**
    * Literal prefixes grouped by their host part (up to the first `/`, `:` or `@`). A literal prefix can only
    * match a name with the same host part, so a lookup hashes the name's host once, then probes a small map.
    */
-  readonly literalByHost: ReadonlyMap<string, HostGroup>;
+  readonly literalByHost: ReadonlyMap<string, Map<string, CompiledEntry>>;
   /** The longest literal prefix: longer cuts of a name cannot match. */
   readonly maxLiteralLength: number;
   /** False when no entry is blocked: then no source can be, and the per-source lookup is skipped. */
@@ -32,23 +53,28 @@ export interface CompiledConfig {
    * `.net`): probing a host's dot-suffixes from the right stops at the first tail no wildcard ends with.
    */
   readonly wildcardTails: ReadonlySet<string>;
-  /** Per entry: its origin and its mirrors' origins as "file:line", formatted once. */
-  readonly origins: ReadonlyMap<RegistryEntry, EntryOrigins>;
+  /** The compiled form of every entry of `conf.registries`. */
+  readonly byEntry: ReadonlyMap<RegistryEntry, CompiledEntry>;
 }
 
-/** The literal prefixes of one host. */
-export interface HostGroup {
-  byPrefix: Map<string, RegistryEntry>;
-  /** The same entries, longest prefix first; small groups are matched by comparing, without hashing. */
-  longestFirst: RegistryEntry[];
-}
-
-/** Up to this many prefixes per host, comparing strings beats hashing the name's cuts. */
-const SMALL_GROUP = 16;
-
-export interface EntryOrigins {
-  entry: string;
-  mirrors: string[];
+/** Prepares one entry (compileConfig does it once per entry). */
+export function compileEntry(entry: RegistryEntry): CompiledEntry {
+  const origin = formatOrigin(entry.origin);
+  return {
+    entry,
+    prefix: entry.prefix,
+    blocked: entry.blocked,
+    mirrorByDigestOnly: entry.mirrorByDigestOnly,
+    origin,
+    primary: { location: entry.location, insecure: entry.insecure, pullFromMirror: '', origin, join: joinableLocation(entry.location) },
+    mirrors: entry.mirrors.map((m) => ({
+      location: m.location,
+      insecure: m.insecure,
+      pullFromMirror: m.pullFromMirror,
+      origin: formatOrigin(m.origin),
+      join: joinableLocation(m.location),
+    })),
+  };
 }
 
 /** The part of `s` before its first `/`, `:` or `@`. */
@@ -61,7 +87,7 @@ export function hostPart(s: string): string {
 }
 
 /** Which entry wins between two matches: the longer prefix string; on a tie the byte-wise smaller (a wildcard). */
-function better(a: RegistryEntry, b: RegistryEntry | null): boolean {
+function better(a: CompiledEntry, b: CompiledEntry | null): boolean {
   if (b === null) return true;
   if (a.prefix.length !== b.prefix.length) return a.prefix.length > b.prefix.length;
   return a.prefix < b.prefix;
@@ -69,38 +95,36 @@ function better(a: RegistryEntry, b: RegistryEntry | null): boolean {
 
 /** Builds the lookup index once per configuration. Pure; keeps no state outside the returned value. */
 export function compileConfig(conf: RegistriesConfig): CompiledConfig {
-  const literal = new Map<string, RegistryEntry>();
-  const wildcard = new Map<string, RegistryEntry>();
-  const oddWildcards: RegistryEntry[] = [];
-  const literalByHost = new Map<string, HostGroup>();
-  const origins = new Map<RegistryEntry, EntryOrigins>();
+  const wildcard = new Map<string, CompiledEntry>();
+  const oddWildcards: CompiledEntry[] = [];
+  const literalByHost = new Map<string, Map<string, CompiledEntry>>();
+  const byEntry = new Map<RegistryEntry, CompiledEntry>();
   const wildcardTails = new Set<string>();
   let maxLiteralLength = 0;
   let anyBlocked = false;
   for (const entry of conf.registries) {
+    const ce = compileEntry(entry);
+    byEntry.set(entry, ce);
     const p = entry.prefix;
     if (entry.blocked) anyBlocked = true;
-    origins.set(entry, { entry: formatOrigin(entry.origin), mirrors: entry.mirrors.map((m) => formatOrigin(m.origin)) });
     if (isWildcardPrefix(p)) {
       const suffix = p.slice(1);
-      if (/[/:@]/.test(suffix)) oddWildcards.push(entry);
+      if (/[/:@]/.test(suffix)) oddWildcards.push(ce);
       else if (!wildcard.has(suffix)) {
-        wildcard.set(suffix, entry);
+        wildcard.set(suffix, ce);
         for (let i = suffix.length - 1; i >= 0; i--) if (suffix[i] === '.') wildcardTails.add(suffix.slice(i));
       }
-    } else if (!literal.has(p)) {
-      // The runtime keeps the first of equal prefixes (the loader has already deduplicated them).
-      literal.set(p, entry);
-      const host = hostPart(p);
-      let group = literalByHost.get(host);
-      if (group === undefined) literalByHost.set(host, (group = { byPrefix: new Map(), longestFirst: [] }));
-      group.byPrefix.set(p, entry);
-      group.longestFirst.push(entry);
-      if (p.length > maxLiteralLength) maxLiteralLength = p.length;
+      continue;
     }
+    const host = hostPart(p);
+    let group = literalByHost.get(host);
+    if (group === undefined) literalByHost.set(host, (group = new Map()));
+    // The runtime keeps the first of equal prefixes (the loader has already deduplicated them).
+    if (group.has(p)) continue;
+    group.set(p, ce);
+    if (p.length > maxLiteralLength) maxLiteralLength = p.length;
   }
-  for (const g of literalByHost.values()) g.longestFirst.sort((a, b) => b.prefix.length - a.prefix.length);
-  return { conf, literal, wildcard, oddWildcards, literalByHost, maxLiteralLength, anyBlocked, wildcardTails, origins };
+  return { conf, wildcard, oddWildcards, literalByHost, maxLiteralLength, anyBlocked, wildcardTails, byEntry };
 }
 
 /**
@@ -108,31 +132,28 @@ export function compileConfig(conf: RegistriesConfig): CompiledConfig {
  * Returns the entry with the longest matching prefix, or null.
  */
 export function findRegistry(compiled: CompiledConfig, name: string): RegistryEntry | null {
-  let best: RegistryEntry | null = null;
+  return lookupEntry(compiled, name)?.entry ?? null;
+}
+
+/** `findRegistry`, returning the compiled entry. */
+export function lookupEntry(compiled: CompiledConfig, name: string): CompiledEntry | null {
+  let best: CompiledEntry | null = null;
 
   // Literal prefixes with the name's host, from the whole name down to its shortest boundary: the first hit
   // is the longest literal.
   const group = compiled.literalByHost.get(hostPart(name));
   if (group !== undefined) {
-    if (group.longestFirst.length <= SMALL_GROUP) {
-      for (const e of group.longestFirst) {
-        if (refMatchingPrefix(name, e.prefix) !== -1) {
-          best = e;
-          break;
-        }
-      }
-    } else {
-      const whole = group.byPrefix.get(name);
-      if (whole !== undefined) best = whole;
-      else {
-        for (let i = Math.min(name.length, compiled.maxLiteralLength + 1) - 1; i > 0; i--) {
-          const c = name.charCodeAt(i);
-          if (c === 0x2f /* / */ || c === 0x3a /* : */ || c === 0x40 /* @ */) {
-            const e = group.byPrefix.get(name.slice(0, i));
-            if (e !== undefined) {
-              best = e;
-              break;
-            }
+    const max = compiled.maxLiteralLength;
+    const whole = name.length <= max ? group.get(name) : undefined;
+    if (whole !== undefined) best = whole;
+    else {
+      for (let i = Math.min(name.length - 1, max); i > 0; i--) {
+        const c = name.charCodeAt(i);
+        if (c === 0x2f /* / */ || c === 0x3a /* : */ || c === 0x40 /* @ */) {
+          const e = group.get(name.slice(0, i));
+          if (e !== undefined) {
+            best = e;
+            break;
           }
         }
       }
@@ -149,7 +170,7 @@ export function findRegistry(compiled: CompiledConfig, name: string): RegistryEn
     if (colon !== -1 && colon < hostEnd) hostEnd = colon;
     const at = name.indexOf('@');
     if (at !== -1 && at < hostEnd) hostEnd = at;
-    let found: RegistryEntry | null = null;
+    let found: CompiledEntry | null = null;
     for (let i = name.lastIndexOf('.', hostEnd - 1); i !== -1; i = i === 0 ? -1 : name.lastIndexOf('.', i - 1)) {
       const suffix = name.slice(i, hostEnd);
       if (!compiled.wildcardTails.has(suffix)) break;

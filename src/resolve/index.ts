@@ -6,9 +6,9 @@
  *   const r = resolveArg(compiled, 'docker://quay.io/org/app:1');
  *   r.sources.map((s) => s.reference);                  // mirrors in file order, then the primary
  */
-export { compileConfig, findRegistry, findRegistryByScan } from './compile.ts';
-export type { CompiledConfig } from './compile.ts';
-export { pullSources, blockedMessage } from './pull-sources.ts';
+export { compileConfig, compileEntry, findRegistry, findRegistryByScan, lookupEntry } from './compile.ts';
+export type { CompiledConfig, CompiledEntry, EndpointPlan } from './compile.ts';
+export { pullSources, pullSourcesFor, sourcesForReference, blockedMessage } from './pull-sources.ts';
 export type { PullSourcesResult } from './pull-sources.ts';
 export { rewriteReference } from './rewrite.ts';
 export { refMatchingPrefix, refMatchingSubdomainPrefix, matchPrefix, isWildcardPrefix } from './prefix-match.ts';

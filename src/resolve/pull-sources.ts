@@ -4,10 +4,9 @@
  * always present), which mirrors are left out and why, each physical reference, and whether each source is
  * blocked (decided by the entry that matches that source's OWN repository name, as `newDockerClient` does).
  */
-import type { MirrorEndpoint, RegistryEntry } from '../config/types.ts';
+import type { RegistryEntry } from '../config/types.ts';
 import type { Reference } from '../reference/reference.ts';
-import { findRegistry, type CompiledConfig, type EntryOrigins } from './compile.ts';
-import { formatOrigin } from './origin.ts';
+import { compileEntry, lookupEntry, type CompiledConfig, type CompiledEntry, type EndpointPlan } from './compile.ts';
 import type { PullSource, SkippedMirror } from './resolution.ts';
 import { rewriteReference } from './rewrite.ts';
 
@@ -27,13 +26,8 @@ export function blockedMessage(compiled: CompiledConfig, prefix: string): string
   return `registry ${prefix} is blocked in ${conf.configPath} or ${conf.configDirPath}`;
 }
 
-/** The "file:line" of an entry and its mirrors, formatted once by compileConfig. */
-function originsOf(compiled: CompiledConfig, entry: RegistryEntry): EntryOrigins {
-  return compiled.origins.get(entry) ?? { entry: formatOrigin(entry.origin), mirrors: entry.mirrors.map((m) => formatOrigin(m.origin)) };
-}
-
 /** Why a mirror is left out for this reference, or null when it is used. */
-function skipReason(entry: RegistryEntry, mirror: MirrorEndpoint, digested: boolean): string | null {
+function skipReason(entry: CompiledEntry, mirror: EndpointPlan, digested: boolean): string | null {
   if (entry.mirrorByDigestOnly) {
     return digested ? null : 'digest-only mirror skipped for a tag reference (mirror-by-digest-only = true)';
   }
@@ -49,49 +43,60 @@ function skipReason(entry: RegistryEntry, mirror: MirrorEndpoint, digested: bool
 /** Marks a source blocked when the entry matching its own repository name is blocked. */
 function withBlocked(compiled: CompiledConfig, source: PullSource, physical: Reference): PullSource {
   if (!compiled.anyBlocked) return source;
-  const own = findRegistry(compiled, physical.name());
+  const own = lookupEntry(compiled, physical.name());
   if (own !== null && own.blocked) {
     source.blocked = true;
     source.blockedError = blockedMessage(compiled, own.prefix);
-    source.blockedBy = { prefix: own.prefix, origin: originsOf(compiled, own).entry };
+    source.blockedBy = { prefix: own.prefix, origin: own.origin };
   }
   return source;
 }
 
+/** With no entry the runtime uses the reference itself as the only source; no entry can block it either. */
+function referenceItself(ref: Reference): PullSourcesResult {
+  const reference = ref.string();
+  const source: PullSource = {
+    location: reference,
+    insecure: false,
+    reference,
+    blocked: false,
+    mirror: false,
+    why: 'no [[registry]] entry matches: the reference itself',
+  };
+  return { ok: true, sources: [source], skipped: [] };
+}
+
 /**
  * The sources for `ref` under `entry` (the entry `findRegistry(ref.name())` returned, or null for none).
- * With no entry the runtime uses the reference itself as the only source.
  */
 export function pullSources(compiled: CompiledConfig, entry: RegistryEntry | null, ref: Reference): PullSourcesResult {
-  if (entry === null) {
-    const reference = ref.string();
-    const source: PullSource = {
-      location: reference,
-      insecure: false,
-      reference,
-      blocked: false,
-      mirror: false,
-      why: 'no [[registry]] entry matches: the reference itself',
-    };
-    // No entry matches this name, so none can block it either.
-    return { ok: true, sources: [source], skipped: [] };
-  }
+  if (entry === null) return referenceItself(ref);
+  return pullSourcesFor(compiled, compiled.byEntry.get(entry) ?? compileEntry(entry), ref);
+}
 
+/** Looks up the entry for `ref.name()` and returns it with the sources: the whole per-reference decision. */
+export function sourcesForReference(
+  compiled: CompiledConfig,
+  ref: Reference,
+): { entry: CompiledEntry | null; result: PullSourcesResult } {
+  const entry = lookupEntry(compiled, ref.name());
+  return { entry, result: entry === null ? referenceItself(ref) : pullSourcesFor(compiled, entry, ref) };
+}
+
+/** `pullSources` for a compiled entry. */
+export function pullSourcesFor(compiled: CompiledConfig, entry: CompiledEntry, ref: Reference): PullSourcesResult {
   const digested = ref.digest !== null;
-  const origins = originsOf(compiled, entry);
-  const origin = origins.entry;
   const sources: PullSource[] = [];
   const skipped: SkippedMirror[] = [];
   const n = entry.mirrors.length;
   for (let i = 0; i < n; i++) {
     const m = entry.mirrors[i]!;
-    const mirrorOrigin = origins.mirrors[i]!;
     const reason = skipReason(entry, m, digested);
     if (reason !== null) {
-      skipped.push({ location: m.location, reason, origin: mirrorOrigin });
+      skipped.push({ location: m.location, reason, origin: m.origin });
       continue;
     }
-    const r = rewriteReference(ref, entry.prefix, m.location);
+    const r = rewriteReference(ref, entry.prefix, m.location, m.join);
     if (!r.ok) return { ok: false, error: r.error, sources: [], skipped };
     const source: PullSource = {
       location: m.location,
@@ -99,23 +104,24 @@ export function pullSources(compiled: CompiledConfig, entry: RegistryEntry | nul
       reference: r.ref.string(),
       blocked: false,
       mirror: true,
-      why: `mirror ${i + 1} of ${n} of [[registry]] "${entry.prefix}" (${mirrorOrigin})`,
+      why: `mirror ${i + 1} of ${n} of [[registry]] "${entry.prefix}" (${m.origin})`,
       pullFromMirror: m.pullFromMirror,
-      origin: mirrorOrigin,
+      origin: m.origin,
     };
     sources.push(withBlocked(compiled, source, r.ref));
   }
-  const r = rewriteReference(ref, entry.prefix, entry.location);
+  const p = entry.primary;
+  const r = rewriteReference(ref, entry.prefix, p.location, p.join);
   if (!r.ok) return { ok: false, error: r.error, sources: [], skipped };
   const primary: PullSource = {
-    location: entry.location,
-    insecure: entry.insecure,
+    location: p.location,
+    insecure: p.insecure,
     reference: r.ref.string(),
     blocked: false,
     mirror: false,
-    why: `primary location of [[registry]] "${entry.prefix}" (${origin}), always tried last`,
+    why: `primary location of [[registry]] "${entry.prefix}" (${entry.origin}), always tried last`,
     pullFromMirror: '',
-    origin,
+    origin: entry.origin,
   };
   sources.push(withBlocked(compiled, primary, r.ref));
   return { ok: true, sources, skipped };

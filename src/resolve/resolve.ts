@@ -13,20 +13,20 @@ import {
 } from '../reference/index.ts';
 import { findRegistry, type CompiledConfig } from './compile.ts';
 import { formatOrigin } from './origin.ts';
-import { pullSources } from './pull-sources.ts';
+import { sourcesForReference } from './pull-sources.ts';
 import type { MatchedRegistry, Resolution, ShortNameCandidate } from './resolution.ts';
 import { resolveShortName } from './short-names.ts';
 
 const DOCKER_TRANSPORT = 'docker://';
 
-export function matchedRegistry(entry: RegistryEntry): MatchedRegistry {
+export function matchedRegistry(entry: RegistryEntry, origin: string = formatOrigin(entry.origin)): MatchedRegistry {
   return {
     prefix: entry.prefix,
     location: entry.location,
     insecure: entry.insecure,
     blocked: entry.blocked,
     mirrorByDigestOnly: entry.mirrorByDigestOnly,
-    origin: formatOrigin(entry.origin),
+    origin,
   };
 }
 
@@ -35,8 +35,8 @@ export function matchedRegistry(entry: RegistryEntry): MatchedRegistry {
  * matched entry and the sources `PullSourcesFromReference` gives, each with its blocked verdict.
  */
 export function resolveReference(compiled: CompiledConfig, ref: Reference, arg: string = ref.string()): Resolution {
-  const entry = findRegistry(compiled, ref.name());
-  const ps = pullSources(compiled, entry, ref);
+  const { entry: ce, result: ps } = sourcesForReference(compiled, ref);
+  const entry = ce === null ? null : ce.entry;
   const notes: string[] = [];
   if (entry === null) notes.push(`no [[registry]] prefix matches "${ref.name()}": the reference is pulled as is`);
   if (ps.ok) {
@@ -46,7 +46,7 @@ export function resolveReference(compiled: CompiledConfig, ref: Reference, arg: 
   return {
     ref: arg,
     normalized: ref.string(),
-    registry: entry === null ? null : matchedRegistry(entry),
+    registry: ce === null ? null : matchedRegistry(ce.entry, ce.origin),
     sources: ps.sources,
     skipped: ps.skipped,
     error: ps.ok ? null : ps.error,

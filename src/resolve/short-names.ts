@@ -89,7 +89,7 @@ export function resolveShortName(conf: RegistriesConfig, input: string): ShortNa
     const registry = usr[i]!;
     const r = tryParseNormalizedNamed(`${registry}/${input}`);
     if (!r.ok) return failed(true, `creating reference with unqualified-search registry "${registry}": ${r.error}`);
-    candidates.push({ ref: r.ref.tagNameOnly(), why: `unqualified-search-registries entry ${i + 1} (${origin})` });
+    candidates.push({ ref: r.ref.tagNameOnly(), why: `unqualified-search-registries entry ${i + 1} in ${origin}` });
   }
   if (candidates.length > 1) {
     if (mode === 'enforcing') {

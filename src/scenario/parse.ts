@@ -86,6 +86,9 @@ function readConfig(top: TableReader): ScenarioConfig {
   if (inline !== undefined && path !== undefined) {
     throw t.fail('registries-conf', 'either registries-conf (inline text) or registries-conf-file (a path), not both');
   }
+  if (hasCluster && (inline !== undefined || path !== undefined)) {
+    throw t.fail('cluster-objects', 'either cluster objects (rendered into registries.conf) or a registries.conf, not both');
+  }
   if (inline === undefined && path === undefined && !hasCluster) {
     throw t.fail('registries-conf', 'registries-conf (inline text) or registries-conf-file (a path relative to the scenario)');
   }

@@ -1,6 +1,7 @@
 /**
- * Everything about a scenario that needs no network: its registries.conf loaded by src/config (the
- * runtime's loader), compiled by src/resolve, and each pull resolved. Done for every file before any
+ * Everything about a scenario that needs no network: its registries.conf (given, or rendered from
+ * OpenShift cluster objects by src/openshift) loaded by src/config (the runtime's loader), compiled by
+ * src/resolve, and each pull resolved. Done for every file before any
  * scenario runs, so a bad file exits 2 without half a run behind it.
  */
 import { ConfigError } from '../errors.ts';
@@ -9,6 +10,8 @@ import type { ConfigText, RegistriesConfig } from '../config/types.ts';
 import { compileConfig, resolveArg, type CompiledConfig } from '../resolve/index.ts';
 import type { Resolution } from '../resolve/resolution.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
+import { parseOpenShiftObjects } from '../openshift/parse-objects.ts';
+import { openShiftToConfigTexts } from '../openshift/to-config-texts.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
 
 /**
@@ -19,6 +22,9 @@ export const SCENARIO_CONFIG_DIR = '$HOME/.config/containers/registries.conf.d';
 
 export interface PreparedScenario {
   scenario: Scenario;
+  /** The registries.conf and drop-ins as loaded (rendered from cluster objects when the scenario gives them). */
+  main: ConfigText;
+  dropins: ConfigText[];
   config: RegistriesConfig;
   compiled: CompiledConfig;
   /** One Resolution per `[[pull]]`, same order. */
@@ -29,29 +35,49 @@ function text(ref: ScenarioFileRef): ConfigText {
   return { path: ref.path, text: ref.text ?? '' };
 }
 
+/** Cluster objects (image.config, ICSP, IDMS, ITMS YAML) → the node's registries.conf and drop-ins, by src/openshift. */
+function renderClusterObjects(scenario: Scenario, ref: ScenarioFileRef): { main: ConfigText; dropins: ConfigText[] } {
+  try {
+    return openShiftToConfigTexts(parseOpenShiftObjects([text(ref)]));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new ConfigError(`${scenario.file}: config.cluster-objects: the Machine Config Operator would refuse these objects: ${err.message}`, {
+        file: scenario.file,
+        code: SCENARIO_CODE,
+      });
+    }
+    throw err;
+  }
+}
+
 /**
  * @throws ConfigError naming the scenario file and the registries.conf problem (exit 2).
  * @example const p = prepareScenario(await loadScenario('scenarios/demo.toml')); p.resolutions[0].sources
  */
 export function prepareScenario(scenario: Scenario): PreparedScenario {
   const c = scenario.config;
+  let main: ConfigText;
+  let dropins: ConfigText[];
   if (c.clusterObjects) {
-    throw new ConfigError(
-      `${scenario.file}: config.cluster-objects: rendering OpenShift cluster objects inside a scenario is not wired in yet; expected registries-conf (render the objects with \`pullpath render\` and paste the result)`,
-      { file: scenario.file, code: SCENARIO_CODE },
-    );
+    // Rendered as the Machine Config Operator renders them, named by their node paths.
+    const rendered = renderClusterObjects(scenario, c.clusterObjects);
+    main = rendered.main;
+    dropins = [...rendered.dropins, ...c.dropins.map(text)];
+  } else {
+    if (!c.registriesConf) throw new ConfigError(`${scenario.file}: config: expected registries-conf`, { file: scenario.file, code: SCENARIO_CODE });
+    main = text(c.registriesConf);
+    dropins = c.dropins.map(text);
   }
-  if (!c.registriesConf) throw new ConfigError(`${scenario.file}: config: expected registries-conf`, { file: scenario.file, code: SCENARIO_CODE });
-  for (const ref of [c.registriesConf, ...c.dropins]) {
-    if (ref.text === null) throw new Error(`internal: ${ref.path} was not read (use loadScenario, not parseScenario, for files with paths)`);
+  for (const ref of [c.registriesConf, c.clusterObjects, ...c.dropins]) {
+    if (ref && ref.text === null) throw new Error(`internal: ${ref.path} was not read (use loadScenario, not parseScenario, for files with paths)`);
   }
   let config: RegistriesConfig;
   try {
     config = loadRegistriesConfFromTexts({
-      main: text(c.registriesConf),
-      mainPath: c.registriesConf.path,
+      main,
+      mainPath: main.path,
       mainRequired: true,
-      dropins: c.dropins.map(text),
+      dropins,
       userAliases: null,
       configDirPath: SCENARIO_CONFIG_DIR,
     });
@@ -66,5 +92,5 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   }
   const compiled = compileConfig(config);
   const resolutions = scenario.pulls.map((p) => resolveArg(compiled, p.ref));
-  return { scenario, config, compiled, resolutions };
+  return { scenario, main, dropins, config, compiled, resolutions };
 }

@@ -43,9 +43,9 @@ export interface ScenarioConfig {
   /** registries.conf.d drop-ins, in load order (sorted by name, as containers/image sorts a directory). */
   dropins: ScenarioFileRef[];
   /**
-   * Reserved slot for OpenShift cluster objects (image.config, ICSP, IDMS, ITMS as YAML). When set, the
-   * registries.conf is rendered from them (src/openshift/) instead of `registries-conf`. Parsed and kept here;
-   * the runner refuses it until rendering is wired in (see the report of the session that built this).
+   * OpenShift cluster objects (image.config, ICSP, IDMS, ITMS as YAML, several documents allowed). When set,
+   * the node's registries.conf and search drop-in are rendered from them by src/openshift, as the Machine
+   * Config Operator renders them, instead of `registries-conf`.
    */
   clusterObjects: ScenarioFileRef | null;
 }

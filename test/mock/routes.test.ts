@@ -121,7 +121,7 @@ describe('mock registry routes', () => {
     expect(upper.status).toBe(404);
     const r = await fetch(`${reg.origin}/v2/org/app/manifests/1.4`, { method: 'PUT', body: '{}' });
     expect(r.status).toBe(405);
-    expect((await r.json()).errors[0].code).toBe('UNSUPPORTED');
+    expect(((await r.json()) as { errors: Array<{ code: string }> }).errors[0]!.code).toBe('UNSUPPORTED');
     const s = reg.stats();
     expect(s.unmatched).toEqual(
       expect.arrayContaining([

@@ -135,3 +135,20 @@ describe('documentation warnings (seed: OpenShift image configuration docs)', ()
     expect(codes({ blocked: ['reg1.io/myrepo/myapp:latest'] })).toEqual(['scope-with-tag spec.registrySources.blockedRegistries[0]']);
   });
 });
+
+describe('release-line profiles', () => {
+  it('4.13–4.14 refused an ICSP next to an IDMS or ITMS (runtime-utils RejectMultiUpdateMirrorSetObjs)', () => {
+    const spec: Spec = { icsp: [[['a.com', ['m.com']]]], idms: [[['b.com', ['m.com']]]], itms: [[['c.com', ['m.com']]]] };
+    expect(renderOpenShift(objs(spec), { ocpVersion: '4.14' }).errors.map((e) => e.message)).toEqual([
+      'error: both imagecontentsourcepolicy and imagedigestmirrorset exist',
+      'error: both imagecontentsourcepolicy and imagetagmirrorset exist',
+    ]);
+    expect(renderOpenShift(objs(spec), { ocpVersion: '4.15' }).errors).toEqual([]);
+  });
+
+  it('4.13–4.16 write no additional-layer-store-auth-helper line and a compact policy.json', () => {
+    const r = renderOpenShift(objs({ blocked: ['b.io'] }), { ocpVersion: '4.16' });
+    expect(r.files.registriesConf.startsWith('unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\nshort-name-mode = ""\n\n[[registry]]')).toBe(true);
+    expect(r.files.policyJson.startsWith('{"default":[{"type":"insecureAcceptAnything"}],"transports":{')).toBe(true);
+  });
+});

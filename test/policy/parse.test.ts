@@ -36,7 +36,10 @@ describe('parsePolicy', () => {
       'dockerReference "quay.io/a/b" contains neither a tag nor digest',
     ],
     ['atomic scope with 3 segments', `{"default":${ACCEPT},"transports":{"atomic":{"a.io/b/c/d":${ACCEPT}}}}`, 'Unknown key "a.io/b/c/d"'],
-    ['docker-daemon scope', `{"default":${ACCEPT},"transports":{"docker-daemon":{"x":${ACCEPT}}}}`, 'Unknown key "x"'],
+    ['docker-daemon digest scope', `{"default":${ACCEPT},"transports":{"docker-daemon":{"sha256:${'a'.repeat(64)}":${ACCEPT}}}}`, `Unknown key "sha256:${'a'.repeat(64)}"`],
+    ['docker-archive scope', `{"default":${ACCEPT},"transports":{"docker-archive":{"x":${ACCEPT}}}}`, 'Unknown key "x"'],
+    ['dir relative scope', `{"default":${ACCEPT},"transports":{"dir":{"tmp/x":${ACCEPT}}}}`, 'Unknown key "tmp/x"'],
+    ['dir non-canonical scope', `{"default":${ACCEPT},"transports":{"dir":{"/tmp//x":${ACCEPT}}}}`, 'Unknown key "/tmp//x"'],
   ])('%s', (_name, text, want) => {
     expect(bad(text).startsWith(P + want)).toBe(true);
   });
@@ -45,8 +48,8 @@ describe('parsePolicy', () => {
     expect(bad('{\n"default": [\n}')).toMatch(/\(line 3\)$/);
   });
 
-  it('docker accepts any scope string; unknown transports are accepted unvalidated', () => {
-    const p = parsePolicy(`{"default":${ACCEPT},"transports":{"docker":{"a.io/b/c/d:tag":${ACCEPT}},"mytransport":{"x":${ACCEPT}}}}`, 'p');
+  it('docker accepts any scope string; docker-daemon namespaces and dir paths are fine; unknown transports are unvalidated', () => {
+    const p = parsePolicy(`{"default":${ACCEPT},"transports":{"docker":{"a.io/b/c/d:tag":${ACCEPT}},"docker-daemon":{"quay.io/x":${ACCEPT}},"dir":{"/tmp/x":${ACCEPT}},"mytransport":{"x":${ACCEPT}}}}`, 'p');
     expect([...(p.transports.get('docker')?.keys() ?? [])]).toEqual(['a.io/b/c/d:tag']);
   });
 
@@ -62,7 +65,7 @@ describe('parsePolicy', () => {
 
   it('sigstoreSigned with fulcio needs a rekor key', () => {
     const f = '{"caPath":"/ca","oidcIssuer":"https://i","subjectEmail":"a@b"}';
-    expect(bad(`{"default":[{"type":"sigstoreSigned","fulcio":${f}}]}`)).toContain('rekorPublicKey');
+    expect(bad(`{"default":[{"type":"sigstoreSigned","fulcio":${f}}]}`)).toContain('At least one of rekorPublickeyPath, rekorPublicKeyPaths, rekorPublickeyData and rekorPublicKeyDatas must be specified if fulcio is used');
     expect(() => parsePolicy(`{"default":[{"type":"sigstoreSigned","fulcio":${f},"rekorPublicKeyPath":"/r"}]}`, 'p')).not.toThrow();
   });
 });

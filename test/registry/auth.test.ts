@@ -159,3 +159,56 @@ describe('bearer token flow', () => {
     expect(auth).toBe('Basic ' + b64(`bob:${PASSWORD}`));
   });
 });
+
+describe('token flow details', () => {
+  it('retries once with the wider scope of an insufficient_scope challenge', async () => {
+    const setup = mockSetup();
+    setup.agent.get('https://reg.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(401, '{}', {
+      headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg"' },
+    });
+    const session = await setup.client.ping('reg.example.com', { insecure: false, repository: 'reg.example.com/lib/hello' });
+    const scopes: string[][] = [];
+    setup.agent
+      .get('https://auth.example.com')
+      .intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' })
+      .reply((o) => {
+        scopes.push(new URLSearchParams(o.path.split('?')[1]).getAll('scope'));
+        return { statusCode: 200, data: JSON.stringify({ token: `t${scopes.length}-xxxxxx` }) };
+      })
+      .times(2);
+    const pool = setup.agent.get('https://reg.example.com');
+    pool.intercept({ path: '/v2/lib/hello/manifests/v1', method: 'GET' }).reply(401, '{"errors":[{"code":"DENIED","message":"no"}]}', {
+      headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg",scope="repository:lib/hello:pull,push",error="insufficient_scope"' },
+    });
+    pool.intercept({ path: '/v2/lib/hello/manifests/v1', method: 'GET' }).reply(200, imageManifest().body);
+    const steps: AttemptStep[] = [];
+    await setup.client.getManifest(session, 'lib/hello', 'v1', { steps });
+    expect(scopes).toEqual([['repository:lib/hello:pull'], ['repository:lib/hello:pull', 'repository:lib/hello:pull,push']]);
+    expect(steps.at(-1)!.detail).toContain('insufficient_scope');
+  });
+
+  it('uses the OAuth2 refresh-token POST for an identitytoken entry, without showing it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pp-auth-'));
+    const file = join(dir, 'auth.json');
+    const refresh = 'refresh-token-SECRET-42';
+    await writeFile(file, JSON.stringify({ auths: { 'reg.example.com': { auth: '', identitytoken: refresh } } }));
+    const setup = mockSetup({ credentials: await CredentialStore.load({ authFile: file }) });
+    setup.agent.get('https://reg.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(401, '{}', {
+      headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg"' },
+    });
+    const session = await setup.client.ping('reg.example.com', { insecure: false, repository: 'reg.example.com/lib/hello' });
+    let form: URLSearchParams | null = null;
+    setup.agent
+      .get('https://auth.example.com')
+      .intercept({ path: '/token', method: 'POST' })
+      .reply((o) => {
+        form = new URLSearchParams(String(o.body));
+        return { statusCode: 200, data: JSON.stringify({ access_token: 'acc-token-777777' }) };
+      });
+    setup.agent.get('https://reg.example.com').intercept({ path: '/v2/lib/hello/manifests/v1', method: 'GET' }).reply(200, imageManifest().body);
+    const steps: AttemptStep[] = [];
+    await setup.client.getManifest(session, 'lib/hello', 'v1', { steps });
+    expect(Object.fromEntries(form!)).toMatchObject({ grant_type: 'refresh_token', refresh_token: refresh, client_id: 'containers/image', scope: 'repository:lib/hello:pull', service: 'reg' });
+    expect(JSON.stringify(steps)).not.toContain(refresh);
+  });
+});

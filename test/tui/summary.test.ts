@@ -11,7 +11,7 @@ describe('pull summary', () => {
     const s = summarizePull(state, exps, false, 2500);
     expect(s).toMatchObject({ images: 14, ok: 12, failed: 2, unfinished: 0, cancelled: false, expectations: { met: 1, notMet: 1, pending: 0, total: 2 } });
     const text = formatPullSummary(s, 100, exps).split('\n');
-    expect(text[0]).toBe('done after 2.5s: 14 images, 12 ok, 2 failed · 40 attempts · 12 failed over');
+    expect(text[0]).toBe('done after 2.5s: 14 images, 12 ok, 2 failed · 30 attempts · 12 failed over');
     expect(text[1]).toMatch(/^ {2}✗ quay\.io\/org\/app-0006:1\.6: \(Mirrors also failed: \[mirror1/);
     expect(text.at(-2)).toBe('expectations: 1/2 met, 1 not met');
     expect(text.at(-1)).toBe('  ✗ served by mirrors — 2 images reached quay.io');
@@ -20,6 +20,6 @@ describe('pull summary', () => {
   it('says cancelled and counts unfinished images', () => {
     const events = imagePull('quay.io/org/a:1', 'a:1', [{ location: 'quay.io/org', mirror: false, outcome: 'ok' }]).slice(0, 2);
     const s = summarizePull(reducePullEvents(initialPullState(), events), [], true, 900);
-    expect(formatPullSummary(s)).toBe('cancelled after 900ms: 1 images, 0 ok, 0 failed, 1 unfinished · 0 attempts · 0 failed over');
+    expect(formatPullSummary(s)).toBe('cancelled after 900ms: 1 image, 0 ok, 0 failed, 1 unfinished · 0 attempts · 0 failed over');
   });
 });

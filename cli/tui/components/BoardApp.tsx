@@ -9,7 +9,7 @@ import { useTerminalSize } from '../hooks/use-terminal-size.ts';
 import { useTicker } from '../hooks/use-ticker.ts';
 import type { BoardContext, BoardScreen } from '../state/board-screen.ts';
 import type { BoardState } from '../state/board-state.ts';
-import { keyToAction } from '../state/keys.ts';
+import { keysToActions } from '../state/keys.ts';
 import type { RunPhase } from '../state/pull-screen.ts';
 import type { StreamStore, ValueStore } from '../state/stream-store.ts';
 import { initialViewState, viewReducer, type ViewState } from '../state/view-reducer.ts';
@@ -30,17 +30,17 @@ export function BoardApp<S>(props: BoardAppProps<S>) {
   const phase = useStore(props.phase);
   const [view, setView] = useState(() => initialViewState(props.initialView));
   const size = useTerminalSize();
-  const tick = useTicker(props.tickMs ?? 100, phase === 'running' || phase === 'cancelling');
+  const tick = useTicker(props.tickMs ?? 200, phase === 'running' || phase === 'cancelling');
   const { isRawModeSupported } = useStdin();
   const keys = useRef<string[]>([]);
   const quitSent = useRef(false);
 
   useInput(
     (input, key) => {
-      const action = keyToAction(input, key, Math.max(1, size.rows - 8));
-      if (action === null) return;
-      setView((v) => viewReducer(v, action, keys.current));
-      if (action.type === 'quit' && !quitSent.current) {
+      const actions = keysToActions(input, key, Math.max(1, size.rows - 8));
+      if (actions.length === 0) return;
+      setView((v) => actions.reduce((acc, a) => viewReducer(acc, a, keys.current), v));
+      if (actions.some((a) => a.type === 'quit') && !quitSent.current) {
         quitSent.current = true;
         props.onQuit();
       }

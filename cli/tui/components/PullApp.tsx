@@ -8,7 +8,7 @@ import { useRef, useState } from 'react';
 import { useStore } from '../hooks/use-store.ts';
 import { useTerminalSize } from '../hooks/use-terminal-size.ts';
 import { useTicker } from '../hooks/use-ticker.ts';
-import { keyToAction } from '../state/keys.ts';
+import { keysToActions } from '../state/keys.ts';
 import { pullScreen, type RunPhase } from '../state/pull-screen.ts';
 import type { PullViewState } from '../state/pull-state.ts';
 import type { StreamStore, ValueStore } from '../state/stream-store.ts';
@@ -37,17 +37,17 @@ export function PullApp(props: PullAppProps) {
   const phase = useStore(props.phase);
   const [view, setView] = useState(() => initialViewState(props.initialView));
   const size = useTerminalSize();
-  const tick = useTicker(props.tickMs ?? 100, phase === 'running' || phase === 'cancelling');
+  const tick = useTicker(props.tickMs ?? 200, phase === 'running' || phase === 'cancelling');
   const { isRawModeSupported } = useStdin();
   const keys = useRef<string[]>([]);
   const quitSent = useRef(false);
 
   useInput(
     (input, key) => {
-      const action = keyToAction(input, key, Math.max(1, size.rows - 8));
-      if (action === null) return;
-      setView((v) => viewReducer(v, action, keys.current));
-      if (action.type === 'quit' && !quitSent.current) {
+      const actions = keysToActions(input, key, Math.max(1, size.rows - 8));
+      if (actions.length === 0) return;
+      setView((v) => actions.reduce((acc, a) => viewReducer(acc, a, keys.current), v));
+      if (actions.some((a) => a.type === 'quit') && !quitSent.current) {
         quitSent.current = true;
         props.onQuit();
       }
@@ -55,7 +55,11 @@ export function PullApp(props: PullAppProps) {
     { isActive: isRawModeSupported === true },
   );
 
-  const wall = props.clock();
+  // The run's clock stops when the stream ends (or is cancelled); browsing afterwards does not move it.
+  const stoppedAt = useRef<number | null>(null);
+  if (phase === 'running' || phase === 'cancelling') stoppedAt.current = null;
+  else stoppedAt.current ??= props.clock();
+  const wall = stoppedAt.current ?? props.clock();
   const firstWall = props.store.firstItemAt();
   const now = state.firstAt !== null && firstWall !== null ? state.firstAt + (wall - firstWall) : state.lastAt;
   const screen = pullScreen(state, view, expectations, {

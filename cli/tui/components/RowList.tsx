@@ -1,8 +1,10 @@
 /**
  * The visible window of rows (images or endpoints), with the selected row's details right
- * under it and markers counting the rows outside the window.
+ * under it and markers counting the rows outside the window. Rows are flat siblings (no box
+ * per row) to keep the layout tree small.
  */
 import { Box } from 'ink';
+import { Fragment } from 'react';
 import type { Line } from '../state/line.ts';
 import { AttemptChain } from './AttemptChain.tsx';
 import { LineView } from './LineView.tsx';
@@ -21,10 +23,10 @@ export function RowList({ rows, detail, above, below }: RowListProps) {
     <Box flexDirection="column">
       {markers && <MoreMarker count={above} direction="above" />}
       {rows.map((row) => (
-        <Box key={row.key} flexDirection="column">
+        <Fragment key={row.key}>
           <LineView line={row.line} />
           {row.selected && <AttemptChain lines={detail} />}
-        </Box>
+        </Fragment>
       ))}
       {markers && <MoreMarker count={below} direction="below" />}
     </Box>

@@ -141,9 +141,10 @@ function resultLines(img: ImageView, ctx: ChainContext): Line[] {
   if (r === null) return [];
   const out: Line[] = [];
   if (r.source !== null && r.error === null) {
-    const digest = r.digest ? ` ${middleEllipsis(r.digest, 19)}` : '';
     const by = r.sourceIndex !== null ? ` (source ${r.sourceIndex + 1})` : '';
-    out.push([{ text: endEllipsis(`${INDENT}→ pulled from ${r.source}${by}${digest}`, ctx.width), tone: 'ok' }]);
+    const head = `${INDENT}→ pulled from `;
+    out.push([{ text: head + middleEllipsis(r.source, ctx.width - head.length - by.length) + by, tone: 'ok' }]);
+    if (r.digest) out.push([{ text: `${INDENT}  ${middleEllipsis(r.digest, ctx.width - INDENT.length - 2)}`, tone: 'dim' }]);
   } else if (r.error !== null) {
     out.push(...errorLines(`${INDENT}→ `, r.error, ctx, 'fail'));
   }

@@ -33,6 +33,16 @@ export function keyToAction(input: string, key: KeyPress, page = 10): ViewAction
   return null;
 }
 
+/**
+ * Keys typed faster than the terminal is read arrive as one chunk ("jjj"): each character
+ * counts. Special keys (arrows, enter) always arrive alone.
+ */
+export function keysToActions(input: string, key: KeyPress, page = 10): ViewAction[] {
+  const one = keyToAction(input, key, page);
+  if (one !== null || input.length <= 1 || key.ctrl) return one === null ? [] : [one];
+  return [...input].map((ch) => keyToAction(ch, {}, page)).filter((a): a is ViewAction => a !== null);
+}
+
 /** The key legend for the footer, shortest first when space is tight. */
 export function keyLegend(width: number): string {
   const long = '↑↓/jk select · enter attempts · e full error · f failures only · q quit';

@@ -14,7 +14,7 @@ export function pullReducer(state: PullViewState, event: PullEvent): PullViewSta
 /** Folds a batch of events in order and returns the new state (or `state` itself for an empty batch). */
 export function reducePullEvents(state: PullViewState, events: readonly PullEvent[]): PullViewState {
   if (events.length === 0) return state;
-  const images: Record<string, ImageView> = { ...state.images };
+  const images = new Map(state.images);
   const totals: PullTotals = { ...state.totals };
   let order = state.order;
   let firstAt = state.firstAt;
@@ -23,7 +23,7 @@ export function reducePullEvents(state: PullViewState, events: readonly PullEven
   const fresh = new Set<string>();
 
   const row = (name: string, at: number): ImageView => {
-    let current = images[name];
+    let current = images.get(name);
     if (current === undefined) {
       current = emptyImage(name, at);
       if (order === state.order) order = [...state.order];
@@ -34,7 +34,7 @@ export function reducePullEvents(state: PullViewState, events: readonly PullEven
       current = { ...current, attempts: [...current.attempts] };
     }
     fresh.add(name);
-    images[name] = current;
+    images.set(name, current);
     return current;
   };
   const setStatus = (img: ImageView, status: ImageStatus): void => {

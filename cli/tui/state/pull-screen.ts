@@ -49,7 +49,7 @@ const MAX_EXPECTATIONS = 5;
 /** The keys of the rows shown under the current filter. */
 export function visibleImageKeys(state: PullViewState, view: ViewState): string[] {
   if (!view.failuresOnly) return state.order;
-  return state.order.filter((k) => state.images[k]?.status === 'failed');
+  return state.order.filter((k) => state.images.get(k)?.status === 'failed');
 }
 
 export function pullScreen(
@@ -65,7 +65,7 @@ export function pullScreen(
   const listHeight = Math.max(1, ctx.height - 1 - footer.length - exp.length);
 
   const sel = selectedIndex(view, keys);
-  const selectedImage = sel >= 0 ? state.images[keys[sel]!] : undefined;
+  const selectedImage = sel >= 0 ? state.images.get(keys[sel]!) : undefined;
   let detail = view.expanded && selectedImage !== undefined ? attemptChainLines(selectedImage, { width: ctx.width, fullError: view.fullError }) : [];
 
   const fits = keys.length + detail.length <= listHeight;
@@ -75,7 +75,7 @@ export function pullScreen(
   if (detail.length > detailCap) {
     const hidden = detail.length - (detailCap - 1);
     const marker: Line = [
-      { text: endEllipsis(`    … ${hidden} more line(s): enlarge the terminal${view.fullError ? ' or press e' : ''}`, ctx.width), tone: 'warn' },
+      { text: endEllipsis(`    … ${hidden} more line(s): enlarge the terminal${view.fullError ? ' or press e for short errors' : ''}`, ctx.width), tone: 'warn' },
     ];
     detail = [...detail.slice(0, Math.max(0, detailCap - 1)), marker].slice(0, detailCap);
   }
@@ -84,7 +84,7 @@ export function pullScreen(
   const rows: PullScreen['rows'] = [];
   for (let i = win.start; i < win.end; i++) {
     const key = keys[i]!;
-    const img = state.images[key]!;
+    const img = state.images.get(key)!;
     const selected = i === sel;
     rows.push({ key, selected, line: imageRowLine(img, { width: ctx.width, selected, now: ctx.now, tick: ctx.tick }) });
   }

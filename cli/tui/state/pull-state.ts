@@ -72,7 +72,8 @@ export interface PullTotals {
 export interface PullViewState {
   /** Image names in the order they first appeared. */
   order: string[];
-  images: Readonly<Record<string, ImageView>>;
+  /** Image name → its row. A Map: copying it per batch is cheap even with thousands of images. */
+  images: ReadonlyMap<string, ImageView>;
   totals: PullTotals;
   /** `at` of the first event (engine clock), or null before any event. */
   firstAt: number | null;
@@ -83,7 +84,7 @@ export interface PullViewState {
 export function initialPullState(): PullViewState {
   return {
     order: [],
-    images: {},
+    images: new Map(),
     totals: { images: 0, pending: 0, trying: 0, ok: 0, failed: 0, attempts: 0, failedAttempts: 0, failedOver: 0 },
     firstAt: null,
     lastAt: 0,

@@ -55,9 +55,21 @@ function lintReplacedEntries(raws: RawConfigFile[]): LintFinding[] {
 export function lintRegistriesConf(input: LoadTextsInput, opts: { compat?: CompatVersion } = {}): LintReport {
   const compat = opts.compat ?? input.compat ?? '5.23';
   const findings: LintFinding[] = [];
+  const texts = [...(input.main ? [input.main] : []), ...input.dropins];
+  const raws: RawConfigFile[] = [];
+  const decoded = new Map<string, RawConfigFile>();
+  for (const t of texts) {
+    try {
+      const raw = decodeRegistriesConf(t.text, t.path);
+      raws.push(raw);
+      decoded.set(t.path, raw);
+    } catch {
+      // Reported by the load below (TOML syntax or type error).
+    }
+  }
   let config: RegistriesConfig | null = null;
   try {
-    config = loadRegistriesConfFromTexts({ ...input, compat });
+    config = loadRegistriesConfFromTexts({ ...input, compat }, decoded);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     findings.push({
@@ -79,15 +91,6 @@ export function lintRegistriesConf(input: LoadTextsInput, opts: { compat?: Compa
     });
   }
 
-  const texts = [...(input.main ? [input.main] : []), ...input.dropins];
-  const raws: RawConfigFile[] = [];
-  for (const t of texts) {
-    try {
-      raws.push(decodeRegistriesConf(t.text, t.path));
-    } catch {
-      // Reported by the load above (TOML syntax or type error).
-    }
-  }
   for (const raw of raws) {
     findings.push(...lintKeys(raw), ...lintEntries(raw, compat));
   }

@@ -84,5 +84,17 @@ export function lintKeys(raw: RawConfigFile): LintFinding[] {
       fix: suggestion !== null && suggestion !== u.key ? `did you mean "${suggestion}"?` : 'remove it, or check containers-registries.conf(5) for the key you meant',
     });
   }
+  // `short-name-mode = "enforcing"` written after `[aliases]` becomes an alias named short-name-mode.
+  for (const a of raw.aliases ?? []) {
+    if (!TOP_LEVEL.includes(a.name.toLowerCase())) continue;
+    out.push({
+      severity: 'warning',
+      code: 'PP_LINT_TOP_LEVEL_KEY_IN_TABLE',
+      file: raw.path,
+      line: a.line,
+      message: `"${a.name}" is inside the [aliases] table (TOML attaches keys to the last header), so it is read as an alias, not as the setting`,
+      fix: `move "${a.name}" to the top of the file, before the [aliases] header`,
+    });
+  }
   return out;
 }

@@ -25,14 +25,14 @@ describe('pullReducer: one image through its events', () => {
     [5, 'trying', 1, ['failed', 'ok']],
     [6, 'ok', null, ['failed', 'ok']],
   ])('after %i events the image is %s, current source %j, attempts %j', (n, status, current, outcomes) => {
-    const img = fold(failover.slice(0, n)).images[IMG]!;
+    const img = fold(failover.slice(0, n)).images.get(IMG)!;
     expect(img.status).toBe(status);
     expect(img.current).toBe(current);
     expect(img.attempts.map((a) => a.outcome)).toEqual(outcomes);
   });
 
   it('keeps the attempt details the chain shows: endpoint, HTTP status, time, failed step, error', () => {
-    const img = fold(failover).images[IMG]!;
+    const img = fold(failover).images.get(IMG)!;
     expect(img.attempts[0]).toMatchObject({
       index: 0,
       mirror: true,
@@ -58,26 +58,26 @@ describe('pullReducer: one image through its events', () => {
 describe('pullReducer: edge cases', () => {
   it('fails an image at once on a resolution error, before any attempt', () => {
     const s = fold([{ type: 'image', image: 'bad//ref', at: 3, normalized: null, registry: null, plan: [], skipped: [], error: 'invalid reference format' }]);
-    expect(s.images['bad//ref']).toMatchObject({ status: 'failed', resolutionError: 'invalid reference format', endedAt: 3 });
+    expect(s.images.get('bad//ref')).toMatchObject({ status: 'failed', resolutionError: 'invalid reference format', endedAt: 3 });
     expect(s.totals.failed).toBe(1);
   });
 
   it('keeps skipped mirrors with their reasons', () => {
     const skipped = [{ location: 'digest-only.example.com', reason: 'mirror-by-digest-only and the reference is a tag', origin: 'r.conf:4' }];
     const s = fold([{ type: 'image', image: IMG, at: 0, normalized: IMG, registry: QUAY, plan: [], skipped, error: null }]);
-    expect(s.images[IMG]!.skipped).toEqual(skipped);
+    expect(s.images.get(IMG)!.skipped).toEqual(skipped);
   });
 
   it('creates the row when the image event was never seen (attempt first)', () => {
     const s = fold(failover.slice(1));
     expect(s.order).toEqual([IMG]);
-    expect(s.images[IMG]!.status).toBe('ok');
+    expect(s.images.get(IMG)!.status).toBe('ok');
   });
 
   it('keeps attempts in try order even when events arrive out of order', () => {
     const [, start0, end0, start1, end1] = failover;
     const s = fold([start1!, end1!, start0!, end0!]);
-    expect(s.images[IMG]!.attempts.map((a) => a.index)).toEqual([0, 1]);
+    expect(s.images.get(IMG)!.attempts.map((a) => a.index)).toEqual([0, 1]);
   });
 
   it('keeps images in first-seen order and tracks the clock', () => {

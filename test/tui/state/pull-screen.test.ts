@@ -14,7 +14,7 @@ const LONG = 'quay.io/org/team/a-very-long-repository-name-that-cannot-fit/compo
 describe('image rows', () => {
   it('fill the width exactly and shorten a long image name in the middle', () => {
     const s = reducePullEvents(initialPullState(), imagePull(LONG, 'x:1', [{ location: 'quay.io/org', mirror: false, outcome: 'ok' }]));
-    const text = lineText(imageRowLine(s.images[LONG]!, { width: 80, selected: true, now: 0, tick: 0 }));
+    const text = lineText(imageRowLine(s.images.get(LONG)!, { width: 80, selected: true, now: 0, tick: 0 }));
     expect(text).toHaveLength(80);
     expect(text.startsWith('› ✓ quay.io/org/')).toBe(true);
     expect(text).toContain('…');
@@ -27,7 +27,7 @@ describe('image rows', () => {
       { location: 'quay.io/org', mirror: false, outcome: 'ok' },
     ]);
     const s = reducePullEvents(initialPullState(), events.slice(0, 4)); // image, mirror failed, primary started
-    expect(sourceText(s.images['quay.io/org/app:1']!, 60)).toBe('primary 2/2 quay.io/org/app:1');
+    expect(sourceText(s.images.get('quay.io/org/app:1')!, 60)).toBe('primary 2/2 quay.io/org/app:1');
   });
 });
 
@@ -36,7 +36,7 @@ describe('attempt chain', () => {
     { location: 'mirror1.example.com:5000/org', mirror: true, outcome: 'failed', httpStatus: 503, error: 'reading manifest 1.4 in mirror1.example.com:5000/org/app: received unexpected HTTP status: 503 Service Unavailable' },
     { location: 'quay.io/org', mirror: false, outcome: 'ok', httpStatus: 200 },
   ]);
-  const img = reducePullEvents(initialPullState(), events).images['quay.io/org/app:1.4']!;
+  const img = reducePullEvents(initialPullState(), events).images.get('quay.io/org/app:1.4')!;
 
   it('shows the matched entry with file:line, each attempt with status and failed step, and the verdict', () => {
     const text = attemptChainLines(img, { width: 100, fullError: false }).map(lineText);
@@ -45,7 +45,8 @@ describe('attempt chain', () => {
     expect(text[2]).toMatch(/^ {4}1 {2}mirror {2}mirror1\.example\.com:5000\/org\/app:1\.4\s+failed\s+503\s+10ms manifest$/);
     expect(text[3]).toMatch(/↳ via mirror1\.example\.com:5000\/org: reading manifest 1\.4 in .*…$/);
     expect(text[4]).toMatch(/^ {4}2 {2}primary quay\.io\/org\/app:1\.4\s+ok\s+200\s+10ms $/);
-    expect(text.at(-1)).toContain('→ pulled from quay.io/org/app:1.4 (source 2)');
+    expect(text.at(-2)).toBe('    → pulled from quay.io/org/app:1.4 (source 2)');
+    expect(text.at(-1)).toMatch(/^ {6}sha256:5a4a8a3d0f2e1b7c9d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a4bbe$/);
     for (const l of text) expect(l.length).toBeLessThanOrEqual(100);
   });
 
@@ -68,7 +69,7 @@ describe('attempt chain', () => {
     const s = reducePullEvents(initialPullState(), [
       { type: 'image', image: 'x.io/a:1', at: 0, normalized: 'x.io/a:1', registry: null, plan: [], skipped: [{ location: 'm.example.com', reason: 'digest-only mirror, tag reference', origin: 'r.conf:9' }], error: null },
     ]);
-    const text = attemptChainLines(s.images['x.io/a:1']!, { width: 80, fullError: false }).map(lineText);
+    const text = attemptChainLines(s.images.get('x.io/a:1')!, { width: 80, fullError: false }).map(lineText);
     expect(text).toContain('    no [[registry]] entry matched: pulled as is');
     expect(text).toContain('    skipped m.example.com: digest-only mirror, tag reference (r.conf:9)');
   });

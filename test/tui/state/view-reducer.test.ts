@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyToAction } from '../../../cli/tui/state/keys.ts';
+import { keysToActions, keyToAction } from '../../../cli/tui/state/keys.ts';
 import { initialViewState, selectedIndex, viewReducer, type ViewAction, type ViewState } from '../../../cli/tui/state/view-reducer.ts';
 
 const keys = ['a', 'b', 'c', 'd'];
@@ -51,5 +51,13 @@ describe('keyToAction', () => {
     ['x', {}, null],
   ])('maps %j %j to %j', (input, key, action) => {
     expect(keyToAction(input, key)).toEqual(action);
+  });
+});
+
+describe('keysToActions', () => {
+  it('splits a chunk of typed keys ("jjf") into one action per key', () => {
+    expect(keysToActions('jjf', {})).toEqual([{ type: 'move', delta: 1 }, { type: 'move', delta: 1 }, { type: 'toggle-failures' }]);
+    expect(keysToActions('', { return: true })).toEqual([{ type: 'toggle-expand' }]);
+    expect(keysToActions('zz', {})).toEqual([]);
   });
 });

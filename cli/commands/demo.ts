@@ -1,0 +1,51 @@
+/**
+ * `pullpath demo` (and `npm start`): the headline scenario, scenarios/demo.toml, with its mock registries.
+ * On a terminal it runs in the TUI; in a pipe, under CI=true or with --no-tui it prints the plain report and
+ * exits by itself. Nothing to install and nothing dialled beyond loopback.
+ */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseRunFlags, runScenarioFiles } from './scenario.ts';
+
+export const help = `Usage: pullpath demo [--no-tui] [--output text|json] [--junit FILE] [--seed N]
+
+Runs the headline scenario (scenarios/demo.toml): quay.io/acme with three mirrors, the first down, the
+second never synced, the third healthy. It starts the mock registries on loopback ports, pulls three
+images through the real engine and shows every attempt in order, why each failed, which source won,
+and the runtime's final error for the image nothing serves. Then checks the scenario's expectations.
+
+Flags:
+  --no-tui             plain report even on a terminal (also: CI=true, a pipe, --output)
+  --output text|json   text report (default) or JSON Lines (see pullpath scenario run --help)
+  --junit FILE         also write a JUnit XML report
+  --seed N             seed for the mocks' random faults; default 1
+  -h, --help           this help
+
+Exit status: 0 the demo behaved as containers/image does, 1 an expectation was not met, 2 bad usage.
+`;
+
+/** scenarios/demo.toml, found from this file so `npx pullpath demo` works from any folder. */
+export function demoScenarioPath(): string {
+  return fileURLToPath(new URL('../../scenarios/demo.toml', import.meta.url));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { flags } = parseRunFlags(argv, false);
+  const abs = demoScenarioPath();
+  const rel = relative(process.cwd(), abs);
+  const file = rel.startsWith('..') ? abs : rel;
+  // On a terminal the demo stays on screen until q, so a new user can move through the attempts.
+  const code = await runScenarioFiles([file], { ...flags, keepOpen: true });
+  if (flags.output === 'text') {
+    process.stdout.write(
+      [
+        '',
+        'Next:',
+        '  pullpath scenario run scenarios/*.toml    the other situations (blocked sources, digest-only mirrors, auth, …)',
+        `  pullpath mock ${file}          these registries standalone, for skopeo or podman`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return code;
+}

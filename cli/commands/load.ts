@@ -1,0 +1,248 @@
+/**
+ * `pullpath load`: many pulls through the real resolution chain, against a scenario's mock registries
+ * (faults on its timeline) or real endpoints, closed-loop (--concurrency) or open-loop (--rate); live TUI
+ * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
+ * --min-success-rate.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../src/errors.ts';
+import { compileConfig } from '../../src/resolve/compile.ts';
+import { resolveArg } from '../../src/resolve/resolve.ts';
+import type { Resolution } from '../../src/resolve/resolution.ts';
+import { createRegistryClient, type RegistryClient } from '../../src/registry/client.ts';
+import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
+import { CredentialStore } from '../../src/registry/auth-file.ts';
+import type { HostMap } from '../../src/registry/host-map.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { prepareScenario } from '../../src/scenario/prepare.ts';
+import { startEnvironment, type ScenarioEnvironment } from '../../src/scenario/environment.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import type { LoadMode } from '../../src/load/scheduler.ts';
+import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
+import { faultKindFromWindows, faultWindows } from '../../src/load/fault-windows.ts';
+import { expectedDigest } from '../../src/load/expected-digests.ts';
+import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
+import { formatLoadReport } from '../../src/report/load-text.ts';
+import { EventChannel } from '../../src/pull/event-channel.ts';
+import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { clientFlagOptions, clientFlagsHelp, clientFromFlags, hostMapFromFlags, parseSeconds } from '../registry-client-flags.ts';
+import { shouldUseTui } from '../tui/should-use-tui.ts';
+import type { LoadBoardSnapshot } from '../tui/view-models.ts';
+
+const DEFAULT_RATE = 20;
+const DEFAULT_DURATION_S = 10;
+const DEFAULT_TIMEOUT_S = 5;
+
+export const help = `Usage: pullpath load --scenario FILE [REF...] [load flags]
+       pullpath load [config flags] [network flags] --i-know-this-is-not-loopback REF... [load flags]
+
+Drives many pulls through the real resolution chain (registries.conf match, mirrors in order, the same
+engine as \`pullpath pull\`) and measures failover under load: throughput, success rate, latency
+percentiles per endpoint and per step (HDR histograms), error classes, which source won how often,
+time spent on failing sources before the winning one (time-to-failover) per fault kind, digest mismatches
+(must be 0), and each fault's active window. Stops by itself at --duration or --max-requests.
+
+Target:
+  --scenario FILE            start the scenario's mock registries (faults follow its timeline, counted from
+                             when they start) and pull its [[pull]] references, or the REFs given
+  REF...                     references to pull, cycled in order (with a scenario: resolved with its config)
+  --i-know-this-is-not-loopback
+                             allow endpoints outside 127.0.0.0/8 and ::1 (after --connect-to). Without a
+                             scenario you are load-testing real registries: be sure you may.
+
+Load:
+  --concurrency N            closed loop: N pulls in flight, each starting when one ends
+  --rate R                   open loop: R pulls per second on a fixed schedule (R or R/s); each pull's
+                             latency counts from its scheduled time, so stalls are not hidden
+                             (default when neither is given: --rate ${DEFAULT_RATE})
+  --max-in-flight N          open loop: cap on pulls in flight (default 10000); late pulls still count
+                             from their scheduled time
+  --duration S               stop starting pulls after S seconds (default ${DEFAULT_DURATION_S}; 0 = only --max-requests)
+  --max-requests N           stop after N pulls
+  --min-success-rate P       exit 1 when fewer than P percent of pulls succeed
+  --seed N                   fault seed for the scenario's mocks (default 1)
+
+Output:
+  --output text|json         text (default): the report at the end; json: one {"type":"load",…} object
+  --no-tui                   plain output even on a terminal (the live board is for a person at a terminal)
+  -h, --help                 this help
+
+${clientFlagsHelp.replace('DEFAULT_TIMEOUT', `${DEFAULT_TIMEOUT_S}; with a scenario, each pull's timeout-ms wins`)}
+
+${configFlagsHelp}
+
+Exit status: 0 done, 1 wrong content accepted (digest mismatch) or success rate below --min-success-rate,
+2 bad usage or input.
+`;
+
+function wholeNumber(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a whole number ≥ 1, got "${v}"`);
+  return n;
+}
+
+/** The TUI's view of a summary; `prev` gives the throughput over the last interval. */
+export function toLoadBoard(s: LoadSummary, prev: LoadSummary | null, durationMs: number | null): LoadBoardSnapshot {
+  const dt = prev ? (s.elapsedMs - prev.elapsedMs) / 1000 : s.elapsedMs / 1000;
+  const rate = (now: number, before: number): number => (dt > 0 ? Math.round(((now - before) / dt) * 10) / 10 : 0);
+  const failed = Object.values(s.failures).reduce((a, b) => a + b, 0);
+  return {
+    at: s.elapsedMs,
+    durationMs,
+    completed: s.requests,
+    succeeded: s.successes,
+    failed,
+    inFlight: s.inFlight,
+    throughput: rate(s.requests, prev?.requests ?? 0),
+    failovers: Object.values(s.failover).reduce((a, l) => a + l.count, 0),
+    upstreamHits: s.perEndpoint.filter((e) => !e.mirror).reduce((a, e) => a + (s.winners[e.endpoint] ?? 0), 0),
+    timeToFailover: Object.entries(s.failover).map(([faultKind, l]) => ({ faultKind, count: l.count, p50Ms: l.p50Ms, p99Ms: l.p99Ms, maxMs: l.maxMs })),
+    endpoints: s.perEndpoint.map((e) => {
+      const before = prev?.perEndpoint.find((p) => p.endpoint === e.endpoint);
+      return {
+        endpoint: e.endpoint,
+        role: e.mirror ? 'mirror' : 'source',
+        requests: e.attempts,
+        errors: e.failed + e.blocked,
+        wins: s.winners[e.endpoint] ?? 0,
+        throughput: rate(e.attempts, before?.attempts ?? 0),
+        latencyMs: e.latency.count > 0 ? { p50: e.latency.p50Ms, p90: e.latency.p90Ms, p99: e.latency.p99Ms } : null,
+      };
+    }),
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...configFlagOptions,
+        ...clientFlagOptions,
+        scenario: { type: 'string' },
+        'i-know-this-is-not-loopback': { type: 'boolean' },
+        concurrency: { type: 'string' },
+        rate: { type: 'string' },
+        'max-in-flight': { type: 'string' },
+        duration: { type: 'string' },
+        'max-requests': { type: 'string' },
+        'min-success-rate': { type: 'string' },
+        seed: { type: 'string' },
+        output: { type: 'string' },
+        'no-tui': { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const output = values.output;
+  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  if (values.concurrency !== undefined && values.rate !== undefined) throw new UsageError('give --concurrency (closed loop) or --rate (open loop), not both');
+  const concurrency = wholeNumber('concurrency', values.concurrency);
+  let mode: LoadMode;
+  if (concurrency !== undefined) mode = { kind: 'closed', concurrency };
+  else {
+    const rate = values.rate === undefined ? DEFAULT_RATE : Number(values.rate.replace(/\/s$/, ''));
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new UsageError(`--rate: expected pulls per second > 0 (e.g. 50 or 50/s), got "${values.rate}"`);
+    const cap = wholeNumber('max-in-flight', values['max-in-flight']);
+    mode = { kind: 'open', ratePerSec: rate, ...(cap !== undefined ? { maxInFlight: cap } : {}) };
+  }
+  const durationMs = values.duration === '0' ? null : parseSeconds('duration', values.duration, DEFAULT_DURATION_S * 1000);
+  const maxRequests = wholeNumber('max-requests', values['max-requests']) ?? null;
+  if (durationMs === null && maxRequests === null) throw new UsageError('--duration 0 needs --max-requests: a load run must stop by itself');
+  let minSuccess: number | null = null;
+  if (values['min-success-rate'] !== undefined) {
+    minSuccess = Number(values['min-success-rate'].replace(/%$/, ''));
+    if (!(minSuccess >= 0 && minSuccess <= 100)) throw new UsageError(`--min-success-rate: expected a percentage 0-100, got "${values['min-success-rate']}"`);
+  }
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${values.seed}"`);
+  const connections = Math.min(256, Math.max(16, concurrency ?? 64));
+
+  let env: ScenarioEnvironment | null = null;
+  let client: RegistryClient;
+  let closeClient: () => Promise<void>;
+  let resolutions: Resolution[];
+  let hostMap: HostMap;
+  let expected: (string | null)[] = [];
+  let faults: FaultWindow[] = [];
+  let timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
+
+  if (values.scenario !== undefined) {
+    const prepared = prepareScenario(await loadScenario(values.scenario));
+    resolutions = positionals.length > 0 ? positionals.map((p) => resolveArg(prepared.compiled, p)) : prepared.resolutions;
+    if (values.timeout === undefined) timeoutMs = prepared.scenario.pulls[0]?.timeoutMs ?? prepared.scenario.defaults.timeoutMs;
+    env = await startEnvironment(prepared.scenario, { seed });
+    hostMap = env.hostMap;
+    // The environment's client has small pools; load needs its own, on the same host map, certs.d and auth.json.
+    const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
+    const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile }) : CredentialStore.empty();
+    client = createRegistryClient({ dispatchers, hostMap, credentials, certs: { roots: [env.certsDir] } });
+    closeClient = async () => {
+      await client.close();
+      await dispatchers.close();
+    };
+    const specs = prepared.scenario.mocks.map((m) => m.spec);
+    expected = resolutions.map((r) => expectedDigest(r, specs));
+    faults = faultWindows(specs, env.mocks.clock.nowMs());
+  } else {
+    if (positionals.length === 0) throw new UsageError('nothing to pull: give --scenario FILE, or REFs with the config and network flags');
+    const config = await loadConfigFromFlags(values);
+    const compiled = compileConfig(config);
+    resolutions = positionals.map((p) => resolveArg(compiled, p));
+    hostMap = hostMapFromFlags(values);
+    client = await clientFromFlags(values, { connections });
+    closeClient = () => client.close();
+  }
+
+  try {
+    const bad = resolutions.filter((r) => r.error !== null);
+    if (bad.length > 0) throw new UsageError(`cannot resolve ${bad.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
+    const outside = nonLoopbackTargets(resolutions, hostMap);
+    if (outside.length > 0 && values['i-know-this-is-not-loopback'] !== true) {
+      throw new UsageError(
+        `these endpoints are not on loopback: ${outside.join(', ')}. Load-testing real registries can get you rate-limited or banned; ` +
+          'map them to local servers with --connect-to, use --scenario, or pass --i-know-this-is-not-loopback',
+      );
+    }
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
+    const progress = !tui && process.stderr.isTTY === true;
+    const boards = new EventChannel<LoadBoardSnapshot>();
+    let prev: LoadSummary | null = null;
+    const onSnapshot = (s: LoadSummary): void => {
+      if (tui) boards.push(toLoadBoard(s, prev, durationMs));
+      if (progress) process.stderr.write(`\r${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requests} pulls, ${s.successes} ok, ${s.inFlight} in flight `);
+      prev = s;
+    };
+    const running = runLoad({
+      target: { resolutions, expectedDigests: expected },
+      pull: { client, attemptTimeoutMs: timeoutMs },
+      mode, durationMs, maxRequests, signal: abort.signal, faults, faultKindOf: faultKindFromWindows(faults), onSnapshot,
+    });
+    let summary: LoadSummary;
+    try {
+      if (tui) {
+        const { renderLoad } = await import('../tui/render.tsx');
+        const done = running.finally(() => boards.close());
+        await renderLoad(boards, { title: 'pullpath load', abort, printSummary: false });
+        summary = await done;
+      } else summary = await running;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      if (progress) process.stderr.write('\n');
+    }
+    process.stdout.write(output === 'json' ? JSON.stringify({ type: 'load', ...summary }) + '\n' : formatLoadReport(summary) + '\n');
+    const belowMin = minSuccess !== null && summary.successRate * 100 < minSuccess;
+    return summary.digestMismatches > 0 || belowMin ? 1 : 0;
+  } finally {
+    await closeClient();
+    await env?.close();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `pullpath mock SCENARIO`: a scenario's mock registries, standalone, until Ctrl-C (or --duration).
+ * Prints where each registry listens and how to point pullpath, skopeo or podman at them.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, UsageError } from '../../src/errors.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { startStandaloneMocks, type StandaloneMocks } from '../../src/scenario/standalone.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
+
+export const help = `Usage: pullpath mock SCENARIO [--duration S] [--same-ports] [--seed N] [--output text|json]
+
+Starts the mock registries of a scenario file (with their images, auth, TLS and fault timeline) on
+loopback, writes the scenario's registries.conf, drop-ins, certs.d (the mocks' CA) and auth.json to a
+temporary folder, prints where everything is, and serves until Ctrl-C. Use it to try other clients
+(skopeo, podman, crictl) against the same situations pullpath's scenarios check.
+
+Flags:
+  --duration S         stop by itself after S seconds (default: run until Ctrl-C)
+  --same-ports         listen on the port each configured name implies (":5000", else 443 with TLS,
+                       80 without), each registry on its own address 127.0.0.N, so /etc/hosts lines
+                       are enough for skopeo and podman (ports under 1024 need privileges).
+                       Default: random free ports, reached with pullpath's --connect-to.
+  --seed N             seed for random faults (flaky, latency distributions); default 1
+  --output text|json   text (default), or one JSON object describing the registries and files
+  -h, --help           this help
+
+Fault timelines (from/to in seconds) count from the moment the registries start.
+Secrets: auth.json is written to the temporary folder (mode 0600), never printed.
+
+Exit status: 0 stopped by Ctrl-C or --duration, 2 bad usage or an invalid scenario.
+`;
+
+function describe(s: Scenario, m: StandaloneMocks): string {
+  const width = Math.max(...m.registries.map((r) => r.host.length));
+  const lines = [`mock registries of scenario ${s.name} (${s.file})`, ''];
+  for (const r of m.registries) {
+    const where = r.down ? `down: ${r.address} refuses connections` : `${r.scheme}://${r.address}`;
+    lines.push(`  ${r.host.padEnd(width)}  ${where}${r.caFile ? `  (CA: ${r.caFile})` : ''}`);
+  }
+  lines.push('', `files in ${m.dir}:`, `  registries.conf     ${m.registriesConf}`, `  drop-in folder      ${m.dropinDir}`, `  certs.d             ${m.certsDir}`);
+  if (m.caDir) lines.push(`  CA (--cert-dir)     ${m.caDir}`);
+  if (m.authFile) lines.push(`  auth.json           ${m.authFile}`);
+  const connect = m.connectTo.map((c) => `--connect-to ${c}`).join(' ');
+  const first = s.pulls[0]?.ref ?? 'REF';
+  lines.push(
+    '',
+    'pullpath:',
+    `  pullpath pull --registries-conf ${m.registriesConf} --registries-conf-dir ${m.dropinDir}${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''} ${connect} ${first}`,
+  );
+  if (m.samePorts) {
+    lines.push(
+      '',
+      '/etc/hosts lines (then skopeo and podman reach the mocks by their configured names):',
+      ...m.hostsLines.map((h) => `  ${h}`),
+      '',
+      'skopeo (after adding the lines above; mirrors are contacted with certs.d, so copy it into /etc/containers/certs.d):',
+      `  skopeo --registries-conf ${m.registriesConf} inspect --raw${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''} docker://${first}`,
+    );
+  } else {
+    lines.push('', 'skopeo and podman cannot remap ports: restart with --same-ports and use the printed /etc/hosts lines.');
+  }
+  lines.push('', 'Serving; Ctrl-C to stop.');
+  return lines.join('\n') + '\n';
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { duration: { type: 'string' }, 'same-ports': { type: 'boolean' }, seed: { type: 'string' }, output: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('expected exactly one SCENARIO file (e.g. scenarios/demo.toml)');
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  let durationMs: number | null = null;
+  if (values.duration !== undefined) {
+    const d = Number(values.duration);
+    if (!Number.isFinite(d) || d <= 0) throw new UsageError(`--duration: expected a number of seconds > 0, got "${values.duration}"`);
+    durationMs = d * 1000;
+  }
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got "${values.seed}"`);
+
+  let scenario: Scenario;
+  try {
+    scenario = await loadScenario(positionals[0]!);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pullpath mock: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const mocks = await startStandaloneMocks(scenario, { samePorts: values['same-ports'] === true, seed });
+  if (output === 'json') {
+    const { close: _close, ...data } = mocks;
+    process.stdout.write(JSON.stringify({ scenario: scenario.name, file: scenario.file, ...data }) + '\n');
+  } else {
+    process.stdout.write(describe(scenario, mocks));
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    const timer = durationMs !== null ? setTimeout(stop, durationMs) : null;
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await mocks.close();
+  if (output === 'text') process.stdout.write('stopped\n');
+  return 0;
+}

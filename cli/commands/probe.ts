@@ -1,0 +1,221 @@
+/**
+ * `pullpath probe`: the health of every endpoint a registries configuration can send pulls to. One pass,
+ * or `--watch` passes every `--interval` seconds with rolling health; text table, TUI, JSON Lines, and
+ * Prometheus metrics on `--metrics-port`. Exit 1 when the last pass left any endpoint down or degraded.
+ */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, UsageError } from '../../src/errors.ts';
+import { parseCanary, planProbe } from '../../src/probe/endpoints.ts';
+import { runProbe, type ProbeRunEvent } from '../../src/probe/run-probe.ts';
+import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
+import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
+import { createProbeMetrics } from '../../src/report/prometheus.ts';
+import { formatHealthChange, formatProbeTable } from '../../src/report/probe-text.ts';
+import { parseImageList } from '../../src/verify/image-list.ts';
+import { EventChannel } from '../../src/pull/event-channel.ts';
+import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
+import { shouldUseTui } from '../tui/should-use-tui.ts';
+import type { ProbeBoardSnapshot } from '../tui/view-models.ts';
+
+const DEFAULT_TIMEOUT_S = 10;
+const DEFAULT_INTERVAL_S = 15;
+
+export const help = `Usage: pullpath probe [config flags] [network flags] [--canary PREFIX=REF]... [--images FILE]
+                      [--check-blob] [--watch [--interval S] [--rounds N]] [--metrics-port P]
+                      [--output text|json] [--no-tui] [REF...]
+
+Probes every endpoint the configuration can send pulls to: each [[registry]] location and each mirror
+(blocked ones are listed, never contacted). Each probe has three steps, and a failed step stops it:
+  1. ping      GET /v2/ must answer 200 or 401, with Docker-Distribution-API-Version, and not an HTML page
+  2. manifest  HEAD of a canary image with the full Accept list; the announced digest must match
+  3. blob      with --check-blob: GET the canary manifest (bytes hashed against its digest) and HEAD its
+               config blob
+Health: down (the ping failed), degraded (a later step failed, recent probes failed, or slow), up.
+
+Canaries (an image that must exist on every endpoint of a prefix):
+  --canary PREFIX=REF        for the [[registry]] with this prefix; pin it by digest for digest-only
+                             mirrors (a tag canary is skipped on them, as the runtime skips them); repeatable
+  REF..., --images FILE      images: the first under each prefix is its canary when none is given, and
+                             images no [[registry]] covers add their registry as an endpoint
+
+Probing:
+  --check-blob               run step 3
+  --watch                    keep probing; stop with Ctrl-C (or after --rounds)
+  --interval S               seconds between the starts of two passes (default ${DEFAULT_INTERVAL_S})
+  --rounds N                 stop after N passes (with --watch)
+  --window N                 probes the rolling health looks at (default 10)
+  --slow S                   a probe slower than this (p90 of the window) makes an endpoint degraded
+                             (default 1)
+  --concurrency N            endpoints probed at once (default 8)
+
+Output:
+  --output text|json         text (default): the endpoint table, and in --watch one line per health change;
+                             json: JSON Lines: {"type":"probe",…} per probe, {"type":"change",…} per health
+                             change, {"type":"pass",…} per pass
+  --no-tui                   plain output even on a terminal (the TUI is used for a person at a terminal)
+  --metrics-port P           serve Prometheus metrics at http://127.0.0.1:P/metrics while probing:
+                             pullpath_probe_up, pullpath_probe_health_state{state}, pullpath_probe_duration_seconds
+                             (histogram per step), pullpath_probe_probes_total, pullpath_probe_errors_total{step,class},
+                             pullpath_probe_last_change_timestamp_seconds
+  --metrics-host ADDR        bind the metrics server here instead of 127.0.0.1 (exposes mirror names)
+  -h, --help                 this help
+
+${clientFlagsHelp.replace('DEFAULT_TIMEOUT', `${DEFAULT_TIMEOUT_S}; the deadline of one whole probe`)}
+
+${configFlagsHelp}
+
+Exit status: 0 every endpoint up, 1 any endpoint down or degraded after the last pass, 2 bad usage or input.
+`;
+
+function wholeNumber(flag: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a whole number ≥ 1, got "${v}"`);
+  return n;
+}
+
+/** The TUI's view of a snapshot (the board derives nothing itself). */
+export function toBoard(s: ProbeSnapshot, atMs: number): ProbeBoardSnapshot {
+  return {
+    at: atMs,
+    endpoints: s.endpoints.map((e) => ({
+      endpoint: e.endpoint,
+      role: `${e.role} of ${e.prefixes.join(', ')}${e.insecure ? ' (insecure)' : ''}`,
+      health: e.state,
+      latencyMs: e.probeLatency.count > 0 ? { p50: e.probeLatency.p50Ms, p90: e.probeLatency.p90Ms, p99: e.probeLatency.p99Ms } : null,
+      errorRate: e.window.probes > 0 ? e.window.failures / e.window.probes : 0,
+      samples: e.window.probes,
+      lastChange: e.lastChangeMs === null ? null : { at: e.lastChangeMs, from: e.previousState },
+      lastError: e.lastError,
+      lastErrorClass: (e.lastErrorClass as never) ?? null,
+    })),
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...configFlagOptions,
+        ...clientFlagOptions,
+        canary: { type: 'string', multiple: true },
+        images: { type: 'string', multiple: true },
+        'check-blob': { type: 'boolean' },
+        watch: { type: 'boolean' },
+        interval: { type: 'string' },
+        rounds: { type: 'string' },
+        window: { type: 'string' },
+        slow: { type: 'string' },
+        concurrency: { type: 'string' },
+        output: { type: 'string' },
+        'no-tui': { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const output = values.output;
+  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const watch = values.watch === true;
+  if (!watch && (values.rounds !== undefined || values.interval !== undefined)) throw new UsageError('--interval and --rounds need --watch');
+  const intervalMs = parseSeconds('interval', values.interval, DEFAULT_INTERVAL_S * 1000);
+  const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
+  const slowMs = parseSeconds('slow', values.slow, 1000);
+  const window = wholeNumber('window', values.window, 10);
+  const concurrency = wholeNumber('concurrency', values.concurrency, 8);
+  const rounds = values.rounds === undefined ? undefined : wholeNumber('rounds', values.rounds, 1);
+  let metricsPort: number | null = null;
+  if (values['metrics-port'] !== undefined) {
+    metricsPort = Number(values['metrics-port']);
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port 0-65535, got "${values['metrics-port']}"`);
+  }
+  const canaries = (values.canary ?? []).map(parseCanary);
+  const images = [...positionals];
+  for (const f of values.images ?? []) {
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read image list ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: f });
+    }
+    images.push(...parseImageList(text, f, { requireDigest: false }).map((x) => x.ref));
+  }
+
+  const config = await loadConfigFromFlags(values);
+  const plan = planProbe({ config, canaries, images });
+  if (plan.endpoints.length === 0) {
+    process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
+    return 2;
+  }
+  const client = await clientFromFlags(values, { connections: concurrency });
+  const metrics = createProbeMetrics(plan.endpoints);
+  let server: MetricsServer | null = null;
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
+  const out = process.stdout;
+  let last: ProbeSnapshot | null = null;
+  try {
+    if (metricsPort !== null) {
+      server = await startMetricsServer(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1');
+      process.stderr.write(`pullpath probe: metrics at ${server.url}\n`);
+    }
+    for (const n of plan.notes) process.stderr.write(`pullpath probe: ${n}\n`);
+    const events = runProbe({
+      plan, client, timeoutMs, checkBlob: values['check-blob'] === true, concurrency, watch, intervalMs, signal: abort.signal,
+      health: { window, slowMs }, ...(rounds !== undefined ? { maxRounds: rounds } : {}),
+    });
+    const t0 = performance.now();
+    const handle = (ev: ProbeRunEvent): void => {
+      if (ev.type === 'probe') {
+        metrics.observe(ev.outcome, ev.change, ev.state);
+        if (output === 'json') {
+          out.write(JSON.stringify({ type: 'probe', endpoint: ev.outcome.endpoint, atMs: Math.round(ev.outcome.atMs), ok: ev.outcome.ok, state: ev.state, reason: ev.reason, steps: ev.outcome.steps }) + '\n');
+          if (ev.change) out.write(JSON.stringify({ type: 'change', ...ev.change, atMs: Math.round(ev.change.atMs) }) + '\n');
+        } else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
+      } else {
+        const first = last === null;
+        last = ev.snapshot;
+        if (output === 'json') out.write(JSON.stringify({ type: 'pass', round: ev.snapshot.round, counts: ev.snapshot.counts, skipped: ev.snapshot.skipped }) + '\n');
+        else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
+      }
+    };
+    if (tui) {
+      const { renderProbe } = await import('../tui/render.tsx');
+      const boards = new EventChannel<ProbeBoardSnapshot>();
+      const feed = (async () => {
+        try {
+          for await (const ev of events) {
+            handle(ev);
+            if (ev.type === 'round') boards.push(toBoard(ev.snapshot, performance.now() - t0));
+          }
+          boards.close();
+        } catch (err) {
+          boards.close(err);
+        }
+      })();
+      await renderProbe(boards, { title: 'pullpath probe', abort, keepOpen: watch });
+      abort.abort();
+      await feed;
+    } else {
+      for await (const ev of events) handle(ev);
+    }
+    const final = last as ProbeSnapshot | null;
+    if (final && output !== 'json' && !tui && (watch ? final.round > 1 : false)) out.write('\n' + formatProbeTable(final, { watch }) + '\n');
+    if (!final) return 1;
+    return final.counts.down + final.counts.degraded + final.counts.unknown > 0 ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await server?.close();
+    await client.close();
+  }
+}

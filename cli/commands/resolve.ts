@@ -1,0 +1,72 @@
+/**
+ * `pullpath resolve`: where a pull of each ARG goes under the registries.conf rules, offline, and why.
+ * Exit 2 when the configuration does not load (or bad usage), 1 when any ARG has an error (after printing
+ * all of them), else 0.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../src/errors.ts';
+import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
+import { formatResolutionJsonLine } from '../../src/report/resolution-json.ts';
+import { formatResolutionText } from '../../src/report/resolution-text.ts';
+import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+
+export const help = `Usage: pullpath resolve [config flags] [--output text|json] ARG...
+
+Shows, without contacting any registry, what the container runtime would try for each ARG: the
+[[registry]] entry that matches (and the file:line it comes from), every source in try order (mirrors in
+file order, then the primary location, always last), mirrors left out and why (digest-only mirrors for a
+tag, tag-only mirrors for a digest), blocked sources with the runtime's error, insecure endpoints, and
+rewrite errors that make the whole pull fail.
+
+ARG forms:
+  docker://REF   as the docker transport resolves it (skopeo): no short-name search, ":latest" added to a
+                 bare name, a reference with both a tag and a digest refused
+  REF            as podman and CRI-O pull it: a short name (no registry, e.g. "fedora:38") is resolved
+                 through [aliases] (the user alias cache first) or unqualified-search-registries, with
+                 short-name-mode applied as with no terminal (enforcing + several candidates is an error);
+                 a fully qualified REF as docker://REF
+
+Flags:
+  --output text|json         text (default): a readable chain per ARG; json: JSON Lines, one object per
+                             ARG in order: {ref, normalized, registry, sources, skipped, candidates, error}
+  --no-tui                   accepted for symmetry with other commands (resolve always prints plain text)
+  -h, --help                 this help
+
+${configFlagsHelp}
+
+Exit status: 0 every ARG resolved, 1 an ARG has an error (parse, rewrite, short-name, transport; all ARGs
+are still printed), 2 bad usage or a configuration that does not load (the error names the file).
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...configFlagOptions, output: { type: 'string' }, 'no-tui': { type: 'boolean' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  if (positionals.length === 0) throw new UsageError('expected at least one ARG (docker://REF or REF); see --help');
+
+  // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.
+  const conf = await loadConfigFromFlags(values);
+  const compiled = compileConfig(conf);
+
+  let failed = false;
+  const chunks: string[] = [];
+  for (const arg of positionals) {
+    const r = resolveArg(compiled, arg);
+    if (r.error !== null) failed = true;
+    chunks.push(output === 'json' ? formatResolutionJsonLine(r) + '\n' : formatResolutionText(r) + '\n\n');
+  }
+  let out = chunks.join('');
+  if (output === 'text') out = out.replace(/\n\n$/, '\n');
+  process.stdout.write(out);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+/**
+ * `pullpath verify`: would a disconnected cluster pull every image from its mirrors? Resolves each image,
+ * runs the pull engine on the mirrors (never the source when it is forbidden), and prints one verdict
+ * per image plus a summary. Exit 1 when any image would not be served by a mirror.
+ */
+import { parseArgs } from 'node:util';
+import { readFile, writeFile } from 'node:fs/promises';
+import { ConfigError, UsageError } from '../../src/errors.ts';
+import { compileConfig } from '../../src/resolve/compile.ts';
+import { parsePlatform } from '../../src/registry/manifest.ts';
+import { parseImageList } from '../../src/verify/image-list.ts';
+import { runVerify } from '../../src/verify/run-verify.ts';
+import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
+import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
+import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
+import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
+
+const DEFAULT_TIMEOUT_S = 30;
+const DEFAULT_JOBS = 8;
+
+export const help = `Usage: pullpath verify [config flags] [network flags] [--images FILE] [--release FILE]
+                       [--no-source] [--check-blobs] [--jobs N] [--output text|json] [--junit FILE] [REF...]
+
+Proves that a disconnected cluster would pull every image from a mirror. For each image: resolve it with
+the registries.conf rules, then pull its manifest from the mirrors the runtime would try, in order. An image
+passes when a mirror serves its manifest (and, with --check-blobs, every blob); the source answering is not
+enough. Failures say exactly why: not-mirrored, tag-on-digest-only, no-mirror, blocked, auth, unreachable,
+not-a-registry, digest-mismatch, mirror-error, blobs-missing, source-only.
+
+Images:
+  REF...                     references (quay.io/org/app@sha256:…, registry.example.com/x:tag)
+  --images FILE              one reference a line (# comments and blank lines skipped); repeatable
+  --release FILE             an OpenShift release or operator image list: one reference a line, each pinned
+                             by digest ("NAME REF" lines and oc-mirror mapping.txt "SRC=DST" lines accepted);
+                             repeatable
+
+Checks:
+  --no-source                never contact an image's source (a disconnected cluster, NeverContactSource).
+                             Default: the source is forbidden only where its [[registry]] is blocked; where it
+                             is allowed and only it answers, the image still fails (source-only).
+  --check-blobs              also check the config and every layer are served by the winning mirror
+  --platform OS/ARCH[/VAR]   platform chosen in an index (default the host's)
+  --jobs N                   images verified at once (default ${DEFAULT_JOBS})
+
+Output:
+  --output text|json         text (default): one line per image as it finishes, then the summary;
+                             json: JSON Lines, {"type":"verify",…} per image and {"type":"summary",…} last
+  --junit FILE               also write a JUnit XML report (one testcase per image)
+  --no-tui                   accepted for symmetry; verify prints progress to stderr on a terminal
+  -h, --help                 this help
+
+${clientFlagsHelp.replace('DEFAULT_TIMEOUT', `${DEFAULT_TIMEOUT_S}`)}
+
+${configFlagsHelp}
+
+Exit status: 0 every image is served by a mirror, 1 at least one is not, 2 bad usage or input.
+`;
+
+async function readList(path: string, requireDigest: boolean): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
+  }
+  return parseImageList(text, path, { requireDigest }).map((x) => x.ref);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...configFlagOptions,
+        ...clientFlagOptions,
+        images: { type: 'string', multiple: true },
+        release: { type: 'string', multiple: true },
+        'no-source': { type: 'boolean' },
+        'check-blobs': { type: 'boolean' },
+        platform: { type: 'string' },
+        jobs: { type: 'string' },
+        output: { type: 'string' },
+        junit: { type: 'string' },
+        'no-tui': { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number ≥ 1, got "${values.jobs}"`);
+  const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
+  const platform = values.platform !== undefined ? parsePlatform(values.platform) : undefined; // UsageError on bad input
+
+  const images = [...positionals];
+  for (const f of values.images ?? []) images.push(...(await readList(f, false)));
+  for (const f of values.release ?? []) images.push(...(await readList(f, true)));
+  if (images.length === 0) throw new UsageError('no images: give references as arguments, or --images FILE / --release FILE');
+
+  const config = await loadConfigFromFlags(values);
+  const client = await clientFromFlags(values, { connections: Math.max(16, jobs) });
+  const started = performance.now();
+  const verdicts: VerifyVerdict[] = [];
+  const progress = process.stderr.isTTY === true && images.length > 20;
+  const out = process.stdout;
+  try {
+    for await (const v of runVerify({
+      compiled: compileConfig(config),
+      images,
+      noSource: values['no-source'] === true ? true : null,
+      checkBlobs: values['check-blobs'] === true,
+      jobs,
+      pull: { client, attemptTimeoutMs: timeoutMs, ...(platform ? { platform } : {}) },
+    })) {
+      verdicts.push(v);
+      if (progress) {
+        const failed = verdicts.filter((x) => !x.ok).length;
+        process.stderr.write(`\r[${verdicts.length}/${images.length}] ${verdicts.length - failed} passed, ${failed} failed `);
+      }
+      out.write((output === 'json' ? JSON.stringify(v) : formatVerdictLine(v)) + '\n');
+    }
+  } finally {
+    if (progress) process.stderr.write('\n');
+    await client.close();
+  }
+  const summary = summarizeVerdicts(verdicts);
+  out.write(output === 'json' ? JSON.stringify({ type: 'summary', ...summary }) + '\n' : '\n' + formatVerifySummary(summary) + '\n');
+  if (values.junit !== undefined) await writeFile(values.junit, formatVerifyJunit(verdicts, performance.now() - started));
+  return summary.failed > 0 ? 1 : 0;
+}

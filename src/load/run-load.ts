@@ -1,0 +1,77 @@
+/**
+ * A load run: many pulls through the real resolution chain (each a Resolution run by the pull engine's
+ * `pullOne`, exactly as `pullpath pull` runs it), scheduled closed- or open-loop, every event recorded.
+ * Returns the final LoadSummary; `onSnapshot` receives live ones for the TUI. Never prints.
+ */
+import type { Resolution } from '../resolve/resolution.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { PullOptions } from '../pull/options.ts';
+import { pullOne } from '../pull/pull-one.ts';
+import { realClock, type Clock } from './clock.ts';
+import { LoadRecorder, type FaultKindOf } from './load-recorder.ts';
+import type { FaultWindow, LoadSummary } from './load-summary.ts';
+import { runSchedule, type LoadMode } from './scheduler.ts';
+
+export type PullOneFn = (resolution: Resolution, options: PullOptions, emit: (e: PullEvent) => void, signal?: AbortSignal) => Promise<ResultEvent>;
+
+export interface LoadTarget {
+  /** Images to pull, cycled in order (request i pulls image i mod n). */
+  resolutions: Resolution[];
+  /** The digest each image must have, when known (same order); null: not checked. */
+  expectedDigests?: (string | null)[];
+}
+
+export interface LoadRunOptions {
+  target: LoadTarget;
+  /** The engine's options (client, per-attempt timeout); `image` is set per pull. */
+  pull: Omit<PullOptions, 'image' | 'startedAt'>;
+  mode: LoadMode;
+  durationMs: number | null;
+  maxRequests: number | null;
+  signal?: AbortSignal;
+  faults?: FaultWindow[];
+  faultKindOf?: FaultKindOf;
+  /** Live summaries every `snapshotEveryMs` (default 250) while running, and one at the end. */
+  onSnapshot?: (s: LoadSummary) => void;
+  snapshotEveryMs?: number;
+  clock?: Clock;
+  pullOne?: PullOneFn;
+}
+
+export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
+  const clock = opts.clock ?? realClock;
+  const run = opts.pullOne ?? pullOne;
+  const recorder = new LoadRecorder({ mode: opts.mode.kind, ...(opts.faults ? { faults: opts.faults } : {}), ...(opts.faultKindOf ? { faultKindOf: opts.faultKindOf } : {}) });
+  const { resolutions, expectedDigests } = opts.target;
+  if (resolutions.length === 0) throw new Error('load: no image to pull');
+  const t0 = clock.now();
+  const now = (): number => clock.now() - t0;
+  const timer = opts.onSnapshot ? setInterval(() => opts.onSnapshot!(recorder.summary(now())), opts.snapshotEveryMs ?? 250) : null;
+  timer?.unref();
+  try {
+    await runSchedule(
+      { mode: opts.mode, durationMs: opts.durationMs, maxRequests: opts.maxRequests, origin: t0, ...(opts.signal ? { signal: opts.signal } : {}) },
+      async (slot) => {
+        const i = slot.seq % resolutions.length;
+        const r = resolutions[i]!;
+        const attempts: AttemptEvent[] = [];
+        let result: ResultEvent | null = null;
+        recorder.started();
+        try {
+          result = await run(r, { ...opts.pull, image: r.ref }, (e) => {
+            if (e.type === 'attempt') attempts.push(e);
+          }, opts.signal);
+        } catch {
+          result = null; // counted as class "internal": the engine should never throw
+        }
+        recorder.finished({ intendedMs: slot.intendedMs, startMs: slot.startMs, endMs: now(), attempts, result, expectedDigest: expectedDigests?.[i] ?? null });
+      },
+      clock,
+    );
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  const final = recorder.summary(now());
+  opts.onSnapshot?.(final);
+  return final;
+}

@@ -1,0 +1,76 @@
+/**
+ * `pullpath resolve --output json`: one JSON object per argument (JSON Lines), with the field names and order
+ * of the CLI contract: `ref, normalized, registry, sources, skipped, candidates, error`.
+ * Explanations (`why`, origins of sources) stay in the text report; blocked sources carry the runtime's text.
+ */
+import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
+
+export interface ResolutionJson {
+  ref: string;
+  normalized: string | null;
+  registry: MatchedRegistry | null;
+  sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean }[];
+  skipped: { location: string; reason: string }[];
+  /** Short names only (a bare REF without a registry); [] otherwise. */
+  candidates: {
+    reference: string;
+    registry: MatchedRegistry | null;
+    sources: ResolutionJson['sources'];
+    skipped: ResolutionJson['skipped'];
+    error: string | null;
+  }[];
+  error: string | null;
+}
+
+function registryJson(r: MatchedRegistry | null): MatchedRegistry | null {
+  if (r === null) return null;
+  return {
+    prefix: r.prefix,
+    location: r.location,
+    insecure: r.insecure,
+    blocked: r.blocked,
+    mirrorByDigestOnly: r.mirrorByDigestOnly,
+    origin: r.origin,
+  };
+}
+
+function sourcesJson(sources: PullSource[]): ResolutionJson['sources'] {
+  return sources.map((s) => ({
+    location: s.location,
+    insecure: s.insecure,
+    reference: s.reference,
+    blocked: s.blocked,
+    mirror: s.mirror,
+  }));
+}
+
+function skippedJson(skipped: SkippedMirror[]): ResolutionJson['skipped'] {
+  return skipped.map((s) => ({ location: s.location, reason: s.reason }));
+}
+
+function candidateJson(c: ShortNameCandidate): ResolutionJson['candidates'][number] {
+  return {
+    reference: c.reference,
+    registry: registryJson(c.registry),
+    sources: sourcesJson(c.sources),
+    skipped: skippedJson(c.skipped),
+    error: c.error,
+  };
+}
+
+export function resolutionToJson(r: Resolution): ResolutionJson {
+  return {
+    ref: r.ref,
+    normalized: r.normalized,
+    registry: registryJson(r.registry),
+    sources: sourcesJson(r.sources),
+    skipped: skippedJson(r.skipped),
+    candidates: (r.candidates ?? []).map(candidateJson),
+    error: r.error,
+  };
+}
+
+/** One line of JSON Lines (no trailing newline). */
+export function formatResolutionJsonLine(r: Resolution): string {
+  return JSON.stringify(resolutionToJson(r));
+}

@@ -1,0 +1,163 @@
+/**
+ * A scenario's registries, standalone (`pullpath mock`): for other clients such as skopeo and podman.
+ * Two ways to reach them:
+ * - default: random loopback ports, reached through pullpath's host map (`--connect-to`);
+ * - `samePorts`: each registry on the port its configured name implies (":5000", else 443 with TLS, 80
+ *   without), each on its own loopback address 127.0.0.N, so `/etc/hosts` lines are all another client
+ *   needs (ports under 1024 need privileges).
+ * Everything is written to one temporary folder: the registries.conf, drop-ins, certs.d and auth.json.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createRealClock } from '../mock/clock.ts';
+import type { ImageCache } from '../mock/content-store.ts';
+import { deriveSeed } from '../mock/prng.ts';
+import { startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
+import { createMockCa, stripPort } from '../mock/tls.ts';
+import { ConfigError } from '../errors.ts';
+import { splitHostPort } from './environment.ts';
+import { prepareScenario } from './prepare.ts';
+import type { Scenario } from './types.ts';
+
+export interface StandaloneRegistry {
+  /** As configured: `mirror.example.com:5000`. */
+  host: string;
+  /** Where it listens (`127.0.0.1:41234`); for a registry declared down, the address that refuses. */
+  address: string;
+  scheme: 'http' | 'https';
+  down: boolean;
+  /** `certs.d/HOST[:PORT]/ca.crt`, for TLS registries. */
+  caFile: string | null;
+}
+
+export interface StandaloneMocks {
+  registries: StandaloneRegistry[];
+  dir: string;
+  certsDir: string;
+  /** One folder with the shared CA as ca.crt: for `--cert-dir` (pullpath, skopeo), used for every host. */
+  caDir: string | null;
+  registriesConf: string;
+  dropinDir: string;
+  authFile: string | null;
+  /** `--connect-to HOST[:PORT]:ADDR:PORT` values (pullpath's host map). */
+  connectTo: string[];
+  /** `/etc/hosts` lines; meaningful only with `samePorts` (the hosts file cannot change a port). */
+  hostsLines: string[];
+  samePorts: boolean;
+  close(): Promise<void>;
+}
+
+export interface StandaloneOptions {
+  samePorts?: boolean;
+  seed?: number;
+}
+
+function configuredPort(host: string, tls: boolean): number {
+  return splitHostPort(host).port ?? (tls ? 443 : 80);
+}
+
+async function startSamePorts(s: Scenario, certsDir: string, seed: number): Promise<RunningMockRegistry[]> {
+  const clock = createRealClock();
+  const ca = s.mocks.some((m) => m.spec.tls) ? await createMockCa() : undefined;
+  const cache: ImageCache = new Map();
+  const started: RunningMockRegistry[] = [];
+  try {
+    for (const [i, m] of s.mocks.entries()) {
+      const bind = `127.0.0.${i + 2}`;
+      const port = configuredPort(m.host, m.spec.tls === true);
+      try {
+        started.push(
+          await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}) }),
+        );
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const hint =
+          code === 'EACCES'
+            ? `; ports under 1024 need privileges (run as root, or give node CAP_NET_BIND_SERVICE, or give the registry a port ≥ 1024 in the scenario)`
+            : '';
+        throw new ConfigError(`${s.file}: ${m.key}: cannot listen on ${bind}:${port} for ${m.host}: ${code ?? (err as Error).message}${hint}`, { file: s.file });
+      }
+    }
+  } catch (err) {
+    await Promise.all(started.map((r) => r.close()));
+    throw err;
+  }
+  return started;
+}
+
+/** Starts the scenario's registries and writes its files; `close()` stops them and removes the folder. */
+export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions = {}): Promise<StandaloneMocks> {
+  const dir = await mkdtemp(join(tmpdir(), 'pullpath-mock-'));
+  const certsDir = join(dir, 'certs.d');
+  const seed = opts.seed ?? 1;
+  let running: RunningMockRegistry[] = [];
+  let closeAll = async (): Promise<void> => undefined;
+  try {
+    if (opts.samePorts) {
+      running = await startSamePorts(s, certsDir, seed);
+      const list = running;
+      closeAll = async () => {
+        await Promise.all(list.map((r) => r.close()));
+      };
+    } else {
+      const set = await startMockRegistries(s.mocks.map((m) => m.spec), { certDir: certsDir, seed });
+      running = set.registries;
+      closeAll = () => set.close();
+    }
+    const registriesConf = join(dir, 'registries.conf');
+    const dropinDir = join(dir, 'registries.conf.d');
+    // The files as the scenario's pulls see them (rendered, when the scenario gives cluster objects).
+    const prepared = prepareScenario(s);
+    await writeFile(registriesConf, prepared.main.text);
+    await mkdir(dropinDir, { recursive: true });
+    for (const [i, d] of prepared.dropins.entries()) {
+      const name = /\(([^()]+\.conf)\)$/.exec(d.path)?.[1] ?? basename(d.path).replace(/^(?!.*\.conf$).*$/, `${String(i).padStart(2, '0')}-dropin.conf`);
+      await writeFile(join(dropinDir, name), d.text);
+    }
+    const caPem = running.find((r) => r.caPem !== undefined)?.caPem;
+    let caDir: string | null = null;
+    if (caPem !== undefined) {
+      caDir = join(dir, 'ca');
+      await mkdir(caDir, { recursive: true });
+      await writeFile(join(caDir, 'ca.crt'), caPem);
+    }
+    let authFile: string | null = null;
+    if (s.authJson !== null) {
+      authFile = join(dir, 'auth.json');
+      await writeFile(authFile, s.authJson, { mode: 0o600 });
+    }
+    const registries: StandaloneRegistry[] = running.map((r) => ({
+      host: r.host,
+      address: r.address,
+      scheme: r.scheme,
+      down: r.spec.down === true,
+      caFile: r.caPem !== undefined ? join(certsDir, r.host, 'ca.crt') : null,
+    }));
+    const connectTo = running.map((r) => {
+      const { host, port } = splitHostPort(r.host);
+      return `${port === null ? host : `${host}:${port}`}:${r.address.replace(/:\d+$/, '')}:${r.port}`;
+    });
+    const hostsLines = running.map((r) => `${r.address.replace(/:\d+$/, '')} ${stripPort(r.host)}`);
+    return {
+      registries,
+      dir,
+      certsDir,
+      caDir,
+      registriesConf,
+      dropinDir,
+      authFile,
+      connectTo,
+      hostsLines,
+      samePorts: opts.samePorts === true,
+      async close() {
+        await closeAll().catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+/** `pullpath policy …` end to end: verdicts and deciding scopes from a policy file or rendered OpenShift objects. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const F = 'test/fixtures/openshift';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['bin/pullpath.js', ...args], { timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let tmp = '';
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'pullpath-policy-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('pullpath policy', () => {
+  it('judges references on a policy file, naming the deciding scope', async () => {
+    const p = join(tmp, 'policy.json');
+    await writeFile(p, JSON.stringify({ default: [{ type: 'reject' }], transports: { docker: { 'quay.io/org': [{ type: 'insecureAcceptAnything' }], '*.example.com': [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/k.gpg' }] } } }));
+    const r = await cli('policy', '--policy', p, 'quay.io/org/app:1', 'a.example.com/x/y@sha256:' + 'b'.repeat(64), 'busybox');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('quay.io/org/app:1: ALLOWED\n  decided by transports.docker["quay.io/org"] (namespace)');
+    expect(r.stdout).toContain('SIGNATURE-REQUIRED\n  decided by transports.docker["*.example.com"] (wildcard)');
+    expect(r.stdout).toContain('requires a valid signature (key /k.gpg)');
+    expect(r.stdout).toContain('Running image docker://busybox:latest is rejected by policy.');
+  });
+
+  it('uses the rendered policy with --openshift and emits JSON Lines', async () => {
+    const r = await cli('policy', '--openshift', `${F}/docs-insecure.yaml`, '--output', 'json', 'quay.io/a/b:1', 'docker.io/library/busybox');
+    const v = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(v.map((x) => [x.reference, x.verdict, x.scope])).toEqual([
+      ['quay.io/a/b:1', 'allowed', 'quay.io'],
+      ['docker.io/library/busybox:latest', 'rejected', 'default'],
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('an invalid policy.json exits 2 with the containers/image message', async () => {
+    const p = join(tmp, 'bad.json');
+    await writeFile(p, '{"default":[{"type":"insecureAcceptAnything"}],"transport":{}}');
+    const r = await cli('policy', '--policy', p, 'busybox');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`invalid policy in "${p}": Unknown key "transport"`);
+  });
+
+  it('--check-signatures is refused as not implemented', async () => {
+    const r = await cli('policy', '--check-signatures', 'busybox');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not implemented');
+  });
+});

@@ -1,0 +1,111 @@
+/** `pullpath render openshift …` end to end: the real entry point on fixture objects. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const F = 'test/fixtures/openshift';
+const RELEASE = 'quay.io/openshift-release-dev/ocp-release@sha256:' + 'a'.repeat(64);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['bin/pullpath.js', ...args], { timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let tmp = '';
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'pullpath-render-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('pullpath render openshift', () => {
+  it('prints the three files; notes and warnings go to stderr', async () => {
+    const r = await cli('render', 'openshift', `${F}/cluster-list.yaml`, `${F}/docs-search.yaml`.replace('docs-search', 'tag-mirrors'), '--release-image', RELEASE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('==> /etc/containers/registries.conf <==\nunqualified-search-registries = ["registry.access.redhat.com", "docker.io"]\n');
+    expect(r.stdout).toContain('  [[registry.mirror]]\n    location = "mirror.local/dockerhub"\n    pull-from-mirror = "tag-only"\n');
+    expect(r.stdout).toContain('==> /etc/containers/policy.json <==\n{\n  "default": [');
+    expect(r.stderr).toContain('note: test/fixtures/openshift/cluster-list.yaml (document 1, items[2]): ConfigMap "registry-cas"');
+    expect(r.stderr).toContain('[blocked-payload-registry]');
+  });
+
+  it('--out writes the files under DIR at their node paths', async () => {
+    const out = join(tmp, 'out');
+    const r = await cli('render', 'openshift', `${F}/docs-search.yaml`, '--out', out);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(out, 'etc/containers/registries.conf.d/01-image-searchRegistries.conf'), 'utf8')).toBe(
+      'unqualified-search-registries = ["reg1.io", "reg2.io", "reg3.io"]\nshort-name-mode = ""\nadditional-layer-store-auth-helper = ""\n',
+    );
+    const policy = JSON.parse(await readFile(join(out, 'etc/containers/policy.json'), 'utf8'));
+    expect(policy.default).toEqual([{ type: 'reject' }]);
+    expect(await readFile(join(out, 'etc/containers/registries.conf'), 'utf8')).toBe("unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']\n");
+    expect(r.stdout).toContain('(the template: the MCO leaves this file alone)');
+  });
+
+  it('--diff against a node root shows what would change (exit 1), and nothing once applied (exit 0)', async () => {
+    const root = join(tmp, 'node');
+    await mkdir(join(root, 'etc/containers'), { recursive: true });
+    await writeFile(join(root, 'etc/containers/registries.conf'), "unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']\n");
+    const r = await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--diff', root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('--- a/etc/containers/registries.conf');
+    expect(r.stdout).toContain('+++ b/etc/containers/registries.conf');
+    expect(r.stdout).toContain('+  location = "untrusted.com"');
+    expect(r.stdout).toContain('--- /dev/null\n+++ b/etc/containers/policy.json');
+    await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--out', root);
+    const again = await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--diff', root);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no changes');
+  });
+
+  it('--ocp-version 4.12 writes the historical ICSP format', async () => {
+    const r = await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '4.12');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('short-name-mode = ""\n\n[[registry]]\n  prefix = ""\n  location = "registry.access.redhat.com/ubi8/ubi-minimal"\n  mirror-by-digest-only = true\n');
+  });
+
+  it('invalid objects exit 2 with file, key and the MCO message', async () => {
+    const r = await cli('render', 'openshift', `${F}/invalid-idms.yaml`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'error: test/fixtures/openshift/invalid-idms.yaml: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors [never-contact-source-is-mirror]',
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('--output json emits one object per file and finding', async () => {
+    const r = await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--output', 'json');
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'file').map((l) => [l.path, l.generated])).toEqual([
+      ['/etc/containers/registries.conf', true],
+      ['/etc/containers/policy.json', true],
+      ['/etc/containers/registries.conf.d/01-image-searchRegistries.conf', false],
+    ]);
+    expect(lines.some((l) => l.type === 'warning' && l.code === 'scope-with-tag')).toBe(true);
+  });
+
+  it('--template DIR starts from other base files', async () => {
+    const tpl = join(tmp, 'tpl');
+    await mkdir(tpl, { recursive: true });
+    await writeFile(join(tpl, 'registries.conf'), 'unqualified-search-registries = ["quay.io"]\n');
+    const r = await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--template', tpl);
+    expect(r.stdout).toContain('==> /etc/containers/registries.conf <==\nunqualified-search-registries = ["quay.io"]\nshort-name-mode = ""\n');
+  });
+
+  it('bad usage exits 2', async () => {
+    expect((await cli('render', 'kubernetes', 'x.yaml')).code).toBe(2);
+    expect((await cli('render', 'openshift')).code).toBe(2);
+    expect((await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '3.11')).code).toBe(2);
+    expect((await cli('render', 'openshift', 'no/such/file.yaml')).stderr).toContain('no/such/file.yaml: no such file or directory');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createPullTextWriter, renderImageText } from '../../src/report/pull-text.ts';
+import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/pull/events.ts';
+
+const image = 'docker://p.example.com/lib/x:1';
+const attempt = (index: number, extra: Partial<AttemptEvent>): AttemptEvent => ({
+  type: 'attempt', image, index, at: 1, reference: `m${index}.example.com/lib/x:1`, location: `m${index}.example.com`, mirror: true, insecure: false,
+  outcome: 'failed', error: null, errorClass: null, httpStatus: null, durationMs: 12.3, steps: [], ...extra,
+});
+const result = (extra: Partial<ResultEvent>): ResultEvent => ({ type: 'result', image, at: 2, ok: false, source: null, sourceIndex: null, digest: null, mediaType: null, error: null, errorClass: null, durationMs: 1500, ...extra });
+
+describe('pull text', () => {
+  const failedRun: PullEvent[] = [
+    { type: 'image', image, at: 0, normalized: 'p.example.com/lib/x:1', registry: { prefix: 'p.example.com', location: 'p.example.com', insecure: false, blocked: false, mirrorByDigestOnly: false, origin: '/etc/r.conf:3' }, plan: [], skipped: [{ location: 'd.example.com', reason: 'digest-only mirror, tag reference' }], error: null },
+    attempt(0, { error: 'reading manifest 1 in m0.example.com/lib/x: manifest unknown: manifest unknown', errorClass: 'not-found', httpStatus: 404, steps: [{ step: 'ping', ok: true, url: 'http://m0.example.com/v2/', durationMs: 1 }] }),
+    attempt(1, { mirror: false, reference: 'p.example.com/lib/x:1', outcome: 'blocked', error: 'registry p.example.com is blocked in a or b', errorClass: 'blocked' }),
+    result({ error: '(Mirrors also failed: [m0.example.com/lib/x:1: E]): p.example.com/lib/x:1: registry p.example.com is blocked in a or b', errorClass: 'blocked' }),
+  ];
+
+  it('shows the plan, one line per attempt, the verdict and the runtime error verbatim', () => {
+    expect(renderImageText(failedRun)).toBe(
+      [
+        image,
+        '  normalized: p.example.com/lib/x:1',
+        '  matched [[registry]] prefix "p.example.com" (/etc/r.conf:3)',
+        '  skipped mirror d.example.com: digest-only mirror, tag reference',
+        '   1. mirror   m0.example.com/lib/x:1  http://m0.example.com  FAILED  404  12 ms',
+        '      not-found: reading manifest 1 in m0.example.com/lib/x: manifest unknown: manifest unknown',
+        '   2. primary  p.example.com/lib/x:1  (no request)  BLOCKED  -  12 ms',
+        '      blocked: registry p.example.com is blocked in a or b',
+        '  FAILED (blocked) in 1.50 s',
+        '  error (as the runtime reports it):',
+        '(Mirrors also failed: [m0.example.com/lib/x:1: E]): p.example.com/lib/x:1: registry p.example.com is blocked in a or b',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('releases blocks in input order and keeps each image together', () => {
+    const out: string[] = [];
+    const w = createPullTextWriter((s) => out.push(s), ['b', 'a']);
+    const ev = (img: string, e: Partial<PullEvent> & { type: PullEvent['type'] }) => ({ ...e, image: img }) as PullEvent;
+    w.push(ev('a', attempt(0, { image: 'a' })));
+    w.push(ev('b', attempt(0, { image: 'b' })));
+    w.push(ev('a', result({ image: 'a', ok: true, source: 's', sourceIndex: 0 })));
+    expect(out).toEqual([]);
+    w.push(ev('b', result({ image: 'b', error: 'E' })));
+    expect(out.map((s) => s.trimStart().split('\n')[0])).toEqual(['b', 'a']);
+    w.end();
+    expect(out.at(-1)).toBe('\n1 of 2 images pulled\n');
+  });
+
+  it('JSON Lines are the events themselves, one a line, without live-only starts', () => {
+    const line = pullEventToJsonLine(failedRun[1]!);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(JSON.parse(line)).toEqual(failedRun[1]);
+    expect(includeInJsonLines({ type: 'attempt-start', image, index: 0, at: 0, reference: 'r', location: 'l', mirror: true, insecure: false })).toBe(false);
+  });
+});
