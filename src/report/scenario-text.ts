@@ -56,6 +56,8 @@ export function formatScenarioText(r: ScenarioReport): string {
   for (const p of r.pulls) lines.push(...pullLines(p));
   for (const m of r.mocks) {
     if (m.unmatched.length > 0) lines.push(`  note: ${m.host} received requests it does not serve: ${m.unmatched.slice(0, 5).join(', ')}`);
+    // A fault that never fired tested nothing: say so.
+    for (const rule of m.unusedRules) lines.push(`  note: ${m.host}: fault rule never fired: ${rule}`);
   }
   lines.push('', totalsLine(r));
   return lines.join('\n') + '\n';
