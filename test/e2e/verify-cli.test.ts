@@ -1,0 +1,99 @@
+/**
+ * `node bin/pullpath.js verify` end to end against the real Debian docker-registry on loopback: a
+ * disconnected setup (source blocked, digest-only mirror), each verdict, JSON Lines, JUnit, exit codes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, tinyImage, type RunningRegistry } from '../helpers/docker-registry.ts';
+
+const skip = dockerRegistrySkipReason();
+if (skip) console.warn(`[verify-cli] skipped: ${skip}`);
+const ROOT = join(import.meta.dirname, '../..');
+
+let mirror: RunningRegistry;
+let dead: number;
+let work: string;
+let conf: string;
+const present = tinyImage('verify-present');
+const absent = tinyImage('verify-absent');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/pullpath.js'), 'verify', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: work, CI: 'true' }, timeout: 30_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  if (skip) return;
+  work = await mkdtemp(join(tmpdir(), 'pp-verify-'));
+  mirror = await startDockerRegistry();
+  await pushImage(mirror.url, 'ocp/release', 'v1', present);
+  dead = await freePort();
+  conf = join(work, 'registries.conf');
+  await writeFile(
+    conf,
+    `[[registry]]
+prefix = "quay.io/openshift-release-dev"
+location = "quay.io/openshift-release-dev"
+blocked = true
+[[registry.mirror]]
+location = "dead.example.com/ocp"
+insecure = true
+pull-from-mirror = "digest-only"
+[[registry.mirror]]
+location = "mirror.example.com/ocp"
+insecure = true
+pull-from-mirror = "digest-only"
+`,
+  );
+});
+afterAll(async () => {
+  await mirror?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const base = () => ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d'), '--connect-to', `mirror.example.com:${mirror.addr}`, '--connect-to', `dead.example.com:127.0.0.1:${dead}`, '--timeout', '5'];
+
+describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => {
+  it('passes a mirrored digest and exits 0, naming the mirror', async () => {
+    const r = await cli([...base(), `quay.io/openshift-release-dev/release@${present.digest}`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`PASS  quay.io/openshift-release-dev/release@${present.digest}  via mirror.example.com/ocp`);
+    expect(r.stdout).toMatch(/1 image\(s\): 1 served by a mirror, 0 would not be/);
+  });
+
+  it('reports each missing image with its reason as JSON Lines and JUnit, and exits 1', async () => {
+    const list = join(work, 'release.txt');
+    await writeFile(list, `# release payload\nrelease quay.io/openshift-release-dev/release@${present.digest}\nother quay.io/openshift-release-dev/other@${absent.digest}\n`);
+    const junit = join(work, 'verify.xml');
+    const r = await cli([...base(), '--release', list, '--check-blobs', '--output', 'json', '--junit', junit, 'quay.io/openshift-release-dev/release:v1']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const byImage = new Map(lines.filter((l) => l.type === 'verify').map((l) => [l.image, l]));
+    expect(byImage.get(`quay.io/openshift-release-dev/release@${present.digest}`)).toMatchObject({ ok: true, endpoint: 'mirror.example.com/ocp', digest: present.digest });
+    // The first mirror is refused, the second has no such manifest: the most telling reason wins.
+    expect(byImage.get(`quay.io/openshift-release-dev/other@${absent.digest}`)).toMatchObject({ ok: false, reason: 'not-mirrored' });
+    expect(byImage.get('quay.io/openshift-release-dev/release:v1')).toMatchObject({ ok: false, reason: 'tag-on-digest-only' });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', total: 3, passed: 1, failed: 2, byReason: { 'not-mirrored': 1, 'tag-on-digest-only': 1 } });
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toMatch(/<testsuite name="verify" tests="3" failures="2"/);
+    expect(xml).toContain('type="not-mirrored"');
+  });
+
+  it('refuses a tag in a release list with the file and line (exit 2)', async () => {
+    const list = join(work, 'bad.txt');
+    await writeFile(list, 'quay.io/openshift-release-dev/release:v1\n');
+    const r = await cli([...base(), '--release', list]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.txt:1: "quay\.io\/openshift-release-dev\/release:v1" is not pinned by digest/);
+  });
+});
