@@ -34,7 +34,8 @@ const conf = (text: string) => compileConfig(loadRegistriesConfFromTexts({ main:
 
 async function plainUndici(origin: string, path: string): Promise<number> {
   const pool = new Pool(origin, { connections: C });
-  const headers = { accept: [...MANIFEST_ACCEPT].join(', ') };
+  // The same request headers pullpath's client sends, so the server does the same work for both loops.
+  const headers = { 'user-agent': 'pullpath/0.1.0', 'docker-distribution-api-version': 'registry/2.0', accept: [...MANIFEST_ACCEPT] };
   let n = 0;
   let stop = false;
   const worker = async (): Promise<void> => {

@@ -25,11 +25,13 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              /etc/containers/registries.conf
   --registries-conf-dir DIR  read drop-ins (*.conf, sorted by name) from DIR only, instead of
                              /etc/containers/registries.conf.d then ~/.config/containers/registries.conf.d
-  --short-name-aliases FILE  user short-name alias cache
-                             (default ~/.cache/containers/short-name-aliases.conf)
+  --short-name-aliases FILE  user short-name alias cache (default $XDG_CACHE_HOME or ~/.cache, then
+                             containers/short-name-aliases.conf; as root /var/cache/containers/…)
   --compat VERSION           containers/image behaviour to emulate where versions differ: 5.23 (default,
                              classic file discovery, V1 files accepted, mirror trailing "/" kept) or 5.40
-                             (v5.40 discovery, V1 refused, mirror locations trimmed, v5.40 error texts)`;
+                             (v5.40 discovery: user and system drop-ins always merged by file name,
+                             /usr/share/containers, $CONTAINERS_REGISTRIES_CONF reads no drop-ins;
+                             V1 refused, mirror locations trimmed, v5.40 error texts)`;
 
 /** The parsed values of the flags above (what parseArgs returns for them). */
 export interface ConfigFlagValues {

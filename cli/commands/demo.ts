@@ -37,15 +37,12 @@ export async function run(argv: string[]): Promise<number> {
   // On a terminal the demo stays on screen until q, so a new user can move through the attempts.
   const code = await runScenarioFiles([file], { ...flags, keepOpen: true });
   if (flags.output === 'text') {
-    process.stdout.write(
-      [
-        '',
-        'Next:',
-        '  pullpath scenario run scenarios/*.toml    the other situations (blocked sources, digest-only mirrors, auth, …)',
-        `  pullpath mock ${file}          these registries standalone, for skopeo or podman`,
-        '',
-      ].join('\n'),
-    );
+    const next: [string, string][] = [
+      ['pullpath scenario run scenarios/*.toml', 'the other situations (blocked sources, digest-only mirrors, auth, …)'],
+      [`pullpath mock ${file}`, 'these registries standalone, for skopeo or podman'],
+    ];
+    const w = Math.max(...next.map(([c]) => c.length));
+    process.stdout.write(['', 'Next:', ...next.map(([c, why]) => `  ${c.padEnd(w)}  ${why}`), ''].join('\n'));
   }
   return code;
 }

@@ -3,8 +3,7 @@
  * that load but do not do what they seem to. Exit 1 on errors (and on warnings with --strict), 0 otherwise.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../src/errors.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError, UsageError } from '../../src/errors.ts';
 import { discoverRegistriesConf } from '../../src/config/load-files.ts';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { formatLintJsonLines, formatLintText, lintRegistriesConf, type LintReport } from '../../src/config/lint/index.ts';

@@ -221,6 +221,8 @@ export async function run(argv: string[]): Promise<number> {
       if (progress) process.stderr.write(`\r${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requests} pulls, ${s.successes} ok, ${s.inFlight} in flight `);
       prev = s;
     };
+    // Load Ink before the clock starts: compiling the TUI blocks the event loop for a moment.
+    const renderLoad = tui ? (await import('../tui/render.tsx')).renderLoad : null;
     const running = runLoad({
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
@@ -228,8 +230,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     let summary: LoadSummary;
     try {
-      if (tui) {
-        const { renderLoad } = await import('../tui/render.tsx');
+      if (renderLoad) {
         const done = running.finally(() => boards.close());
         await renderLoad(boards, { title: 'pullpath load', abort, printSummary: false });
         summary = await done;

@@ -108,15 +108,16 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
     flags: { noTui: flags.noTui, output: flags.explicitOutput ? flags.output : undefined },
   });
   const reports: ScenarioReport[] = [];
-  let stop = false;
-  const onSigint = (): void => {
-    stop = true;
-  };
+  // Ctrl-C in plain mode: cancel the running scenario's requests and skip the rest (the TUI handles its own q/Ctrl-C).
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
   if (!tui) process.once('SIGINT', onSigint);
   try {
     for (const p of prepared) {
-      if (stop) break;
-      const report = tui ? await runWithTui(p, flags) : await runScenario(p, flags.seed !== undefined ? { seed: flags.seed } : {});
+      if (abort.signal.aborted) break;
+      const report = tui
+        ? await runWithTui(p, flags)
+        : await runScenario(p, { signal: abort.signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
       reports.push(report);
       // After the TUI the screen showed the attempts: print only the verdict and what was not met.
       const text = tui ? formatScenarioVerdict(report) : formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');

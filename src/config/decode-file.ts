@@ -7,11 +7,10 @@
  * - a value of the wrong type is a fatal decode error naming the line and the key path.
  * Each table and key keeps its line, found by `scanTomlSections`.
  */
-import { parse, TomlError } from 'smol-toml';
-import { ConfigError } from '../errors.ts';
 import { scanTomlSections, type TomlSection } from './toml-lines.ts';
+import { parseToml, TableReader } from './table-reader.ts';
 
-type Table = Record<string, unknown>;
+export { parseToml };
 
 export interface RawMirror {
   location: string;
@@ -51,7 +50,10 @@ export interface RawV1 {
   search: string[] | null;
   insecure: string[] | null;
   block: string[] | null;
+  /** Line of the first V1 table in the file. */
   line?: number;
+  /** Line of each V1 list's `registries =` key (or its table header). */
+  lines?: { search?: number; insecure?: number; block?: number };
 }
 
 export interface RawAlias {
@@ -74,132 +76,6 @@ export interface RawConfigFile {
   v1: RawV1;
   unknownKeys: UnknownKey[];
   sections: TomlSection[];
-}
-
-/** Finds `name` in `table`: exact key first, then a case-insensitive match (Go's strings.EqualFold). */
-function lookup(table: Table, name: string): { key: string; value: unknown } | undefined {
-  if (Object.prototype.hasOwnProperty.call(table, name)) return { key: name, value: table[name] };
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(table)) {
-    if (k.toLowerCase() === lower) return { key: k, value: table[k] };
-  }
-  return undefined;
-}
-
-function tomlTypeName(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'boolean';
-  if (typeof v === 'bigint') return 'integer';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'float';
-  if (Array.isArray(v)) return 'array';
-  if (v !== null && typeof v === 'object') {
-    return v.constructor?.name === 'TomlDate' ? 'datetime' : 'table';
-  }
-  return typeof v;
-}
-
-function isTable(v: unknown): v is Table {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor?.name !== 'TomlDate';
-}
-
-/** Decodes fields of one table, recording type errors with BurntSushi's wording and the known keys used. */
-class TableReader {
-  readonly used = new Set<string>();
-  readonly keyLines = new Map<string, number>();
-  constructor(
-    private readonly file: string,
-    private readonly table: Table,
-    private readonly keyPath: string,
-    private readonly section: TomlSection | undefined,
-  ) {}
-
-  private find(name: string): { key: string; value: unknown } | undefined {
-    const hit = lookup(this.table, name);
-    if (hit) {
-      this.used.add(hit.key);
-      const line = this.section?.keys.get(hit.key);
-      if (line !== undefined) this.keyLines.set(name, line);
-    }
-    return hit;
-  }
-
-  typeError(name: string, actualKey: string, value: unknown, dest: string): ConfigError {
-    const line = this.section?.keys.get(actualKey) ?? this.section?.line;
-    const last = this.keyPath === '' ? name : `${this.keyPath}.${name}`;
-    const at = line !== undefined && line > 0 ? `line ${line} ` : '';
-    return new ConfigError(
-      `toml: ${at}(last key "${last}"): incompatible types: TOML value has type ${tomlTypeName(value)}; destination has type ${dest}`,
-      { file: this.file, line: line !== undefined && line > 0 ? line : undefined, code: 'PP_ERR_CONFIG_TOML_TYPE' },
-    );
-  }
-
-  string(name: string): string {
-    const hit = this.find(name);
-    if (!hit) return '';
-    if (typeof hit.value !== 'string') throw this.typeError(name, hit.key, hit.value, 'string');
-    return hit.value;
-  }
-
-  bool(name: string): boolean {
-    const hit = this.find(name);
-    if (!hit) return false;
-    if (typeof hit.value !== 'boolean') throw this.typeError(name, hit.key, hit.value, 'boolean');
-    return hit.value;
-  }
-
-  stringArray(name: string): string[] | null {
-    const hit = this.find(name);
-    if (!hit) return null;
-    if (!Array.isArray(hit.value)) throw this.typeError(name, hit.key, hit.value, 'slice');
-    for (const el of hit.value) {
-      if (typeof el !== 'string') throw this.typeError(name, hit.key, el, 'string');
-    }
-    return hit.value as string[];
-  }
-
-  tableArray(name: string): { key: string; items: Table[] } | null {
-    const hit = this.find(name);
-    if (!hit) return null;
-    if (!Array.isArray(hit.value)) throw this.typeError(name, hit.key, hit.value, 'slice');
-    for (const el of hit.value) {
-      if (!isTable(el)) throw this.typeError(name, hit.key, el, 'struct');
-    }
-    return { key: hit.key, items: hit.value as Table[] };
-  }
-
-  subTable(name: string): { key: string; table: Table } | null {
-    const hit = this.find(name);
-    if (!hit) return null;
-    if (!isTable(hit.value)) throw this.typeError(name, hit.key, hit.value, 'map');
-    return { key: hit.key, table: hit.value };
-  }
-
-  unknown(): string[] {
-    return Object.keys(this.table).filter((k) => !this.used.has(k));
-  }
-
-  lineOf(key: string): number | undefined {
-    const direct = this.section?.keys.get(key);
-    if (direct !== undefined) return direct;
-    // A dotted key (`foo.bar = 1`) or a sub-table header (`[foo]`) stands for `foo`.
-    if (this.section) {
-      for (const [k, line] of this.section.keys) if (k.startsWith(key + '.')) return line;
-    }
-    return undefined;
-  }
-}
-
-/** Parses TOML, turning smol-toml's syntax errors into a ConfigError with file and line. */
-export function parseToml(text: string, path: string): Table {
-  try {
-    return parse(text) as Table;
-  } catch (err) {
-    if (err instanceof TomlError) {
-      const first = err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-      throw new ConfigError(`toml: line ${err.line}: ${first}`, { file: path, line: err.line, code: 'PP_ERR_CONFIG_TOML_SYNTAX' });
-    }
-    throw err;
-  }
 }
 
 const sectionIs = (s: TomlSection, name: string): boolean => s.name.toLowerCase() === name;
@@ -292,9 +168,11 @@ export function decodeRegistriesConf(text: string, path: string): RawConfigFile 
       const sub = v1Reader.subTable(which);
       if (!sub) continue;
       const sec = sections.find((s) => !s.arrayTable && s.name.toLowerCase() === `registries.${which}`);
-      v1.line ??= sec?.line;
+      if (sec !== undefined && (v1.line === undefined || sec.line < v1.line)) v1.line = sec.line;
       const subReader = new TableReader(path, sub.table, `registries.${which}`, sec);
       v1[which] = subReader.stringArray('registries');
+      v1.lines ??= {};
+      v1.lines[which] = subReader.keyLines.get('registries') ?? sec?.line;
       for (const key of subReader.unknown()) {
         unknownKeys.push({ path: `registries.${which}.${key}`, key, table: 'v1', line: subReader.lineOf(key) ?? sec?.line });
       }

@@ -31,7 +31,7 @@ export function v2Nonempty(raw: RawConfigFile): boolean {
  * Block list first, then insecure, each entry looked up by its trimmed location, in order of first appearance;
  * one host can end up both blocked and insecure. `search` becomes unqualified-search-registries unchanged.
  */
-export function convertV1(v1: RawV1): { ok: true; registries: RawRegistry[] } | { ok: false; error: string } {
+export function convertV1(v1: RawV1): { ok: true; registries: RawRegistry[] } | { ok: false; error: string; line?: number } {
   const byLocation = new Map<string, RawRegistry>();
   const lists: [string[] | null, 'blocked' | 'insecure'][] = [
     [v1.block, 'blocked'],
@@ -40,7 +40,7 @@ export function convertV1(v1: RawV1): { ok: true; registries: RawRegistry[] } | 
   for (const [list, flag] of lists) {
     for (const entry of list ?? []) {
       const loc = parseLocation(entry);
-      if (!loc.ok) return { ok: false, error: loc.error };
+      if (!loc.ok) return { ok: false, error: loc.error, line: v1.lines?.[flag === 'blocked' ? 'block' : 'insecure'] ?? v1.line };
       let reg = byLocation.get(loc.value);
       if (!reg) {
         reg = {
@@ -51,7 +51,7 @@ export function convertV1(v1: RawV1): { ok: true; registries: RawRegistry[] } | 
           mirrorByDigestOnly: false,
           pullFromMirror: '',
           mirrors: [],
-          line: v1.line,
+          line: v1.lines?.[flag === 'blocked' ? 'block' : 'insecure'] ?? v1.line,
           keyLines: new Map(),
         };
         byLocation.set(loc.value, reg);

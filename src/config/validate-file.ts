@@ -56,11 +56,11 @@ export function validateConfigFile(raw: RawConfigFile, opts: ValidateOptions): V
     if (opts.forceV2) fail('registry must be in v2 format but is in v1', raw.v1.line, 'PP_ERR_CONFIG_V1');
     if (v2Nonempty(raw)) fail('mixing sysregistry v1/v2 is not supported', raw.v1.line, 'PP_ERR_CONFIG_V1_MIXED');
     const converted = convertV1(raw.v1);
-    if (!converted.ok) fail(converted.error, raw.v1.line);
+    if (!converted.ok) fail(converted.error, converted.line);
     else {
       registries = converted.registries;
       usr = raw.v1.search;
-      usrLine = raw.v1.line;
+      usrLine = raw.v1.lines?.search ?? raw.v1.line;
     }
   }
 

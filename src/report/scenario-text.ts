@@ -49,11 +49,12 @@ function pullLines(p: PullRunReport): string[] {
 export function formatScenarioText(r: ScenarioReport): string {
   const lines = [`scenario ${r.name}  (${r.file})`];
   if (r.story) lines.push(indent(r.story, '  '), '');
+  for (const p of r.pulls) lines.push(...pullLines(p));
   if (r.error) {
+    // A set-up failure or a cancelled run: show what did run, then why the rest did not.
     lines.push(`  ERROR  ${r.error}`);
     return lines.join('\n') + '\n';
   }
-  for (const p of r.pulls) lines.push(...pullLines(p));
   for (const m of r.mocks) {
     if (m.unmatched.length > 0) lines.push(`  note: ${m.host} received requests it does not serve: ${m.unmatched.slice(0, 5).join(', ')}`);
     // A fault that never fired tested nothing: say so.

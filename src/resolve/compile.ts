@@ -90,7 +90,7 @@ export function hostPart(s: string): string {
 function better(a: CompiledEntry, b: CompiledEntry | null): boolean {
   if (b === null) return true;
   if (a.prefix.length !== b.prefix.length) return a.prefix.length > b.prefix.length;
-  return a.prefix > b.prefix;
+  return a.prefix < b.prefix;
 }
 
 /** Builds the lookup index once per configuration. Pure; keeps no state outside the returned value. */

@@ -12,7 +12,7 @@ export { pullSources, pullSourcesFor, sourcesForReference, blockedMessage } from
 export type { PullSourcesResult } from './pull-sources.ts';
 export { rewriteReference } from './rewrite.ts';
 export { refMatchingPrefix, refMatchingSubdomainPrefix, matchPrefix, isWildcardPrefix } from './prefix-match.ts';
-export { resolveShortName } from './short-names.ts';
+export { resolveShortName, resolveShortNameLocally } from './short-names.ts';
 export type { ShortNameOutcome, ShortNameCandidateRef } from './short-names.ts';
 export {
   resolveArg,

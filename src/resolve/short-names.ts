@@ -109,3 +109,29 @@ export function resolveShortName(conf: RegistriesConfig, input: string): ShortNa
     notes,
   };
 }
+
+/**
+ * `shortnames.ResolveLocally`: the names podman looks up in local storage for `input`, in order: the alias
+ * (if any), `localhost/NAME`, then `REGISTRY/NAME` for each unqualified-search registry. A name that is not
+ * short is itself. No mode applies (nothing is pulled, nothing is prompted).
+ */
+export function resolveShortNameLocally(conf: RegistriesConfig, input: string): { candidates: Reference[]; error: string | null } {
+  const parsed = parseShortName(input);
+  if (!parsed.ok) return { candidates: [], error: parsed.error };
+  if (!parsed.isShort) return { candidates: [parsed.ref.tagNameOnly()], error: null };
+  if (conf.userAliasesError) return { candidates: [], error: conf.userAliasesError };
+  const typed = parsed.ref;
+  const candidates: Reference[] = [];
+  const alias = lookupAlias(conf, typed.name());
+  if (alias !== null && alias.value !== '') {
+    const target = tryParseNormalizedNamed(alias.value);
+    if (!target.ok) return { candidates: [], error: `parsing alias "${alias.value}": ${target.error}` };
+    candidates.push(withUserTagAndDigest(target.ref, typed));
+  }
+  for (const registry of ['localhost', ...(conf.unqualifiedSearchRegistries ?? [])]) {
+    const r = tryParseNormalizedNamed(`${registry}/${input}`);
+    if (!r.ok) return { candidates: [], error: `creating reference with unqualified-search registry "${registry}": ${r.error}` };
+    candidates.push(r.ref.tagNameOnly());
+  }
+  return { candidates, error: null };
+}

@@ -37,10 +37,11 @@ export function splitHostPort(hostPort: string): { host: string; port: number | 
  * `quay.io` on 443 (or 80 for an insecure fallback) and both must reach the same mock.
  */
 export function hostMapEntries(mocks: MockRegistrySet): HostMapEntry[] {
-  return mocks.registries.map((r) => {
+  return mocks.registries.flatMap((r) => {
     const { host, port } = splitHostPort(r.host);
-    const spec = `${port === null ? host : `${host}:${port}`}:127.0.0.1:${r.port}`;
-    return { host, port, addr: '127.0.0.1', toPort: r.port, spec };
+    // The runtime dials registry-1.docker.io for docker.io: route both names to the docker.io mock.
+    const names = host === 'docker.io' ? [host, 'registry-1.docker.io'] : [host];
+    return names.map((h) => ({ host: h, port, addr: '127.0.0.1', toPort: r.port, spec: `${port === null ? h : `${h}:${port}`}:127.0.0.1:${r.port}` }));
   });
 }
 

@@ -115,7 +115,15 @@ export function classifyVerify(image: string, r: Resolution, plan: VerifyPlan, a
   const chosen = attempts.find((a) => a.outcome === 'ok');
   if (result && !result.ok && chosen) {
     // The engine chose a source (its manifest answered) and failed after that: the runtime does not fail over.
-    v.reason = REASON_OF[result.errorClass ?? 'other'];
+    if (chosen.mirror && result.missingBlobs && result.missingBlobs.length > 0) {
+      v.missingBlobs = result.missingBlobs;
+      v.reason = 'blobs-missing';
+      v.detail = `${chosen.location} serves the manifest but not ${result.missingBlobs.length} blob(s) (${result.missingBlobs.join(', ')}); the runtime does not fail over at the blob stage, so the pull fails`;
+      return v;
+    }
+    // The runtime accepts any 200, so a captive portal "serves" an HTML page as the manifest: say what it is.
+    const html = chosen.steps.some((st) => /HTML page/i.test(st.detail ?? ''));
+    v.reason = html ? 'not-a-registry' : REASON_OF[result.errorClass ?? 'other'];
     v.detail = `${chosen.location}: ${result.error ?? result.errorClass ?? 'failed'} (after choosing this source; the runtime does not fail over from here)`;
     return v;
   }

@@ -185,3 +185,13 @@ describe('lint hints for load errors caused by key placement', () => {
     ]);
   });
 });
+
+describe('lint on entries the loader refuses', () => {
+  it('reports only the load error for a location with a URI scheme, not warnings on top', () => {
+    expect(codes('[[registry]]\nlocation = "https://example.com"\n')).toEqual(['r.conf:2 PP_ERR_CONFIG_INVALID']);
+  });
+  it('points V1 insecure warnings at the insecure list', () => {
+    const text = '[registries.search]\nregistries = ["a.com"]\n\n[registries.insecure]\nregistries = ["b.example.com", "localhost:5000"]\n';
+    expect(codes(text)).toEqual(['r.conf:5 PP_LINT_INSECURE_REMOTE']);
+  });
+});

@@ -100,6 +100,13 @@ describe('classic discovery (v5.23)', () => {
     expect([...c2.userAliases.keys()]).toEqual(['bar']);
   });
 
+  it('keeps an unreadable user alias cache as a short-name error, not a load error', async () => {
+    const dirAsFile = join(root, 'aliases-dir');
+    mkdirSync(dirAsFile);
+    const { config } = await loadRegistriesConf(opts({ shortNameAliases: dirAsFile }));
+    expect(config.userAliasesError).toBe(`loading short-name aliases config file "${dirAsFile}": read ${dirAsFile}: is a directory`);
+  });
+
   it('wraps drop-in errors with the drop-in path', async () => {
     const bad = write(join(sys, 'etc/containers/registries.conf.d/bad.conf'), '[[registry]]\nprefix = "example.com"\n');
     const err = await loadRegistriesConf(opts()).catch((e: unknown) => e);

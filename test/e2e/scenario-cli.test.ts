@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,8 +98,13 @@ describe('pullpath mock', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('docker-content-digest')).toMatch(/^sha256:/);
       expect(readFileSync(info.registriesConf, 'utf8')).toContain('http-mirror.corp.example.com:5000/tools');
-    } finally {
+      // Ctrl-C stops the registries, removes the temporary folder and exits 0.
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(existsSync(info.registriesConf)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 60_000);
 

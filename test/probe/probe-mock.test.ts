@@ -56,14 +56,14 @@ beforeAll(async () => {
     { host: 'empty.example.com' },
     { host: 'down.example.com', down: true },
     { host: 'portal.example.com', images: [app], faults: [{ kind: 'html', route: 'ping' }] },
-    { host: 'slow.example.com', images: [app], faults: [{ kind: 'latency', ms: 60 }] },
+    { host: 'slow.example.com', images: [app], faults: [{ kind: 'latency', ms: 600, route: 'manifest' }] },
     { host: 'stale.example.com', images: [app], faults: [{ kind: 'wrong-digest', route: 'manifest', method: 'GET' }] },
   ]);
   client = createRegistryClient({ hostMap: HostMap.parse(Object.entries(mocks.hostMap).map(([h, a]) => `${h}:${a}`)) });
   const config = loadRegistriesConfFromTexts({ main: { path: 'probe.conf', text: CONF }, mainPath: 'probe.conf', dropins: [] });
   const plan = planProbe({ config, canaries: [{ prefix: 'quay.io/org', ref: `quay.io/org/app@${D}` }] });
   events = [];
-  for await (const ev of runProbe({ plan, client, timeoutMs: 3000, checkBlob: true, concurrency: 4, watch: true, intervalMs: 10, maxRounds: 2, health: { window: 5, slowMs: 100 } })) {
+  for await (const ev of runProbe({ plan, client, timeoutMs: 3000, checkBlob: true, concurrency: 4, watch: true, intervalMs: 10, maxRounds: 2, health: { window: 5, slowMs: 500 } })) {
     events.push(ev);
     if (ev.type === 'round') last = ev.snapshot;
   }
@@ -109,7 +109,7 @@ describe('probe against mock registries', () => {
   it('marks a slow endpoint degraded with the reason', () => {
     const e = ep('slow.example.com/org');
     expect(e.state).toBe('degraded');
-    expect(e.reason).toMatch(/^slow: p90 \d+ ms over 100 ms$/);
+    expect(e.reason).toMatch(/^slow: p90 \d+ ms over 500 ms$/);
   });
 
   it('reports health changes once, on the first pass', () => {

@@ -168,3 +168,20 @@ describe('the docker transport (docker://REF)', () => {
     expect(tryParseDockerReference(`example.com/foo:tag@sha256:${hex64('a')}`)).toEqual({ ok: false, error: ERR_BOTH_TAG_AND_DIGEST });
   });
 });
+
+describe('the domain/path split agrees with upstream anchoredNameRegexp', () => {
+  it('on generated names', async () => {
+    const { anchoredNameRegexp } = await import('../../src/reference/grammar.ts');
+    const parts = ['a', 'a.b', 'a:5', 'localhost', 'a_b.com', 'x-y', 'A.b', 'a__b', 'a-', '1', 'a.b:50'];
+    let checked = 0;
+    for (const p1 of parts) for (const p2 of parts) for (const p3 of ['', ...parts]) {
+      const name = p3 === '' ? `${p1}/${p2}` : `${p1}/${p2}/${p3}`;
+      const r = tryParse(name);
+      if (!r.ok) continue;
+      const m = anchoredNameRegexp.exec(r.ref.name());
+      expect([name, r.ref.domain, r.ref.path]).toEqual([name, m?.[1] ?? '', m?.[2] ?? r.ref.name()]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});

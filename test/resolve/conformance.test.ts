@@ -2,8 +2,9 @@
  * Every `ref` and `shortname` line of the shared conformance suite (produced by containers/image v5.23.1)
  * through A2's loader and our resolver. Decisions must agree on every line: error or not, which registry,
  * which sources in which order with their flags, whether the rewrite fails, what the docker transport makes
- * of the reference, and which short-name candidates. Error texts are compared separately; the number that
- * differ is printed (the loader's TOML syntax errors are worded by smol-toml, not BurntSushi/toml).
+ * of the reference, and which short-name candidates (pulled, and looked up locally as `ResolveLocally` does).
+ * Error texts are compared separately; the number that differ is printed (the loader's TOML syntax errors
+ * are worded by smol-toml, not BurntSushi/toml).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
 import type { ConfigText, RegistriesConfig } from '../../src/config/types.ts';
 import { dockerTransportReference, tryParseNormalizedNamed } from '../../src/reference/index.ts';
-import { compileConfig, findRegistry, pullSources, resolveShortName } from '../../src/resolve/index.ts';
+import { compileConfig, findRegistry, pullSources, resolveShortName, resolveShortNameLocally } from '../../src/resolve/index.ts';
 
 const dir = new URL('../../../shared/conformance/', import.meta.url);
 
@@ -49,6 +50,8 @@ interface ExpectedShortName {
   error: string | null;
   candidates: string[];
   description: string;
+  localCandidates: string[];
+  localError: string | null;
 }
 
 function readJsonl<T>(name: string): T[] {
@@ -115,9 +118,16 @@ function decideRef(conf: RegistriesConfig | null, loadError: string | null, ref:
 }
 
 function decideShortName(conf: RegistriesConfig | null, loadError: string | null, name: string) {
-  if (conf === null) return { error: loadError, candidates: [] as string[], description: '' };
+  if (conf === null) return { error: loadError, candidates: [] as string[], description: '', localCandidates: [] as string[], localError: loadError };
   const sn = resolveShortName(conf, name);
-  return { error: sn.error, candidates: sn.candidates.map((c) => c.ref.string()), description: sn.description };
+  const local = resolveShortNameLocally(conf, name);
+  return {
+    error: sn.error,
+    candidates: sn.candidates.map((c) => c.ref.string()),
+    description: sn.description,
+    localCandidates: local.candidates.map((r) => r.string()),
+    localError: local.error,
+  };
 }
 
 const tally = { lines: 0, decisionsAgreed: 0, texts: 0, textsDiffer: 0, differing: [] as string[] };
@@ -177,13 +187,21 @@ describe('conformance with containers/image v5.23.1 (ref and shortname lines)', 
           it(`shortname ${JSON.stringify(e.name)}`, () => {
             tally.lines++;
             const ours = decideShortName(conf, loadError, e.name);
-            expect({ error: ours.error !== null, candidates: ours.candidates }).toEqual({
+            expect({
+              error: ours.error !== null,
+              candidates: ours.candidates,
+              localError: ours.localError !== null,
+              localCandidates: ours.localCandidates,
+            }).toEqual({
               error: e.error !== null,
               candidates: e.candidates,
+              localError: e.localError !== null,
+              localCandidates: e.localCandidates,
             });
             tally.decisionsAgreed++;
             compareText(c.id, `shortname ${e.name} error`, ours.error, e.error);
             compareText(c.id, `shortname ${e.name} description`, ours.description, e.description === '' ? null : e.description);
+            compareText(c.id, `shortname ${e.name} localError`, ours.localError, e.localError);
           });
         }
       }

@@ -51,6 +51,42 @@ location = "wrong.example.com/x"
 insecure = true
 
 [[registry]]
+prefix = "quay.io/portal"
+location = "quay.io/portal"
+blocked = true
+[[registry.mirror]]
+location = "portal.example.com/x"
+insecure = true
+
+[[registry]]
+prefix = "quay.io/busy"
+location = "quay.io/busy"
+blocked = true
+[[registry.mirror]]
+location = "busy.example.com/x"
+insecure = true
+
+[[registry]]
+prefix = "quay.io/holes"
+location = "quay.io/holes"
+blocked = true
+[[registry.mirror]]
+location = "holes.example.com/x"
+insecure = true
+
+[[registry]]
+prefix = "quay.io/fenced"
+location = "quay.io/fenced"
+blocked = true
+[[registry.mirror]]
+location = "fenced.example.com/x"
+
+[[registry]]
+prefix = "fenced.example.com"
+location = "fenced.example.com"
+blocked = true
+
+[[registry]]
 prefix = "registry.redhat.io"
 location = "registry.redhat.io"
 insecure = true
@@ -71,6 +107,10 @@ const IMAGES = {
   unreachable: `quay.io/down/app@${D('app')}`,
   digestMismatch: `quay.io/wrong/app@${D('app')}`,
   sourceOnly: `registry.redhat.io/ubi9/other@${D('other')}`,
+  notARegistry: `quay.io/portal/app@${D('app')}`,
+  mirrorError: `quay.io/busy/app@${D('app')}`,
+  blobsMissing: `quay.io/holes/app@${D('app')}`,
+  blocked: `quay.io/fenced/app@${D('app')}`,
   passUnblocked: `registry.redhat.io/ubi9/ubi@${D('ubi')}`,
 };
 
@@ -80,13 +120,16 @@ beforeAll(async () => {
     { host: 'auth.example.com', images: [img('ocp/needsauth', 'secret')], auth: { type: 'bearer', users: [{ username: 'u', password: 'p' }] } },
     { host: 'down.example.com', down: true },
     { host: 'wrong.example.com', images: [img('x/app', 'app')], faults: [{ kind: 'wrong-digest', route: 'manifest' }] },
+    { host: 'portal.example.com', images: [img('x/app', 'app')], faults: [{ kind: 'html' }] },
+    { host: 'busy.example.com', images: [img('x/app', 'app')], faults: [{ kind: 'status', status: 503, route: 'manifest' }] },
+    { host: 'holes.example.com', images: [img('x/app', 'app')], faults: [{ kind: 'status', status: 404, route: 'blob' }] },
     { host: 'registry.redhat.io', images: [img('ubi9/other', 'other'), img('ubi9/ubi', 'ubi')] },
   ]);
   const hostMap = HostMap.parse(Object.entries(mocks.hostMap).filter(([h]) => !h.includes(':')).map(([h, a]) => `${h}:${a}`));
   client = createRegistryClient({ hostMap });
   const conf = loadRegistriesConfFromTexts({ main: { path: 'verify.conf', text: CONF }, mainPath: 'verify.conf', dropins: [] });
   verdicts = new Map();
-  for await (const v of runVerify({ compiled: compileConfig(conf), images: Object.values(IMAGES), noSource: null, checkBlobs: false, jobs: 4, pull: { client, attemptTimeoutMs: 3000 } })) {
+  for await (const v of runVerify({ compiled: compileConfig(conf), images: Object.values(IMAGES), noSource: null, checkBlobs: true, jobs: 4, pull: { client, attemptTimeoutMs: 3000 } })) {
     verdicts.set(v.image, v);
   }
 });
@@ -109,6 +152,10 @@ describe('verify against mock registries', () => {
     ['unreachable', 'unreachable'],
     ['digestMismatch', 'digest-mismatch'],
     ['sourceOnly', 'source-only'],
+    ['notARegistry', 'not-a-registry'],
+    ['mirrorError', 'mirror-error'],
+    ['blobsMissing', 'blobs-missing'],
+    ['blocked', 'blocked'],
   ] as const)('fails %s with reason %s', (key, reason) => {
     const v = verdicts.get(IMAGES[key])!;
     expect(v.ok).toBe(false);
@@ -131,8 +178,11 @@ describe('verify against mock registries', () => {
 
   it('summarises passed and missing by reason', () => {
     const s = summarizeVerdicts([...verdicts.values()]);
-    expect([s.total, s.passed, s.failed]).toEqual([8, 2, 6]);
-    expect(s.byReason).toEqual({ 'not-mirrored': 1, 'tag-on-digest-only': 1, auth: 1, unreachable: 1, 'digest-mismatch': 1, 'source-only': 1 });
+    expect([s.total, s.passed, s.failed]).toEqual([12, 2, 10]);
+    expect(s.byReason).toEqual({
+      'not-mirrored': 1, 'tag-on-digest-only': 1, auth: 1, unreachable: 1, 'digest-mismatch': 1, 'source-only': 1,
+      'not-a-registry': 1, 'mirror-error': 1, 'blobs-missing': 1, blocked: 1,
+    });
     expect(s.byMirror).toEqual({ 'mirror.example.com/ocp': 1, 'mirror.example.com/redhat': 1 });
   });
 });

@@ -70,9 +70,11 @@ export function lintEntries(raw: RawConfigFile, compat: CompatVersion): LintFind
   const seen = new Map<string, RawRegistry>();
 
   for (const reg of raw.registries ?? []) {
+    // Entries the loader refuses (URI schemes, nothing set) are reported as errors; no warnings on top.
+    if (!parseLocation(reg.location).ok || !parseLocation(reg.prefix).ok) continue;
     const location = trim(reg.location);
     const prefix = reg.prefix === '' ? location : trim(reg.prefix);
-    if (prefix === '') continue; // a load error
+    if (prefix === '') continue;
     const wildcard = prefix.startsWith('*.');
 
     const first = seen.get(prefix);
@@ -163,6 +165,7 @@ export function lintEntries(raw: RawConfigFile, compat: CompatVersion): LintFind
     }
 
     for (const m of reg.mirrors) {
+      if (!parseLocation(m.location).ok) continue;
       const ml = trim(m.location);
       if (ml === '') continue;
       if (ml === (location === '' ? prefix : location)) {
@@ -213,11 +216,12 @@ export function lintEntries(raw: RawConfigFile, compat: CompatVersion): LintFind
 
   // V1 insecure lists have the same risk.
   for (const e of raw.v1.insecure ?? []) {
+    if (!parseLocation(e).ok) continue;
     const host = hostOf(trim(e));
     if (!isLoopbackHost(host)) {
       warn(
         'PP_LINT_INSECURE_REMOTE',
-        raw.v1.line,
+        raw.v1.lines?.insecure ?? raw.v1.line,
         `"${host}" is insecure (V1 [registries.insecure]): TLS is not verified and plain HTTP is tried after any HTTPS failure`,
         `put the registry's CA in /etc/containers/certs.d/${host}/ca.crt and remove it from the insecure list (and move to the V2 format)`,
       );

@@ -1,0 +1,57 @@
+/**
+ * `node bin/pullpath.js load` end to end: a shipped scenario with a fault timeline (the mirror's port
+ * closes at t = 1 s), JSON report whose counts add up and whose failing window matches the timeline,
+ * and the loopback safety rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadSummary } from '../../src/load/load-summary.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function cli(args: string[], home = tmpdir()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/pullpath.js'), 'load', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: home, CI: 'true' }, timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('pullpath load', () => {
+  it('runs a scenario timeline: counts add up and the mirror fails from its outage on', async () => {
+    const r = await cli(['--scenario', 'scenarios/mirror-outage-timeline.toml', '--concurrency', '4', '--duration', '2.5', '--output', 'json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout.trim()) as LoadSummary & { type: string };
+    expect(s.type).toBe('load');
+    const failed = Object.values(s.failures).reduce((a, b) => a + b, 0);
+    expect(s.requests).toBeGreaterThan(20);
+    expect(s.successes + failed).toBe(s.requests);
+    expect(s.digestMismatches).toBe(0);
+    const fault = s.faults.find((f) => f.registry === 'mirror.corp.example.com:5000')!;
+    expect(fault).toMatchObject({ kind: 'refuse', toMs: null });
+    const mirror = s.perEndpoint.find((e) => e.endpoint === 'mirror.corp.example.com:5000/acme')!;
+    // Before the outage the mirror serves; from it on, every attempt fails (within 300 ms of the window's start).
+    expect(mirror.ok).toBeGreaterThan(0);
+    expect(Math.abs(mirror.failingFromMs! - fault.fromMs)).toBeLessThan(300);
+    expect(s.winners['quay.io/acme']).toBeGreaterThan(0);
+    expect(Object.keys(s.failover)).toContain('refuse');
+  });
+
+  it('refuses endpoints outside loopback without --i-know-this-is-not-loopback (exit 2)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'pp-load-'));
+    const conf = join(home, 'registries.conf');
+    await writeFile(conf, '[[registry]]\nlocation = "quay.io/org"\n');
+    const r = await cli(['--registries-conf', conf, '--registries-conf-dir', join(home, 'none.d'), 'quay.io/org/app:1', '--max-requests', '1'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not on loopback: quay\.io.*--i-know-this-is-not-loopback/);
+  });
+
+  it('needs a bound', async () => {
+    const r = await cli(['--scenario', 'scenarios/mirror-outage-timeline.toml', '--duration', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--duration 0 needs --max-requests/);
+  });
+});
