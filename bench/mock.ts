@@ -19,7 +19,7 @@ import { Pool } from 'undici';
 import { buildImage } from '../src/mock/image-builder.ts';
 import { ACCEPT_ALL } from '../test/mock/client.ts';
 import { BENCH_IMAGE } from './mock-spec.ts';
-import { startDockerRegistry } from './docker-registry.ts';
+import { startDockerRegistry } from '../test/mock/docker-registry.ts';
 
 const SECONDS = Number(process.argv[2] ?? 2);
 const ROUNDS = Number(process.argv[3] ?? 3);

@@ -9,13 +9,26 @@
  */
 import { UsageError } from '../src/errors.ts';
 import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
+import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
 import type { CompatVersion, RegistriesConfig } from '../src/config/types.ts';
+import type { OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
+import { loadPolicyFile, parsePolicy } from '../src/policy/index.ts';
+import type { Policy } from '../src/policy/types.ts';
+import {
+  loadTextsInputFromOpenShift,
+  openShiftFlagOptions,
+  openShiftFlagsHelp,
+  openShiftTextsFromFlags,
+  type OpenShiftFlagValues,
+} from './openshift-flags.ts';
 
 export const configFlagOptions = {
   'registries-conf': { type: 'string' },
   'registries-conf-dir': { type: 'string' },
   'short-name-aliases': { type: 'string' },
   compat: { type: 'string' },
+  policy: { type: 'string' },
+  ...openShiftFlagOptions,
 } as const;
 
 export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read it):
@@ -31,10 +44,15 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              classic file discovery, V1 files accepted, mirror trailing "/" kept) or 5.40
                              (v5.40 discovery: user and system drop-ins always merged by file name,
                              /usr/share/containers, $CONTAINERS_REGISTRIES_CONF reads no drop-ins;
-                             V1 refused, mirror locations trimmed, v5.40 error texts)`;
+                             V1 refused, mirror locations trimmed, v5.40 error texts)
+  --policy FILE              containers-policy.json to judge every reference with (verdict and the scope
+                             that decided); with --openshift, the rendered policy.json is used by default
+
+${openShiftFlagsHelp}`;
 
 /** The parsed values of the flags above (what parseArgs returns for them). */
-export interface ConfigFlagValues {
+export interface ConfigFlagValues extends OpenShiftFlagValues {
+  policy?: string | undefined;
   'registries-conf'?: string | undefined;
   'registries-conf-dir'?: string | undefined;
   'short-name-aliases'?: string | undefined;
@@ -62,7 +80,37 @@ export function loadOptionsFromFlags(values: ConfigFlagValues, extra: Partial<Lo
 
 /** Loads the configuration the flags select. Throws ConfigError (naming the file) or UsageError (bad --compat). */
 export async function loadConfigFromFlags(values: ConfigFlagValues, extra: Partial<LoadFilesOptions> = {}): Promise<RegistriesConfig> {
-  return (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;
+  return (await loadSetupFromFlags(values, extra)).config;
+}
+
+/** What a command works from: the registries configuration and, when asked for, the signature policy. */
+export interface Setup {
+  config: RegistriesConfig;
+  /** From --policy, or rendered from --openshift objects; null when neither was given. */
+  policy: Policy | null;
+  /** The OpenShift render, when the configuration came from cluster objects. */
+  openshift: OpenShiftConfigTexts | null;
+}
+
+/**
+ * Loads the registries configuration and the policy the flags select. `--openshift` replaces the registries.conf
+ * flags (the node files are rendered in memory as the MCO would); mixing both is a usage error.
+ */
+export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partial<LoadFilesOptions> = {}): Promise<Setup> {
+  const openshift = await openShiftTextsFromFlags(values);
+  let config: RegistriesConfig;
+  if (openshift !== null) {
+    for (const flag of ['registries-conf', 'registries-conf-dir'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --openshift (the objects are rendered to the node files)`);
+    }
+    config = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+  } else {
+    config = (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;
+  }
+  let policy: Policy | null = null;
+  if (values.policy !== undefined) policy = await loadPolicyFile(values.policy);
+  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, '/etc/containers/policy.json (rendered)');
+  return { config, policy, openshift };
 }
 
 /** As `loadConfigFromFlags`, also returning the texts read (for lint and explanations). */

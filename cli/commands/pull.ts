@@ -17,7 +17,7 @@ import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/pull/events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
-import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 
 export const help = `Usage: pullpath pull [config flags] [flags] REF...
@@ -73,7 +73,7 @@ interface PullFlags {
   connectTo: string[];
   authFile: string | undefined;
   certDir: string | undefined;
-  config: Record<string, string | undefined>;
+  config: ConfigFlagValues;
 }
 
 function seconds(name: string, v: string | undefined, dflt: number | undefined): number | undefined {
@@ -142,7 +142,16 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
     connectTo: v['connect-to'] ?? [],
     authFile: v.authfile,
     certDir: v['cert-dir'],
-    config: { 'registries-conf': v['registries-conf'], 'registries-conf-dir': v['registries-conf-dir'], 'short-name-aliases': v['short-name-aliases'], compat: v.compat },
+    config: {
+      'registries-conf': v['registries-conf'],
+      'registries-conf-dir': v['registries-conf-dir'],
+      'short-name-aliases': v['short-name-aliases'],
+      compat: v.compat,
+      policy: v.policy,
+      ...(v.openshift !== undefined ? { openshift: v.openshift } : {}),
+      ...(v['release-image'] !== undefined ? { 'release-image': v['release-image'] } : {}),
+      ...(v['ocp-version'] !== undefined ? { 'ocp-version': v['ocp-version'] } : {}),
+    },
   };
 }
 
@@ -154,7 +163,7 @@ function isBadInput(r: Resolution): boolean {
 export async function run(argv: string[]): Promise<number> {
   const flags = await parseFlags(argv);
   const hostMap = HostMap.parse(flags.connectTo);
-  const conf = await loadConfigFromFlags(flags.config);
+  const { config: conf, policy } = await loadSetupFromFlags(flags.config);
   const compiled = compileConfig(conf);
   const resolutions = flags.refs.map((ref) => resolveArg(compiled, ref));
   const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
@@ -182,6 +191,7 @@ export async function run(argv: string[]): Promise<number> {
       jobs: flags.jobs,
       attemptTimeoutMs: flags.timeoutMs,
       checkBlobs: flags.checkBlobs,
+      policy,
       ...(flags.platform ? { platform: flags.platform } : {}),
       ...(flags.overallTimeoutMs !== undefined ? { overallTimeoutMs: flags.overallTimeoutMs } : {}),
     },

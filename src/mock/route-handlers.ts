@@ -7,13 +7,14 @@ import type { RegistryContent } from './content-store.ts';
 import { acceptedTypes, negotiate } from './media-types.ts';
 import { registryError } from './error-body.ts';
 
-function json(status: number, value: unknown): MockResponse {
-  const body = Buffer.from(JSON.stringify(value));
+/** JSON as distribution writes it: Go's json.Encoder ends with a newline; the ping's `{}` has none. */
+function json(status: number, value: unknown, newline = true): MockResponse {
+  const body = Buffer.from(JSON.stringify(value) + (newline ? '\n' : ''));
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length) }, body };
 }
 
 export function pingAnswer(req: MockRequest): MockResponse {
-  const r = json(200, {});
+  const r = json(200, {}, false);
   if (req.method === 'HEAD') delete r.body;
   return r;
 }

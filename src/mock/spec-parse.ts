@@ -25,7 +25,9 @@ class Reader {
     readonly path: string,
   ) {}
   fail(key: string | undefined, expected: string, got?: unknown): never {
-    const at = key === undefined ? this.path : `${this.path}.${key}`;
+    // Keys are shown as written in TOML (kebab-case); list positions as [n].
+    const shown = key?.replace(/[A-Z]/g, (m) => '-' + m.toLowerCase());
+    const at = shown === undefined ? this.path : /^\d+$/.test(shown) ? `${this.path}[${shown}]` : `${this.path}.${shown}`;
     const gotText = got === undefined ? '' : `, got ${JSON.stringify(got)}`;
     throw new ConfigError(`${this.file !== undefined ? this.file + ': ' : ''}${at}: expected ${expected}${gotText}`, this.file !== undefined ? { file: this.file } : {});
   }

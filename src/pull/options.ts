@@ -1,5 +1,6 @@
 import type { RegistryClient } from '../registry/client.ts';
 import type { Platform } from '../registry/manifest.ts';
+import type { Policy } from '../policy/types.ts';
 
 /** How the engine runs. Only `client` is required. */
 export interface PullOptions {
@@ -15,4 +16,9 @@ export interface PullOptions {
   startedAt?: number;
   /** Image label used in events (default: the Resolution's `ref`). */
   image?: string;
+  /**
+   * containers-policy.json to judge the pulled image with (`--policy`, or rendered from OpenShift objects).
+   * Judged on the logical reference, after the manifest is fetched, as copy.Image does: a rejection fails the pull.
+   */
+  policy?: Policy | null;
 }

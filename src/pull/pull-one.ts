@@ -11,6 +11,23 @@ import { runAttempt } from './attempt.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
+import { evaluatePolicy } from '../policy/evaluate.ts';
+import type { Policy } from '../policy/types.ts';
+
+/**
+ * The policy verdict for the logical reference (mirrors are judged on the reference the user asked for, as the
+ * runtime does). A rejection turns a successful fetch into a failed pull with the runtime's message.
+ */
+function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<ResultEvent['policy']>; rejection: string | null } {
+  try {
+    const v = evaluatePolicy(policy, logical);
+    const verdict = { allowed: v.allowed, scope: v.scope, message: v.message };
+    return { verdict, rejection: v.allowed === false ? v.message : null };
+  } catch (err) {
+    const message = `evaluating policy: ${(err as Error).message}`;
+    return { verdict: { allowed: false, scope: '', message }, rejection: message };
+  }
+}
 
 interface SourceGroup {
   reference: string | null;
@@ -78,10 +95,13 @@ export async function pullOne(
       if (outcome.event.outcome === 'ok' && outcome.session && outcome.manifest) {
         const chosen = await afterChoice(outcome.session, outcome.ref, outcome.manifest, options, signal);
         const { steps, ok, error, errorClass, notes, ...rest } = chosen;
+        const judged = options.policy && group.reference !== null ? judgeByPolicy(options.policy, group.reference) : null;
+        const rejected = judged?.rejection != null && ok;
         return result({
-          ok,
-          error,
-          errorClass,
+          ok: ok && !rejected,
+          error: rejected ? judged!.rejection : error,
+          errorClass: rejected ? 'policy' : errorClass,
+          ...(judged ? { policy: judged.verdict } : {}),
           source: source.reference,
           sourceIndex: index,
           digest: outcome.manifest.digest,

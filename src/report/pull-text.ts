@@ -55,6 +55,10 @@ function verdictLines(r: ResultEvent): string[] {
     lines.push('  error (as the runtime reports it):');
     lines.push(r.error ?? '');
   }
+  if (r.policy) {
+    const verdict = r.policy.allowed === true ? 'allowed' : r.policy.allowed === false ? 'REJECTED' : 'needs a signature (not checked)';
+    lines.push(`  policy: ${verdict} by scope ${JSON.stringify(r.policy.scope)}: ${r.policy.message}`);
+  }
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   return lines;
 }

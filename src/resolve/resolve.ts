@@ -6,13 +6,10 @@
  * Pure: the compiled configuration and the argument in, data out.
  */
 import type { RegistryEntry } from '../config/types.ts';
-import {
-  dockerTransportReference,
-  tryParseNormalizedNamed,
-  type Reference,
-} from '../reference/index.ts';
+import { dockerTransportReference, isShortName, tryParseNormalizedNamed, type Reference } from '../reference/index.ts';
 import { findRegistry, type CompiledConfig } from './compile.ts';
 import { formatOrigin } from './origin.ts';
+import { isWildcardPrefix, matchPrefix } from './prefix-match.ts';
 import { sourcesForReference } from './pull-sources.ts';
 import type { MatchedRegistry, Resolution, ShortNameCandidate } from './resolution.ts';
 import { resolveShortName } from './short-names.ts';
@@ -39,6 +36,7 @@ export function resolveReference(compiled: CompiledConfig, ref: Reference, arg: 
   const entry = ce === null ? null : ce.entry;
   const notes: string[] = [];
   if (entry === null) notes.push(`no [[registry]] prefix matches "${ref.name()}": the reference is pulled as is`);
+  else notes.push(...matchNotes(entry.prefix, ref.name()));
   if (ps.ok) {
     const usable = ps.sources.filter((s) => !s.blocked).length;
     if (usable === 0) notes.push('every source is blocked: the pull fails without contacting any registry');
@@ -53,6 +51,22 @@ export function resolveReference(compiled: CompiledConfig, ref: Reference, arg: 
     errorKind: ps.ok ? null : 'rewrite',
     notes,
   };
+}
+
+/** Explains matches that surprise users: a host prefix matching across a port, a wildcard carrying the port. */
+function matchNotes(prefix: string, name: string): string[] {
+  if (isWildcardPrefix(prefix)) {
+    const end = matchPrefix(name, prefix);
+    if (end !== -1 && name[end] === ':') {
+      const port = name.slice(end, name.indexOf('/', end) === -1 ? name.length : name.indexOf('/', end));
+      return [`wildcard "${prefix}" matches the host without its port: "${port}" is carried over after each location`];
+    }
+    return [];
+  }
+  if (name.length > prefix.length && name[prefix.length] === ':') {
+    return [`prefix "${prefix}" matches "${name}" across its port (an upstream quirk: "DON'T RELY ON THE CURRENT BEHAVIOR")`];
+  }
+  return [];
 }
 
 function failure(arg: string, kind: 'parse' | 'transport' | 'shortname', error: string): Resolution {
@@ -76,7 +90,11 @@ function resolveForTransport(compiled: CompiledConfig, ref: Reference, arg: stri
 export function resolveDockerReference(compiled: CompiledConfig, rest: string, arg: string): Resolution {
   const p = tryParseNormalizedNamed(rest);
   if (!p.ok) return failure(arg, 'parse', p.error);
-  return resolveForTransport(compiled, p.ref, arg);
+  const r = resolveForTransport(compiled, p.ref, arg);
+  if (isShortName(rest)) {
+    (r.notes ??= []).unshift(`docker:// never searches short names: "${rest}" is ${p.ref.string()} (podman and CRI-O would search; drop "docker://" to see that)`);
+  }
+  return r;
 }
 
 /** The runtime's summary when every short-name candidate fails (libimage `FormatPullErrors`). */

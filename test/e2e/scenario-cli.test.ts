@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,7 @@ describe('pullpath scenario run', () => {
       expect(out).not.toContain('top-secret-do-not-print');
       expect(out).not.toContain('Y2k6dG9wLXNlY3JldC1kby1ub3QtcHJpbnQ=');
     }
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
 

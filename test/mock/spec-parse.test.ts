@@ -55,7 +55,9 @@ describe('parseMockRegistrySpec', () => {
 
   it.each([
     [{ host: 'h', images: [{ repository: 'Org/App' }] }, 'registry.images[0].repository: expected a repository path in lower case'],
-    [{ host: 'h', images: [{ repository: 'a', layers: ['huge'] }] }, 'layers'],
+    [{ host: 'h', images: [{ repository: 'a', layers: [1, 'huge'] }] }, 'registry.images[0].layers[1]: expected a size in bytes'],
+    [{ host: 'h', fault: [{ kind: 'slow-body', 'bytes-per-second': 0 }] }, 'registry.fault[0].bytes-per-second: expected a rate above 0'],
+    [{ host: 'h', auth: { type: 'bearer', 'token-ttl': -1 } }, 'registry.auth.token-ttl: expected a token lifetime'],
     [{ host: 'h', fault: [{ kind: 'explode' }] }, 'registry.fault[0].kind: expected one of refuse, blackhole'],
     [{ host: 'h', fault: [{ kind: 'status', status: 999 }] }, 'registry.fault[0].status: expected an HTTP status (100-599), got 999'],
     [{ host: 'h', fault: [{ kind: 'status', status: 503, from: 5, to: 2 }] }, 'registry.fault[0].to: expected a time after from (5), got 2'],

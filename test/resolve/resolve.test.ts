@@ -104,3 +104,23 @@ describe('--compat', () => {
     expect(r.sources.map((s) => s.reference)).toEqual(['m.local/x:latest', 'r.com/x:latest']);
   });
 });
+
+describe('notes for surprising matches', () => {
+  const c = compileConfig(
+    confFrom('[[registry]]\nprefix = "example.com"\nlocation = "mirror.local"\n[[registry]]\nprefix = "*.apps.example.net"\nlocation = "r.example.net"\n'),
+  );
+  it('a host prefix matching across a port', () => {
+    const r = resolveArg(c, 'docker://example.com:5000/x');
+    expect(r.sources.map((s) => s.reference)).toEqual(['mirror.local:5000/x:latest']);
+    expect(r.notes?.some((n) => n.includes('across its port'))).toBe(true);
+  });
+  it('a wildcard carrying the port over', () => {
+    const r = resolveArg(c, 'docker://eu.apps.example.net:6000/x');
+    expect(r.sources.map((s) => s.reference)).toEqual(['r.example.net:6000/x:latest']);
+    expect(r.notes?.some((n) => n.includes('":6000" is carried over'))).toBe(true);
+  });
+  it('docker:// with a short name', () => {
+    expect(resolveArg(c, 'docker://busybox').notes?.[0]).toMatch(/^docker:\/\/ never searches short names/);
+    expect(resolveArg(c, 'docker://example.com/x').notes?.some((n) => n.includes('never searches'))).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,11 @@ describe('loadScenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pullpath-scenario-test-'));
     const file = join(dir, 's.toml');
     writeFileSync(file, 'name = "x"\n[config]\nregistries-conf = ""\ndropins = [{ file = "missing.conf" }]\n[[pull]]\nref = "a.io/b:1"\n');
-    await expect(loadScenario(file)).rejects.toThrow(`${file}: config.dropins[0].file: expected a readable file (relative to the scenario's folder), cannot read ${join(dir, 'missing.conf')}: ENOENT`);
+    try {
+      await expect(loadScenario(file)).rejects.toThrow(`${file}: config.dropins[0].file: expected a readable file (relative to the scenario's folder), cannot read ${join(dir, 'missing.conf')}: ENOENT`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the scenario file when it cannot be read', async () => {

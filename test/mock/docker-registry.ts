@@ -1,5 +1,5 @@
 /**
- * Debian's docker-registry (distribution 2.8) on 127.0.0.1 for benchmarks: temp config and root dir, started
+ * Debian's docker-registry (distribution 2.8) on 127.0.0.1 for the conformance test and bench/mock.ts: temp config and root dir, started
  * as a child process and stopped by its pid; images pushed over plain HTTP with POST + PUT uploads
  * (research/prober-peers.md §5.2 B).
  */
