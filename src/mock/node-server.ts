@@ -66,6 +66,20 @@ async function writeBody(res: http.ServerResponse, body: NonNullable<MockRespons
   }
 }
 
+/**
+ * Send a TCP RST. A TLS socket's own handle cannot be reset; its TCP parent (`_parent`, a Node internal)
+ * can. When neither works, fall back to a plain close.
+ */
+function resetSocket(socket: Socket): void {
+  const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+  try {
+    tcp.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+  if (tcp !== socket) socket.destroy();
+}
+
 async function respond(req: http.IncomingMessage, res: http.ServerResponse, response: MockResponse, plan: FaultPlan): Promise<void> {
   if (plan.delayMs > 0) {
     await sleep(plan.delayMs);
@@ -86,7 +100,7 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, resp
   await new Promise<void>((r) => (socket.writableLength === 0 ? r() : socket.once('drain', () => r())));
   // The reset waits a moment: an RST that lands before the client has read the bytes makes Linux report a
   // plain end of stream instead of ECONNRESET (seen with client and server in one process).
-  if (plan.reset !== undefined) setTimeout(() => socket.resetAndDestroy(), 20);
+  if (plan.reset !== undefined) setTimeout(() => resetSocket(socket), 20);
   else socket.destroySoon();
 }
 
@@ -101,7 +115,7 @@ export async function serveRegistry(handler: RegistryHandler, opts: ServeOptions
     const { response, plan } = handler.handle({ method: req.method ?? 'GET', path, query, headers: req.headers, scheme });
     if (plan.blackhole) return; // hold the request; close() destroys the socket
     if (plan.reset !== undefined && plan.reset.afterBytes === undefined) {
-      req.socket.resetAndDestroy();
+      resetSocket(req.socket);
       return;
     }
     const simple = plan.delayMs === 0 && plan.truncateAfter === undefined && plan.reset === undefined && plan.bytesPerSecond === undefined && !plan.corrupt;

@@ -19,7 +19,7 @@ import { CredentialStore, type Credentials } from './auth-file.ts';
 import { findCertDir, loadTlsMaterial, type CertDirOptions, type TlsMaterial } from './certs-d.ts';
 import { TokenCache, authorization } from './token-auth.ts';
 import { Redactor, redactUrl } from './redact.ts';
-import { registryResponseError, type ErrorWordingStyle } from './http-error.ts';
+import { pingResponseError, registryResponseError, type ErrorWordingStyle } from './http-error.ts';
 import { goNetworkError } from './network-error.ts';
 import { exchange, header, type HttpRequest, type HttpResponse } from './transport.ts';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.ts';
@@ -148,7 +148,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       throw e;
     }
     if (res.status !== 200 && res.status !== 401) {
-      const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
+      const r = pingResponseError(res.status);
       const errorClass: ErrorClass = looksLikeHtml(res) ? 'not-a-registry' : r.errorClass;
       step(opts, { step: 'ping', ok: false, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, error: r.message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
       throw new RegistryError(redactor.text(r.message), errorClass, res.status);

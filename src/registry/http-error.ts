@@ -111,6 +111,17 @@ export function statusLine(status: number): string {
 }
 
 /**
+ * The runtime's text for a ping (`GET /v2/`) answered with anything but 200/401: the ping uses
+ * `httpResponseToError`, not the registry error body (skopeo 1.9.3 prints `invalid status code from registry
+ * 503 (Service Unavailable)`; a 429 that outlasted the retries is `too many requests to registry`).
+ */
+export function pingResponseError(status: number): { message: string; errorClass: ErrorClass } {
+  const errorClass = classifyStatus(status);
+  if (status === 429) return { message: 'too many requests to registry', errorClass };
+  return { message: `invalid status code from registry ${status} (${STATUS_CODES[status] ?? ''})`, errorClass };
+}
+
+/**
  * The runtime's text for a non-success registry response (without the caller's prefix such as
  * `reading manifest v1 in NAME: `). `challenges` are this response's WWW-Authenticate challenges.
  */

@@ -53,8 +53,22 @@ describe('ping', () => {
     const { agent, client } = mockSetup();
     agent.get('https://portal.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(404, '<html>login</html>', { headers: { 'content-type': 'text/html' } });
     const err = await client.ping('portal.example.com', { insecure: false, repository: 'portal.example.com/x' }).catch((e) => e);
-    expect(err.message).toBe('pinging container registry portal.example.com: StatusCode: 404, "<html>login</html>"');
+    expect(err.message).toBe('pinging container registry portal.example.com: invalid status code from registry 404 (Not Found)');
     expect(err.errorClass).toBe('not-a-registry');
+  });
+
+  // The ping words any status but 200/401 with httpResponseToError, not the registry error body
+  // (skopeo 1.9.3 against a mirror answering 503: `invalid status code from registry 503 (Service Unavailable)`).
+  it.each([
+    [503, 'invalid status code from registry 503 (Service Unavailable)', 'server-error'],
+    [500, 'invalid status code from registry 500 (Internal Server Error)', 'server-error'],
+    [404, 'invalid status code from registry 404 (Not Found)', 'not-found'],
+  ])('words a %i ping as the runtime does', async (status, text, errorClass) => {
+    const { agent, client } = mockSetup();
+    agent.get('https://m.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(status, '{"errors":[{"code":"UNAVAILABLE","message":"x"}]}', { headers: API_HEADERS });
+    const err = await client.ping('m.example.com', { insecure: false, repository: 'm.example.com/x' }).catch((e) => e);
+    expect(err.message).toBe(`pinging container registry m.example.com: ${text}`);
+    expect(err.errorClass).toBe(errorClass);
   });
 
   it('dials registry-1.docker.io for docker.io', async () => {

@@ -25,12 +25,6 @@ const KNOWN_DIVERGENCES: Record<string, { unmet: string[]; reason: string }> = {
       "which a TLS client reads as 'HTTP/…': Go then says 'http: server gave HTTP response to HTTPS client' (research/skopeo-e2e-findings.md §5). " +
       "Against this mock, skopeo 1.9.3 says 'EOF' and our engine 'connection reset by peer'.",
   },
-  'all-mirrors-down.toml': {
-    unmet: ['pull[0] attempts[1]'],
-    reason:
-      "A 503 on the /v2/ ping: skopeo 1.9.3 against this mock prints 'pinging container registry H: invalid status code from registry 503 (Service Unavailable)'; " +
-      "src/registry words it 'received unexpected HTTP status: 503 Service Unavailable' (the manifest-error wording).",
-  },
 };
 const files = readdirSync(dir).filter((f) => f.endsWith('.toml')).sort();
 
