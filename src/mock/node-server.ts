@@ -77,7 +77,6 @@ function resetSocket(socket: Socket): void {
   } catch {
     socket.destroy();
   }
-  if (tcp !== socket) socket.destroy();
 }
 
 async function respond(req: http.IncomingMessage, res: http.ServerResponse, response: MockResponse, plan: FaultPlan): Promise<void> {
