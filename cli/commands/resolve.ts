@@ -8,7 +8,8 @@ import { UsageError } from '../../src/errors.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { formatResolutionJsonLine } from '../../src/report/resolution-json.ts';
 import { formatResolutionText } from '../../src/report/resolution-text.ts';
-import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
+import { judgeResolution } from '../../src/policy/judge-resolution.ts';
 
 export const help = `Usage: pullpath resolve [config flags] [--output text|json] ARG...
 
@@ -29,13 +30,14 @@ ARG forms:
 Flags:
   --output text|json         text (default): a readable chain per ARG; json: JSON Lines, one object per
                              ARG in order: {ref, normalized, registry, sources, skipped, candidates, error}
+                             (and "policy": {allowed, scope, message} with --policy or --openshift)
   --no-tui                   accepted for symmetry with other commands (resolve always prints plain text)
   -h, --help                 this help
 
 ${configFlagsHelp}
 
-Exit status: 0 every ARG resolved, 1 an ARG has an error (parse, rewrite, short-name, transport; all ARGs
-are still printed), 2 bad usage or a configuration that does not load (the error names the file).
+Exit status: 0 every ARG resolved, 1 an ARG has an error (parse, rewrite, short-name, transport) or is
+rejected by the policy (all ARGs are still printed), 2 bad usage or a configuration that does not load (the error names the file).
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -55,14 +57,16 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('expected at least one ARG (docker://REF or REF); see --help');
 
   // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.
-  const conf = await loadConfigFromFlags(values);
+  const { config: conf, policy } = await loadSetupFromFlags(values);
   const compiled = compileConfig(conf);
 
   let failed = false;
   const chunks: string[] = [];
   for (const arg of positionals) {
-    const r = resolveArg(compiled, arg);
-    if (r.error !== null) failed = true;
+    const resolved = resolveArg(compiled, arg);
+    const r = policy === null ? resolved : judgeResolution(policy, resolved);
+    // A policy rejection means the pull would fail as surely as a rewrite error does.
+    if (r.error !== null || r.policy?.allowed === false) failed = true;
     chunks.push(output === 'json' ? formatResolutionJsonLine(r) + '\n' : formatResolutionText(r) + '\n\n');
   }
   let out = chunks.join('');

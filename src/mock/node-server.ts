@@ -96,7 +96,8 @@ async function respond(req: http.IncomingMessage, res: http.ServerResponse, resp
   res.flushHeaders();
   const socket = req.socket;
   // Let what was written reach the client, then close: cleanly for truncate (FIN), abruptly for reset (RST).
-  await new Promise<void>((r) => (socket.writableLength === 0 ? r() : socket.once('drain', () => r())));
+  // (An empty write's callback runs once everything before it is flushed; 'drain' only follows a full buffer.)
+  await new Promise<void>((r) => socket.write(Buffer.alloc(0), () => r()));
   // The reset waits a moment: an RST that lands before the client has read the bytes makes Linux report a
   // plain end of stream instead of ECONNRESET (seen with client and server in one process).
   if (plan.reset !== undefined) setTimeout(() => resetSocket(socket), 20);

@@ -11,7 +11,7 @@ import { runAttempt } from './attempt.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
-import { evaluatePolicy } from '../policy/evaluate.ts';
+import { policyDecision } from '../policy/judge-resolution.ts';
 import type { Policy } from '../policy/types.ts';
 
 /**
@@ -19,14 +19,8 @@ import type { Policy } from '../policy/types.ts';
  * runtime does). A rejection turns a successful fetch into a failed pull with the runtime's message.
  */
 function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<ResultEvent['policy']>; rejection: string | null } {
-  try {
-    const v = evaluatePolicy(policy, logical);
-    const verdict = { allowed: v.allowed, scope: v.scope, message: v.message };
-    return { verdict, rejection: v.allowed === false ? v.message : null };
-  } catch (err) {
-    const message = `evaluating policy: ${(err as Error).message}`;
-    return { verdict: { allowed: false, scope: '', message }, rejection: message };
-  }
+  const verdict = policyDecision(policy, logical);
+  return { verdict, rejection: verdict.allowed === false ? verdict.message : null };
 }
 
 interface SourceGroup {

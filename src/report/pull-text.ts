@@ -5,6 +5,7 @@
  * compared with skopeo's output). Events of one image are kept together: lines are released per image,
  * when its result arrives.
  */
+import { describeDecision } from '../policy/judge-resolution.ts';
 import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
 
 function ms(n: number): string {
@@ -55,10 +56,7 @@ function verdictLines(r: ResultEvent): string[] {
     lines.push('  error (as the runtime reports it):');
     lines.push(r.error ?? '');
   }
-  if (r.policy) {
-    const verdict = r.policy.allowed === true ? 'allowed' : r.policy.allowed === false ? 'REJECTED' : 'needs a signature (not checked)';
-    lines.push(`  policy: ${verdict} by scope ${JSON.stringify(r.policy.scope)}: ${r.policy.message}`);
-  }
+  if (r.policy) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy)}`);
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   return lines;
 }

@@ -3,7 +3,7 @@
  * of the CLI contract: `ref, normalized, registry, sources, skipped, candidates, error`.
  * Explanations (`why`, origins of sources) stay in the text report; blocked sources carry the runtime's text.
  */
-import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
+import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 export interface ResolutionJson {
   ref: string;
@@ -18,8 +18,11 @@ export interface ResolutionJson {
     sources: ResolutionJson['sources'];
     skipped: ResolutionJson['skipped'];
     error: string | null;
+    policy?: PolicyDecision;
   }[];
   error: string | null;
+  /** Only with a policy (`--policy` or `--openshift`). */
+  policy?: PolicyDecision;
 }
 
 function registryJson(r: MatchedRegistry | null): MatchedRegistry | null {
@@ -55,6 +58,7 @@ function candidateJson(c: ShortNameCandidate): ResolutionJson['candidates'][numb
     sources: sourcesJson(c.sources),
     skipped: skippedJson(c.skipped),
     error: c.error,
+    ...(c.policy !== undefined ? { policy: c.policy } : {}),
   };
 }
 
@@ -67,6 +71,7 @@ export function resolutionToJson(r: Resolution): ResolutionJson {
     skipped: skippedJson(r.skipped),
     candidates: (r.candidates ?? []).map(candidateJson),
     error: r.error,
+    ...(r.policy !== undefined ? { policy: r.policy } : {}),
   };
 }
 

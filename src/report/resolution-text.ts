@@ -3,6 +3,7 @@
  * (which entry matched and where it is configured, each source in try order and why it is there, mirrors
  * left out and why, blocked sources with the runtime's error). Pure: Resolution in, string out.
  */
+import { describeDecision } from '../policy/judge-resolution.ts';
 import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 function registryLines(r: MatchedRegistry | null, indent: string): string[] {
@@ -48,6 +49,7 @@ function candidateLines(c: ShortNameCandidate, i: number): string[] {
     return lines;
   }
   lines.push(...registryLines(c.registry, '    '), ...sourceLines(c.sources, '    '), ...skippedLines(c.skipped, '    '));
+  if (c.policy !== undefined) lines.push(`    policy: ${describeDecision(c.policy)}`);
   if (c.error !== null) lines.push(`    error: ${c.error}`);
   return lines;
 }
@@ -62,6 +64,7 @@ export function formatResolutionText(r: Resolution): string {
   } else if (!(r.error !== null && r.normalized === null)) {
     lines.push(...registryLines(r.registry, '  '), ...sourceLines(r.sources, '  '), ...skippedLines(r.skipped, '  '));
   }
+  if (r.policy !== undefined) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy)}`);
   if (r.error !== null) {
     const where = r.errorKind === 'rewrite' ? ' (the whole pull fails before any registry is contacted)' : '';
     lines.push(`  error${where}: ${r.error}`);

@@ -61,6 +61,17 @@ export interface ShortNameCandidate {
   sources: PullSource[];
   skipped: SkippedMirror[];
   error: string | null;
+  /** With a policy: the verdict for this candidate. */
+  policy?: PolicyDecision;
+}
+
+/** The policy.json verdict for a logical reference (mirrors are judged on the logical reference too). */
+export interface PolicyDecision {
+  /** true allowed, false rejected, null allowed only with a valid signature (not checked). */
+  allowed: boolean | null;
+  /** The policy key that decided: a scope, `""` (transport default) or `default`. */
+  scope: string;
+  message: string;
 }
 
 export type ResolutionErrorKind = 'parse' | 'config' | 'rewrite' | 'shortname' | 'transport';
@@ -79,4 +90,6 @@ export interface Resolution {
   errorKind?: ResolutionErrorKind | null;
   /** Notes in words for the text report (no match, short-name mode decisions, …). */
   notes?: string[];
+  /** With a policy (`--policy`, or rendered from `--openshift`): the verdict for the normalized reference. */
+  policy?: PolicyDecision;
 }

@@ -62,4 +62,27 @@ describe('TLS', () => {
       await set.close();
     }
   });
+
+  it('carries out socket faults over TLS too: reset, truncate, blackhole', async () => {
+    const reg = await startMockRegistry({
+      host: 'tls-faults.example.com',
+      tls: true,
+      images: [{ repository: 'org/app', layers: [50_000] }],
+      faults: [
+        { kind: 'reset', route: 'ping' },
+        { kind: 'truncate', afterBytes: 10, route: 'manifest' },
+        { kind: 'blackhole', route: 'tags' },
+      ],
+    });
+    try {
+      const client = createClient({ ca: reg.caPem! });
+      await expect(client.fetch(reg.url)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+      await expect(client.fetch(`${reg.origin}/v2/org/app/manifests/latest`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).rejects.toThrow();
+      await expect(client.fetch(`${reg.origin}/v2/org/app/tags/list`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+      client.destroy();
+      expect(reg.stats().faults.map((f) => f.fired)).toEqual([1, 1, 1]);
+    } finally {
+      await reg.close();
+    }
+  });
 });

@@ -1,0 +1,83 @@
+/**
+ * `resolve --openshift` and `--policy`: pulls resolved straight from cluster objects (rendered in memory as the
+ * MCO renders them), each verdict carrying the policy decision and the scope that decided it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'pullpath-resolve-os-'));
+const DIGEST = 'sha256:' + 'a'.repeat(64);
+
+async function pullpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+  delete env.CONTAINERS_REGISTRIES_CONF;
+  try {
+    const { stdout, stderr } = await run('node', ['bin/pullpath.js', ...args], { cwd: root, env, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
+
+describe('resolve --openshift', () => {
+  it('resolves through the ImageContentSourcePolicy mirrors (digest only) as a node would', async () => {
+    const r = await pullpath(['resolve', '--openshift', 'test/fixtures/openshift/docs-icsp.yaml', '--output', 'json',
+      `docker://registry.redhat.io/openshift4/foo@${DIGEST}`, 'docker://registry.redhat.io/openshift4/foo:1']);
+    expect(r.code).toBe(0);
+    const [byDigest, byTag] = lines(r.stdout);
+    expect(byDigest.sources.map((s: { reference: string }) => s.reference)).toEqual([
+      `mirror.example.com/redhat/foo@${DIGEST}`,
+      `registry.redhat.io/openshift4/foo@${DIGEST}`,
+    ]);
+    expect(byTag.sources.map((s: { reference: string }) => s.reference)).toEqual(['registry.redhat.io/openshift4/foo:1']);
+    expect(byTag.skipped[0].location).toBe('mirror.example.com/redhat');
+  });
+
+  it('judges each reference by the rendered policy.json (allowedRegistries) and exits 1 on a rejection', async () => {
+    const r = await pullpath(['resolve', '--openshift', 'test/fixtures/openshift/docs-allowed.yaml', '--output', 'json',
+      'docker://quay.io/org/app:1', 'docker://docker.io/library/busybox:1', 'docker://reg1.io/myrepo/myapp:latest']);
+    expect(r.code).toBe(1);
+    const [quay, hub, exact] = lines(r.stdout);
+    expect(quay.policy).toMatchObject({ allowed: true, scope: 'quay.io' });
+    expect(hub.policy).toMatchObject({ allowed: false, scope: 'default' });
+    expect(hub.policy.message).toBe('Running image docker://busybox:1 is rejected by policy.');
+    expect(exact.policy).toMatchObject({ allowed: true, scope: 'reg1.io/myrepo/myapp:latest' });
+  });
+
+  it('refuses --openshift together with --registries-conf (exit 2)', async () => {
+    const conf = join(home, 'r.conf');
+    writeFileSync(conf, '');
+    const r = await pullpath(['resolve', '--openshift', 'test/fixtures/openshift/docs-icsp.yaml', '--registries-conf', conf, 'docker://quay.io/x:1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--registries-conf cannot be combined with --openshift');
+  });
+});
+
+describe('resolve --policy', () => {
+  it('names the deciding scope in text output; a signedBy requirement is reported, not silently passed', async () => {
+    const policy = join(home, 'policy.json');
+    writeFileSync(policy, JSON.stringify({
+      default: [{ type: 'reject' }],
+      transports: { docker: {
+        'quay.io/signed': [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: '/etc/pki/key.gpg' }],
+        'quay.io': [{ type: 'insecureAcceptAnything' }],
+      } },
+    }));
+    const conf = join(home, 'empty.conf');
+    writeFileSync(conf, '');
+    const r = await pullpath(['resolve', '--registries-conf', conf, '--registries-conf-dir', home, '--policy', policy,
+      'docker://quay.io/signed/app:1', 'docker://quay.io/other/app:1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('policy (judged on the logical reference): needs a valid signature (not checked) by scope "quay.io/signed"');
+    expect(r.stdout).toContain('policy (judged on the logical reference): allowed by scope "quay.io"');
+  });
+});
