@@ -8,6 +8,9 @@ import type { AttemptEvent, PullEvent, ResultEvent } from '../pull/events.ts';
 import { createLatencyHistogram, recordMs, summarizeHistogram, type LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 import type { EndpointLoadSummary, FaultWindow, LoadSummary } from './load-summary.ts';
 
+/** A pull that starts more than this after its scheduled time counts as late (timer jitter stays below it). */
+export const LATE_MS = 10;
+
 /** One finished request, as the scheduler saw it. */
 export interface RequestSample {
   /** When the request should have started (open loop: its scheduled slot). */
@@ -78,7 +81,7 @@ export class LoadRecorder {
     this.#requests++;
     recordMs(this.#latency, s.endMs - s.intendedMs);
     recordMs(this.#service, s.endMs - s.startMs);
-    if (s.startMs - s.intendedMs > 1) this.#lateStarts++;
+    if (s.startMs - s.intendedMs > LATE_MS) this.#lateStarts++;
     const sec = Math.max(0, Math.floor(s.endMs / 1000));
     while (this.#perSecond.length <= sec) this.#perSecond.push({ ok: 0, failed: 0 });
     const bucket = this.#perSecond[sec]!;

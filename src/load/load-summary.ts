@@ -53,7 +53,7 @@ export interface LoadSummary {
   latency: LatencySummary;
   /** Service time: from the actual start. Equal to `latency` in closed loop; the gap in open loop is queueing. */
   serviceTime: LatencySummary;
-  /** Requests that started late against their schedule by more than 1 ms (open loop: the generator fell behind). */
+  /** Requests that started more than 10 ms after their scheduled time (open loop: in-flight cap or generator behind). */
   lateStarts: number;
   perEndpoint: EndpointLoadSummary[];
   /** Latency per step over all endpoints. */

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import type { BuiltImage } from '../src/mock/image-builder.ts';
+import type { BuiltImage } from '../../src/mock/image-builder.ts';
 
 export const DOCKER_REGISTRY = '/usr/bin/docker-registry';
 
