@@ -137,7 +137,13 @@ export async function serveRegistry(handler: RegistryHandler, opts: ServeOptions
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.on('clientError', (_err, s: Socket) => s.destroy());
+  // Answer garbage (e.g. a TLS ClientHello sent to a plain-HTTP mock) as real HTTP servers do (Go's net/http,
+  // Node's default handler): a 400. A TLS client reading it reports "server gave HTTP response to HTTPS client",
+  // the message users of an HTTP-only mirror must see; destroying the socket would show a reset instead.
+  server.on('clientError', (err: NodeJS.ErrnoException, s: Socket) => {
+    if (s.writable && err.code !== 'ECONNRESET') s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else s.destroy();
+  });
 
   let isListening = false;
   let closed = false;

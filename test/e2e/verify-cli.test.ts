@@ -7,13 +7,14 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, tinyImage, type RunningRegistry } from '../helpers/docker-registry.ts';
+import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, tinyImage, HTPASSWD_PASSWORD, HTPASSWD_USER, type RunningRegistry } from '../helpers/docker-registry.ts';
 
 const skip = dockerRegistrySkipReason();
 if (skip) console.warn(`[verify-cli] skipped: ${skip}`);
 const ROOT = join(import.meta.dirname, '../..');
 
 let mirror: RunningRegistry;
+let locked: RunningRegistry;
 let dead: number;
 let work: string;
 let conf: string;
@@ -34,8 +35,9 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 beforeAll(async () => {
   if (skip) return;
   work = await mkdtemp(join(tmpdir(), 'pp-verify-'));
-  mirror = await startDockerRegistry();
+  [mirror, locked] = await Promise.all([startDockerRegistry(), startDockerRegistry({ htpasswd: true })]);
   await pushImage(mirror.url, 'ocp/release', 'v1', present);
+  await pushImage(locked.url, 'private/app', 'v1', present, { user: HTPASSWD_USER, password: HTPASSWD_PASSWORD });
   dead = await freePort();
   conf = join(work, 'registries.conf');
   await writeFile(
@@ -52,15 +54,23 @@ pull-from-mirror = "digest-only"
 location = "mirror.example.com/ocp"
 insecure = true
 pull-from-mirror = "digest-only"
+
+[[registry]]
+prefix = "quay.io/private"
+location = "quay.io/private"
+blocked = true
+[[registry.mirror]]
+location = "locked.example.com/private"
+insecure = true
 `,
   );
 });
 afterAll(async () => {
-  await mirror?.stop();
+  await Promise.all([mirror?.stop(), locked?.stop()]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const base = () => ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d'), '--connect-to', `mirror.example.com:${mirror.addr}`, '--connect-to', `dead.example.com:127.0.0.1:${dead}`, '--timeout', '5'];
+const base = () => ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d'), '--connect-to', `mirror.example.com:${mirror.addr}`, '--connect-to', `dead.example.com:127.0.0.1:${dead}`, '--connect-to', `locked.example.com:${locked.addr}`, '--timeout', '5'];
 
 describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => {
   it('passes a mirrored digest and exits 0, naming the mirror', async () => {
@@ -87,6 +97,20 @@ describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => 
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="verify" tests="3" failures="2"/);
     expect(xml).toContain('type="not-mirrored"');
+  });
+
+  it('fails with reason auth when the mirror wants credentials the node does not have, and passes with them', async () => {
+    const ref = `quay.io/private/app@${present.digest}`;
+    const denied = await cli([...base(), '--output', 'json', ref]);
+    expect(denied.code).toBe(1);
+    expect(JSON.parse(denied.stdout.split('\n')[0]!)).toMatchObject({ ok: false, reason: 'auth' });
+    const authfile = join(work, 'auth.json');
+    const token = Buffer.from(`${HTPASSWD_USER}:${HTPASSWD_PASSWORD}`).toString('base64');
+    await writeFile(authfile, JSON.stringify({ auths: { 'locked.example.com': { auth: token } } }));
+    const allowed = await cli([...base(), '--authfile', authfile, '--output', 'json', ref]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).not.toContain(HTPASSWD_PASSWORD);
+    expect(allowed.stdout).not.toContain(token);
   });
 
   it('refuses a tag in a release list with the file and line (exit 2)', async () => {

@@ -18,13 +18,6 @@ const dir = join(import.meta.dirname, '../../scenarios');
  * "remove the entry" instead of passing silently.
  */
 const KNOWN_DIVERGENCES: Record<string, { unmet: string[]; reason: string }> = {
-  'insecure-http-mirror.toml': {
-    unmet: ['pull[0] attempts[0]'],
-    reason:
-      "src/mock/node-server.ts destroys the socket on 'clientError'; a real HTTP server (docker-registry, Go net/http, Node's default handler) answers 400, " +
-      "which a TLS client reads as 'HTTP/…': Go then says 'http: server gave HTTP response to HTTPS client' (research/skopeo-e2e-findings.md §5). " +
-      "Against this mock, skopeo 1.9.3 says 'EOF' and our engine 'connection reset by peer'.",
-  },
 };
 const files = readdirSync(dir).filter((f) => f.endsWith('.toml')).sort();
 
