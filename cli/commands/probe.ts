@@ -210,7 +210,8 @@ export async function run(argv: string[]): Promise<number> {
       for await (const ev of events) handle(ev);
     }
     const final = last as ProbeSnapshot | null;
-    if (final && output !== 'json' && !tui && (watch ? final.round > 1 : false)) out.write('\n' + formatProbeTable(final, { watch }) + '\n');
+    // The table stays behind after the board closes; in plain --watch it closes the run (the first pass was printed).
+    if (final && output !== 'json' && (tui || (watch && final.round > 1))) out.write((tui ? '' : '\n') + formatProbeTable(final, { watch }) + '\n');
     if (!final) return 1;
     return final.counts.down + final.counts.degraded + final.counts.unknown > 0 ? 1 : 0;
   } finally {

@@ -16,10 +16,8 @@ export function formatProbeTable(snap: ProbeSnapshot, opts: { watch: boolean }):
   const rows = snap.endpoints.map((e) => {
     const row = [e.endpoint, e.role + (e.insecure ? ' (insecure)' : ''), e.state.toUpperCase(), stepCell(e, 'ping'), stepCell(e, 'manifest'), stepCell(e, 'blob')];
     if (opts.watch) {
-      const all = Object.values(e.latency);
-      const p50 = all.reduce((a, l) => a + l.p50Ms, 0);
-      const p99 = all.reduce((a, l) => a + l.p99Ms, 0);
-      row.push(`${fmtMs(p50)} / ${fmtMs(p99)}`, `${e.failures}/${e.probes}`, fmtCounts(e.errors));
+      const l = e.probeLatency; // whole probes that passed, over the run (HDR histogram)
+      row.push(l.count > 0 ? `${fmtMs(l.p50Ms)} / ${fmtMs(l.p99Ms)}` : '-', `${e.failures}/${e.probes}`, fmtCounts(e.errors));
     }
     row.push(e.reason);
     return row;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
+import { parseCanary, planProbe } from '../../src/probe/endpoints.ts';
+
+const D = 'sha256:' + 'e'.repeat(64);
+const config = loadRegistriesConfFromTexts({
+  main: {
+    path: '/etc/containers/registries.conf',
+    text: `
+[[registry]]
+prefix = "quay.io/ocp"
+location = "quay.io/ocp"
+blocked = true
+[[registry.mirror]]
+location = "mirror.example.com/ocp"
+pull-from-mirror = "digest-only"
+[[registry.mirror]]
+location = "dead.example.com/ocp"
+
+[[registry]]
+prefix = "registry.redhat.io"
+location = "registry.redhat.io"
+[[registry.mirror]]
+location = "mirror.example.com/redhat"
+insecure = true
+
+[[registry]]
+prefix = "*.apps.example.com"
+
+[[registry]]
+prefix = "dead.example.com"
+location = "dead.example.com"
+blocked = true
+`,
+  },
+  mainPath: '/etc/containers/registries.conf',
+  dropins: [],
+});
+
+describe('planProbe', () => {
+  it('lists every location and mirror with its flags; blocked and wildcard ones are skipped with the reason', () => {
+    const p = planProbe({ config });
+    const rows = p.endpoints.map((e) => [e.location, e.role, e.insecure, e.pullFromMirror, e.prefixes.join(',')]);
+    expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['mirror.example.com/ocp', 'mirror', false, 'digest-only', 'quay.io/ocp'],
+      ['mirror.example.com/redhat', 'mirror', true, '', 'registry.redhat.io'],
+      ['registry.redhat.io', 'primary', false, '', 'registry.redhat.io'],
+    ]);
+    expect(p.skipped.map((s) => s.location).sort()).toEqual(['*.apps.example.com', 'dead.example.com', 'dead.example.com/ocp', 'quay.io/ocp']);
+    expect(p.skipped.find((s) => s.location === 'dead.example.com/ocp')!.reason).toMatch(/blocked by \[\[registry\]\] "dead\.example\.com"/);
+    expect(p.skipped.find((s) => s.location === '*.apps.example.com')!.reason).toMatch(/wildcard prefix without a location/);
+  });
+
+  it('gives canaries per endpoint from the resolver: a tag canary skips digest-only mirrors', () => {
+    const p = planProbe({ config, canaries: [parseCanary(`quay.io/ocp=quay.io/ocp/release@${D}`)], images: ['registry.redhat.io/ubi9/ubi:9', 'ghcr.io/org/tool:1'] });
+    const canary = (loc: string) => p.endpoints.find((e) => e.location === loc)!.canary;
+    expect(canary('mirror.example.com/ocp')).toBe(`mirror.example.com/ocp/release@${D}`);
+    expect(canary('mirror.example.com/redhat')).toBe('mirror.example.com/redhat/ubi9/ubi:9');
+    expect(canary('registry.redhat.io')).toBe('registry.redhat.io/ubi9/ubi:9');
+    // An image no [[registry]] covers adds its own registry.
+    expect(canary('ghcr.io/org/tool:1')).toBe('ghcr.io/org/tool:1');
+    const tagOnly = planProbe({ config, images: ['quay.io/ocp/release:4.16'] });
+    expect(tagOnly.endpoints.find((e) => e.location === 'mirror.example.com/ocp')!.canary).toBeNull();
+    expect(tagOnly.notes.join('\n')).toMatch(/mirror\.example\.com\/ocp: no canary image \(give --canary quay\.io\/ocp=REF, by digest for digest-only mirrors\)/);
+  });
+
+  it.each([
+    ['quay.io/ocp', /expected PREFIX=REF/],
+    ['=quay.io/x:1', /expected PREFIX=REF/],
+  ])('rejects --canary %s', (spec, msg) => expect(() => parseCanary(spec)).toThrow(msg));
+
+  it('rejects a canary for an unknown prefix or one that matches another entry', () => {
+    expect(() => planProbe({ config, canaries: [{ prefix: 'nope.io', ref: 'nope.io/a:1' }] })).toThrow(/no \[\[registry\]\] has prefix "nope\.io"/);
+    expect(() => planProbe({ config, canaries: [{ prefix: 'quay.io/ocp', ref: 'registry.redhat.io/a:1' }] })).toThrow(/matches \[\[registry\]\] "registry\.redhat\.io", not "quay\.io\/ocp"/);
+  });
+});
