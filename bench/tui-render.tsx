@@ -5,8 +5,10 @@
  *
  *   npx tsx bench/tui-render.tsx [images]
  *
- * Three terminals: none (a for-await loop that only counts), the TUI on a fast 80×24 terminal,
- * and the TUI on a slow one (every write busy-waits 5 ms, a terminal that cannot keep up). The
+ * Four terminals: none (a for-await loop that only counts), the TUI on a fast 80×24 terminal, the TUI on a
+ * slow blocking one (every write busy-waits 5 ms), and the TUI on a slow terminal with non-blocking writes
+ * (5 ms per write to catch up; the TUI's pacing holds frames while it is behind, as on a real TTY where the
+ * TUI switches stdout to non-blocking writes). The
  * engine is simulated, in three paces: a burst (no yields), yielding every 20 events (setImmediate),
  * and spread over time (a 1 ms timer every 20 events, ≈ 0.5 s for 1,000 images), as network I/O would.
  */
@@ -28,23 +30,39 @@ for (let i = 0; i < IMAGES; i++) {
 }
 type Pace = 'burst' | 'immediate' | 'timer';
 
+/**
+ * A fake 80×24 terminal. `blocking`: every write busy-waits `delayMs` (a TTY in Node's default blocking mode on
+ * Linux). Otherwise writes are accepted at once and the terminal takes `delayMs` per write to catch up,
+ * reporting `writableNeedDrain` meanwhile (a TTY switched to non-blocking writes, as the TUI does).
+ */
 class NullTerminal extends EventEmitter {
   readonly isTTY = true;
   columns = 80;
   rows = 24;
   writes = 0;
   bytes = 0;
-  constructor(private readonly delayMs: number) {
+  private busyUntil = 0;
+  constructor(
+    private readonly delayMs: number,
+    private readonly blocking = true,
+  ) {
     super();
+  }
+  get writableNeedDrain(): boolean {
+    return !this.blocking && performance.now() < this.busyUntil;
   }
   write = (chunk: string): boolean => {
     this.writes += 1;
     this.bytes += chunk.length;
-    if (this.delayMs > 0) {
+    if (this.delayMs > 0 && this.blocking) {
       const end = performance.now() + this.delayMs;
       while (performance.now() < end) {
         /* a terminal that blocks the writer */
       }
+    } else if (this.delayMs > 0) {
+      this.busyUntil = Math.max(performance.now(), this.busyUntil) + this.delayMs;
+      setTimeout(() => this.emit('drain'), this.busyUntil - performance.now());
+      return false;
     }
     return true;
   };
@@ -85,9 +103,9 @@ async function plain(pace: Pace): Promise<number> {
   return e.drained;
 }
 
-async function withTui(pace: Pace, delayMs: number): Promise<{ drainMs: number; totalMs: number; writes: number; kb: number }> {
+async function withTui(pace: Pace, delayMs: number, blocking = true): Promise<{ drainMs: number; totalMs: number; writes: number; kb: number }> {
   const e = engine(pace);
-  const stdout = new NullTerminal(delayMs);
+  const stdout = new NullTerminal(delayMs, blocking);
   const t0 = performance.now();
   const summary = await renderPull(e.source, {
     stdout: stdout as unknown as NodeJS.WriteStream,
@@ -113,8 +131,10 @@ for (const pace of ['burst', 'immediate', 'timer'] as const) {
   const base = await plain(pace);
   const fast = await withTui(pace, 0);
   const slow = await withTui(pace, 5);
+  const paced = await withTui(pace, 5, false);
   console.log(`\n${LABEL[pace]}`);
   console.log(`  no TUI (baseline)      drain ${f(base)}`);
   console.log(`  TUI, fast terminal     drain ${f(fast.drainMs)}   view closed after ${f(fast.totalMs)}   ${fast.writes} writes, ${fast.kb.toFixed(0)} KiB`);
-  console.log(`  TUI, slow terminal     drain ${f(slow.drainMs)}   view closed after ${f(slow.totalMs)}   ${slow.writes} writes, ${slow.kb.toFixed(0)} KiB`);
+  console.log(`  TUI, slow blocking tty drain ${f(slow.drainMs)}   view closed after ${f(slow.totalMs)}   ${slow.writes} writes, ${slow.kb.toFixed(0)} KiB`);
+  console.log(`  TUI, slow tty, paced   drain ${f(paced.drainMs)}   view closed after ${f(paced.totalMs)}   ${paced.writes} writes, ${paced.kb.toFixed(0)} KiB`);
 }

@@ -1,7 +1,8 @@
 /**
  * The only Ink entry points: commands call renderPull / renderProbe / renderLoad with a
  * stream and get a summary back; they never touch JSX. Each view consumes its stream
- * eagerly (see stream-store.ts), so a slow terminal never slows the engine.
+ * eagerly (see stream-store.ts) and paces frames to the terminal (see terminalPacing), so a slow terminal
+ * never slows the engine.
  *
  * @example
  *   const abort = new AbortController();
@@ -62,14 +63,33 @@ export interface BoardRunSummary<S> {
   elapsedMs: number;
 }
 
+/**
+ * The terminal must never slow the engine. On Linux a TTY stdout writes synchronously, so a slow terminal would
+ * stall the event loop (and with it every pull): switch it to non-blocking writes for the life of the view, and
+ * hold state commits (hence frames) while earlier frames are still queued for the terminal.
+ */
+function terminalPacing(out: NodeJS.WriteStream): { holdWhile: () => boolean; restore: () => void } {
+  const handle = (out as unknown as { _handle?: { setBlocking?: (b: boolean) => number } })._handle;
+  const canToggle = out.isTTY === true && typeof handle?.setBlocking === 'function';
+  if (canToggle) handle!.setBlocking!(false);
+  return {
+    holdWhile: () => out.writableNeedDrain === true,
+    // Blocking again before the summary is printed, so nothing is lost when the process exits.
+    restore: () => {
+      if (canToggle) handle!.setBlocking!(true);
+    },
+  };
+}
+
 export async function renderPull(events: AsyncIterable<PullEvent>, opts: PullRenderOptions = {}): Promise<PullRunSummary> {
   const startedAt = performance.now();
-  const store = createStreamStore(events, reducePullEvents, initialPullState(), { flushMs: opts.flushMs ?? 100 });
+  const pacing = terminalPacing(opts.stdout ?? process.stdout);
+  const store = createStreamStore(events, reducePullEvents, initialPullState(), { flushMs: opts.flushMs ?? 100, holdWhile: pacing.holdWhile });
   const expectations = createValueStore<readonly ScenarioExpectation[]>([]);
   // A failing expectation stream keeps the last list it sent; the pull view carries on.
   const expectationsDone = feedExpectations(opts.expectations, expectations).catch(() => undefined);
   const phase = createValueStore<RunPhase>('running');
-  const cancelled = await runView(opts, store, phase, expectationsDone, (onQuit) => (
+  const cancelled = await runView(opts, store, phase, expectationsDone, pacing.restore, (onQuit) => (
     <PullApp
       store={store}
       expectations={expectations}
@@ -105,9 +125,10 @@ async function renderBoard<S>(
   opts: RenderOptions,
 ): Promise<BoardRunSummary<S>> {
   const startedAt = performance.now();
-  const store = createStreamStore(snapshots, reduce, initialBoardState<S>(), { flushMs: opts.flushMs ?? 100 });
+  const pacing = terminalPacing(opts.stdout ?? process.stdout);
+  const store = createStreamStore(snapshots, reduce, initialBoardState<S>(), { flushMs: opts.flushMs ?? 100, holdWhile: pacing.holdWhile });
   const phase = createValueStore<RunPhase>('running');
-  const cancelled = await runView(opts, store, phase, Promise.resolve(), (onQuit) => (
+  const cancelled = await runView(opts, store, phase, Promise.resolve(), pacing.restore, (onQuit) => (
     <BoardApp<S>
       store={store}
       phase={phase}
@@ -131,6 +152,7 @@ async function runView<S>(
   store: StreamStore<S>,
   phase: ValueStore<RunPhase>,
   extraDone: Promise<void>,
+  restoreTerminal: () => void,
   element: (onQuit: () => void) => ReactElement,
 ): Promise<boolean> {
   let quit!: () => void;
@@ -175,6 +197,7 @@ async function runView<S>(
   await new Promise((r) => setImmediate(r));
   instance.unmount();
   await instance.waitUntilExit().catch(() => undefined);
+  restoreTerminal();
   return cancelled;
 }
 

@@ -26,6 +26,11 @@ export interface StreamStore<S> {
 export interface StreamStoreOptions {
   /** Minimum time between commits (ms). 0 commits on every item. */
   flushMs?: number;
+  /**
+   * While this returns true (the terminal has not caught up with the last frames), scheduled commits wait and
+   * items keep accumulating in the buffer: a slow terminal delays frames, never the engine.
+   */
+  holdWhile?: () => boolean;
 }
 
 export function createStreamStore<E, S>(
@@ -35,6 +40,7 @@ export function createStreamStore<E, S>(
   options: StreamStoreOptions = {},
 ): StreamStore<S> {
   const flushMs = options.flushMs ?? 80;
+  const holdWhile = options.holdWhile ?? (() => false);
   let state = initial;
   let buffer: E[] = [];
   let count = 0;
@@ -61,7 +67,16 @@ export function createStreamStore<E, S>(
   const schedule = (): void => {
     if (timer !== null) return;
     const wait = Math.max(0, flushMs - (performance.now() - lastFlush));
-    timer = setTimeout(flush, wait);
+    timer = setTimeout(scheduledFlush, wait);
+  };
+  // A timer-driven commit; explicit `flush()` calls (end of stream, quit) always commit.
+  const scheduledFlush = (): void => {
+    timer = null;
+    if (holdWhile()) {
+      timer = setTimeout(scheduledFlush, Math.max(flushMs, 10));
+      return;
+    }
+    flush();
   };
 
   const iterator = source[Symbol.asyncIterator]();

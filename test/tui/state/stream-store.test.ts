@@ -37,6 +37,37 @@ describe('createStreamStore', () => {
     expect(commits).toBeGreaterThanOrEqual(1);
   });
 
+  it('holds scheduled commits while the terminal is behind, still consuming every item, and commits once it catches up', async () => {
+    let terminalBehind = true;
+    let endStream!: () => void;
+    const streamEnds = new Promise<void>((r) => (endStream = r));
+    async function* paced(): AsyncGenerator<number> {
+      for (let i = 0; i < 10; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        yield 1;
+      }
+      await streamEnds; // the engine is still running: only scheduled commits can happen
+    }
+    let commits = 0;
+    const store = createStreamStore(paced(), (s, b: readonly number[]) => (commits++, sum(s, b)), 0, { flushMs: 5, holdWhile: () => terminalBehind });
+    await new Promise((r) => setTimeout(r, 120));
+    // The engine's items were all taken while no frame could be committed.
+    expect(store.received()).toBe(10);
+    expect(commits).toBe(0);
+    terminalBehind = false;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(commits).toBe(1);
+    expect(store.getSnapshot()).toBe(10);
+    endStream();
+    await store.done;
+  });
+
+  it('commits at the end of the stream even while held (the final frame is never lost)', async () => {
+    const store = createStreamStore(numbers(5), sum, 0, { flushMs: 5, holdWhile: () => true });
+    await store.done;
+    expect(store.getSnapshot()).toBe(15);
+  });
+
   it('notifies subscribers on each commit', async () => {
     const store = createStreamStore(numbers(3), sum, 0, { flushMs: 0 });
     const seen: number[] = [];
