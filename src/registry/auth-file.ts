@@ -101,7 +101,18 @@ export class CredentialStore {
       const raw = (parsed as { auths?: Record<string, AuthEntry> } | null)?.auths;
       if (raw && typeof raw === 'object') {
         for (const [key, entry] of Object.entries(raw)) {
-          if (entry && typeof entry === 'object') auths.set(normalizeAuthKey(key), { key, entry });
+          if (!entry || typeof entry !== 'object') continue;
+          // The runtime refuses such a file (JSON unmarshal into strings); say where, never the value.
+          for (const field of ['auth', 'identitytoken'] as const) {
+            const v = (entry as Record<string, unknown>)[field];
+            if (v !== undefined && typeof v !== 'string') {
+              throw new ConfigError(`auth file ${path}: auths[${JSON.stringify(key)}].${field}: expected a string, got ${v === null ? 'null' : typeof v}`, {
+                file: path,
+                code: 'PP_ERR_AUTHFILE',
+              });
+            }
+          }
+          auths.set(normalizeAuthKey(key), { key, entry });
         }
       }
       files.push({ path, auths });

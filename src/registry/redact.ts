@@ -24,7 +24,11 @@ export function redactUrl(url: string): string {
 export class Redactor {
   private readonly secrets = new Set<string>();
 
-  /** Remembers a secret (and its base64 forms, which is how Basic auth carries it). Short values are ignored. */
+  /**
+   * Remembers a secret (and its base64 forms, which is how Basic auth carries it). A very short value alone
+   * (under 4 characters) is not masked everywhere it appears, which would shred ordinary text; `addBasic`
+   * still masks it inside `user:password`, the form servers echo.
+   */
   add(secret: string | undefined | null): void {
     if (!secret || secret.length < 4) return;
     this.secrets.add(secret);
@@ -34,6 +38,7 @@ export class Redactor {
 
   addBasic(username: string, password: string): void {
     this.add(password);
+    if (password) this.secrets.add(`${username}:${password}`);
     const basic = Buffer.from(`${username}:${password}`).toString('base64');
     this.secrets.add(basic);
     this.secrets.add(basic.replace(/=+$/, ''));

@@ -146,8 +146,14 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
   let parsed: { token?: string; access_token?: string; expires_in?: number; issued_at?: string };
   try {
     parsed = JSON.parse(res.body.toString('utf8'));
-  } catch (err) {
-    return fail(`decoding bearer token (last URL ${JSON.stringify(shown)}): ${(err as Error).message}`, 'not-a-registry', 200);
+  } catch {
+    // V8's parse message quotes the body, which may be a token: describe the body, never show it.
+    const ct = res.headers['content-type'];
+    return fail(
+      `decoding bearer token (last URL ${JSON.stringify(shown)}): the token endpoint answered ${res.body.length} bytes that are not JSON${ct ? ` (Content-Type ${String(ct)})` : ''}`,
+      'not-a-registry',
+      200,
+    );
   }
   const token = parsed.token || parsed.access_token || '';
   ctx.redactor.add(token);

@@ -212,3 +212,42 @@ describe('token flow details', () => {
     expect(JSON.stringify(steps)).not.toContain(refresh);
   });
 });
+
+describe('secrets found by review', () => {
+  it('refuses an auth.json whose auth value is not a string, naming the key but not the value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pp-auth-'));
+    const file = join(dir, 'auth.json');
+    await writeFile(file, JSON.stringify({ auths: { 'r.test': { auth: 12345678 } } }));
+    const err = await CredentialStore.load({ authFile: file }).catch((e) => e);
+    expect(err.code).toBe('PP_ERR_AUTHFILE');
+    expect(err.message).toBe(`auth file ${file}: auths["r.test"].auth: expected a string, got number`);
+    expect(err.message).not.toContain('12345678');
+  });
+
+  it('masks a short password where a server echoes user:password', async () => {
+    const file = await authFile({ 'reg.example.com': { auth: b64('alice:pw1') } });
+    const setup = mockSetup({ credentials: await CredentialStore.load({ authFile: file }) });
+    const pool = setup.agent.get('https://reg.example.com');
+    pool.intercept({ path: '/v2/', method: 'GET' }).reply(401, '{}', { headers: { ...API_HEADERS, 'www-authenticate': 'Basic realm="r"' } });
+    pool.intercept({ path: '/v2/lib/hello/manifests/v1', method: 'GET' }).reply(401, '{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials for alice:pw1"}]}', { headers: API_HEADERS });
+    const session = await setup.client.ping('reg.example.com', { insecure: false, repository: 'reg.example.com/lib/hello' });
+    const err = await setup.client.getManifest(session, 'lib/hello', 'v1').catch((e) => e);
+    expect(err.message).toContain('bad credentials for REDACTED');
+    expect(err.message).not.toContain('alice:pw1');
+  });
+
+  it('never quotes a token endpoint body that is not JSON', async () => {
+    const file = await authFile({ 'reg.example.com': { auth: b64(`alice:${PASSWORD}`) } });
+    const setup = mockSetup({ credentials: await CredentialStore.load({ authFile: file }) });
+    setup.agent.get('https://reg.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(401, '{}', {
+      headers: { ...API_HEADERS, 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg.example.com"' },
+    });
+    setup.agent.get('https://auth.example.com').intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' })
+      .reply(200, 'SECRETTOKENVALUE123456.payload.sig', { headers: { 'content-type': 'text/plain' } });
+    const session = await setup.client.ping('reg.example.com', { insecure: false, repository: 'reg.example.com/lib/hello' });
+    const steps: AttemptStep[] = [];
+    const err = await setup.client.getManifest(session, 'lib/hello', 'v1', { steps }).catch((e) => e);
+    expect(err.message).toContain('answered 34 bytes that are not JSON (Content-Type text/plain)');
+    expect(JSON.stringify({ m: err.message, steps })).not.toContain('SECRETTOKE');
+  });
+});
