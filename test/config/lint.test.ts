@@ -195,3 +195,9 @@ describe('lint on entries the loader refuses', () => {
     expect(codes(text)).toEqual(['r.conf:5 PP_LINT_INSECURE_REMOTE']);
   });
 });
+
+describe('lint on an invalid entry', () => {
+  it('reports the load error once, with no warning about an empty host (review finding)', () => {
+    expect(codes('[[registry]]\nprefix = "10.0.0.1:5000"\ninsecure = true\n')).toEqual(['r.conf:1 PP_ERR_CONFIG_INVALID']);
+  });
+});

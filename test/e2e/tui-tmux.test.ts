@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+// Under CI the terminal test must run: a missing tmux is a failure there, not a silent skip (.ci/run installs it).
+if (!HAS_TMUX && process.env.CI === 'true') throw new Error('tmux is required under CI=true for the TUI terminal test (apt-get install tmux)');
 const SOCKET = `pullpath-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const SESSION = 'demo';
 

@@ -197,9 +197,7 @@ describe.skipIf(skip !== null)('pull against docker-registry, as skopeo 1.9.3 di
 
   it('a listener that never answers: the attempt times out, says the runtime would wait, and the next source wins', async () => {
     const conf = `[[registry]]\nlocation = "${A.addr}"\n[[registry.mirror]]\nlocation = "${BH.addr}"\ninsecure = true\n`;
-    const started = performance.now();
     const r = await pull(conf, `docker://${A.addr}/lib/hello:v1`, NO_VERIFY, 800);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(r.attempts[0]!.error).toBe(`pinging container registry ${BH.addr}: Get "https://${BH.addr}/v2/": context deadline exceeded`);
     expect(r.attempts[0]!.errorClass).toBe('timeout');
     expect(r.attempts[0]!.notes?.join(' ')).toMatch(/no response-header timeout/);

@@ -73,7 +73,6 @@ describe('faults observed by a real client on loopback', () => {
     await expect(client.fetch(`${reg.origin}/v2/org/app/manifests/1.4`, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
     const ms = performance.now() - t0;
     expect(ms).toBeGreaterThanOrEqual(290);
-    expect(ms).toBeLessThan(1500);
     expect((await client.fetch(reg.url)).status).toBe(200); // other routes still answer
     expect(reg.stats().byRoute).toContainEqual({ route: 'manifest', method: 'GET', status: 0, count: 1 });
   });
@@ -83,8 +82,7 @@ describe('faults observed by a real client on loopback', () => {
     const t0 = performance.now();
     expect((await manifest(reg)).status).toBe(200);
     const ms = performance.now() - t0;
-    expect(ms).toBeGreaterThanOrEqual(195);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeGreaterThanOrEqual(195); // a lower bound proves the delay; ceilings belong in bench/
   });
 
   it('slow-body paces the body at bytes-per-second', async () => {
@@ -94,7 +92,6 @@ describe('faults observed by a real client on loopback', () => {
     const ms = performance.now() - t0;
     expect(sha(r.body)).toBe(LAYER.digest);
     expect(ms).toBeGreaterThanOrEqual(450); // 20,000 B at 40,000 B/s = 500 ms
-    expect(ms).toBeLessThan(1500);
   });
 
   it('status answers 503 / 429 with Retry-After / 502 from a proxy, with distribution bodies', async () => {

@@ -207,10 +207,9 @@ describe('pullImages', () => {
     const ac = new AbortController();
     const r = resolution('docker://slow.example.com/lib/x:1', [source('slow.example.com/lib/x:1')]);
     setTimeout(() => ac.abort(), 50);
-    const started = performance.now();
     const events: PullEvent[] = [];
+    // The mock answers after 5 s: only a working cancellation yields "context canceled" (no wall-clock bound here).
     for await (const e of pullImages([r], { client: setup.client }, ac.signal)) events.push(e);
-    expect(performance.now() - started).toBeLessThan(2000);
     const result = events.find((e) => e.type === 'result');
     expect(result).toMatchObject({ ok: false, error: 'pinging container registry slow.example.com: Get "https://slow.example.com/v2/": context canceled' });
   });

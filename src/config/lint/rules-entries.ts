@@ -155,7 +155,8 @@ export function lintEntries(raw: RawConfigFile, compat: CompatVersion): LintFind
       }
     }
 
-    if (reg.insecure && !isLoopbackHost(wildcard ? prefix : hostOf(location))) {
+    // An entry without a location already has its load error; a warning about host "" would only confuse.
+    if (reg.insecure && (wildcard || location !== '') && !isLoopbackHost(wildcard ? prefix : hostOf(location))) {
       warn(
         'PP_LINT_INSECURE_REMOTE',
         at(reg, 'insecure'),
