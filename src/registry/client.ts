@@ -126,7 +126,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       return await retrying429(() => exchange(dispatchers, req), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
     } catch (err) {
       if (err instanceof RegistryError) throw err;
-      const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), ...(opts.signal ? { signal: opts.signal } : {}) });
+      const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), style, ...(opts.signal ? { signal: opts.signal } : {}) });
       throw new RegistryError(redactor.text(g.message), g.errorClass, null);
     }
   }

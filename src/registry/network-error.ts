@@ -12,6 +12,11 @@ export interface NetErrorContext {
   url: string;
   /** The signal of the attempt: tells a deadline from a user's cancel. */
   signal?: AbortSignal;
+  /**
+   * Whose wording: `skopeo-1.9` (built with Go 1.19: `x509: …`) or `current` (Go ≥ 1.20 adds
+   * `tls: failed to verify certificate: ` in front of certificate errors). Default `skopeo-1.9`.
+   */
+  style?: 'skopeo-1.9' | 'current';
 }
 
 export interface GoError {
@@ -39,6 +44,8 @@ interface ErrLike {
   name?: string;
   code?: string;
   message?: string;
+  host?: string;
+  cert?: { subjectaltname?: string };
   address?: string;
   port?: number;
   hostname?: string;
@@ -52,10 +59,28 @@ function innermost(err: unknown): ErrLike {
   return e ?? {};
 }
 
+/**
+ * Go's x509.HostnameError text: an IP host checked against IP SANs, a name against DNS SANs
+ * (`cannot validate certificate for IP because it doesn't contain any IP SANs`, `certificate is valid for A, B, not H`).
+ */
+export function goHostnameError(host: string, subjectAltName: string | undefined): string {
+  const sans = (subjectAltName ?? '').split(/,\s*/).filter(Boolean);
+  const isIp = /^[0-9.]+$/.test(host) || host.includes(':');
+  if (isIp) {
+    const ips = sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice('IP Address:'.length));
+    if (ips.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
+    return `x509: certificate is valid for ${ips.join(', ')}, not ${host}`;
+  }
+  const names = sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice('DNS:'.length));
+  if (names.length === 0) return 'x509: certificate relies on legacy Common Name field, use SANs instead';
+  return `x509: certificate is valid for ${names.join(', ')}, not ${host}`;
+}
+
 /** Rewords `err` (thrown by undici for `ctx`) as Go would, with a class. */
 export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
   const e = innermost(err);
   const https = ctx.url.startsWith('https:');
+  const verify = ctx.style === 'current' ? 'tls: failed to verify certificate: ' : '';
   let inner: string;
   let errorClass: ErrorClass;
   const reason = ctx.signal?.aborted ? (ctx.signal.reason as ErrLike | undefined) : undefined;
@@ -113,16 +138,16 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
         break;
       case 'CERT_HAS_EXPIRED':
       case 'CERT_NOT_YET_VALID':
-        inner = 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+        inner = `${verify}x509: certificate has expired or is not yet valid`;
         errorClass = 'tls';
         break;
       case 'ERR_TLS_CERT_ALTNAME_INVALID':
-        inner = `tls: failed to verify certificate: x509: ${e.message ?? 'certificate is not valid for this host'}`;
+        inner = verify + goHostnameError(e.host ?? ctx.url.replace(/^\w+:\/\/([^/:]+|\[[^\]]+\]).*$/, '$1'), e.cert?.subjectaltname);
         errorClass = 'tls';
         break;
       default:
         if (e.code && CERT_UNKNOWN_AUTHORITY.has(e.code)) {
-          inner = 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+          inner = `${verify}x509: certificate signed by unknown authority`;
           errorClass = 'tls';
         } else if (e.code && /^ERR_(SSL|TLS)_/.test(e.code)) {
           inner = `remote error: tls: ${(e.message ?? e.code).replace(/^.*:SSL routines:[^:]*:/, '').replace(/:.*$/, '')}`;

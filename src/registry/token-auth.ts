@@ -131,7 +131,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   } catch (err) {
-    const g = goNetworkError(err, { method, url: shown, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const g = goNetworkError(err, { method, url: shown, style: ctx.style, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     return fail(g.message, g.errorClass, null);
   }
   if (res.status === 401) {

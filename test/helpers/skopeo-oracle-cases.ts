@@ -250,8 +250,7 @@ export function oracleCases(W: OracleWorld): Case[] {
     {
       id: 'tls-unknown-ca', what: 'HTTPS registry with an unknown CA: the TLS error', noVerify: false, expectOk: false,
       // skopeo 1.9.3 is built with Go 1.19.8, whose crypto/tls returns the bare x509 error; Go >= 1.20 added the
-      // "tls: failed to verify certificate: " prefix, which src/registry/network-error.ts always emits.
-      knownGap: 'unknown-CA wording: pullpath adds Go 1.20\'s "tls: failed to verify certificate: " prefix (network-error.ts)',
+      // "tls: failed to verify certificate: " prefix, which pullpath writes only with --compat 5.40.
       conf: () => '',
       ref: () => `docker://${ref(W.S.addr)}`,
       expectTried: () => [ref(W.S.addr)],
@@ -271,8 +270,7 @@ export function oracleCases(W: OracleWorld): Case[] {
     {
       id: 'tls-name-mismatch', what: 'HTTPS certificate for another name (CA trusted): the x509 name error', noVerify: false, expectOk: false, trustCa: true,
       // Go: `x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs`; pullpath
-      // passes Node's ERR_TLS_CERT_ALTNAME_INVALID message through (src/registry/network-error.ts).
-      knownGap: 'name-mismatch wording: Node\'s altname message instead of Go\'s x509 HostnameError text (network-error.ts)',
+      // rewrites Node's ERR_TLS_CERT_ALTNAME_INVALID as Go's HostnameError (src/registry/network-error.ts).
       conf: () => '',
       ref: () => `docker://${ref(W.SN.addr)}`,
       expectTried: () => [ref(W.SN.addr)],

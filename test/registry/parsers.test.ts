@@ -78,13 +78,20 @@ describe('network errors in Go words', () => {
     [{ code: 'ECONNREFUSED', address: '127.0.0.1', port: 5000 }, 'Get "https://h:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', 'refused'],
     [{ code: 'ENOTFOUND', hostname: 'h' }, 'Get "https://h:5000/v2/": dial tcp: lookup h: no such host', 'dns'],
     [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'Get "https://h:5000/v2/": http: server gave HTTP response to HTTPS client', 'http-to-https'],
-    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'Get "https://h:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', 'tls'],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'Get "https://h:5000/v2/": x509: certificate signed by unknown authority', 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: '127.0.0.1', cert: { subjectaltname: 'DNS:other.example.com' } }, 'Get "https://h:5000/v2/": x509: cannot validate certificate for 127.0.0.1 because it doesn\'t contain any IP SANs', 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: 'h', cert: { subjectaltname: 'DNS:a.example.com, DNS:b.example.com, IP Address:10.0.0.1' } }, 'Get "https://h:5000/v2/": x509: certificate is valid for a.example.com, b.example.com, not h', 'tls'],
     [{ code: 'UND_ERR_SOCKET' }, 'Get "https://h:5000/v2/": EOF', 'reset'],
     [{ code: 'ECONNRESET' }, 'Get "https://h:5000/v2/": read: connection reset by peer', 'reset'],
   ])('%o', (err, message, cls) => {
     const g = goNetworkError(Object.assign(new Error('x'), err), ctx);
     expect(g.message).toBe(message);
     expect(g.errorClass).toBe(cls);
+  });
+
+  it('adds the Go >= 1.20 "tls: failed to verify certificate" prefix only in the current style', () => {
+    const g = goNetworkError(Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), { ...ctx, style: 'current' });
+    expect(g.message).toBe('Get "https://h:5000/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority');
   });
 
   it('tells a deadline from a cancel', () => {
