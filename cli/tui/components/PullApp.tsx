@@ -3,16 +3,13 @@
  * (selection, expansion, filters), maps keys to actions and lays out the screen for the
  * terminal's size. All decisions live in the pure functions it calls.
  */
-import { useInput, useStdin } from 'ink';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useStore } from '../hooks/use-store.ts';
-import { useTerminalSize } from '../hooks/use-terminal-size.ts';
-import { useTicker } from '../hooks/use-ticker.ts';
-import { keysToActions } from '../state/keys.ts';
+import { useViewControls } from '../hooks/use-view-controls.ts';
 import { pullScreen, type RunPhase } from '../state/pull-screen.ts';
 import type { PullViewState } from '../state/pull-state.ts';
 import type { StreamStore, ValueStore } from '../state/stream-store.ts';
-import { initialViewState, viewReducer, type ViewState } from '../state/view-reducer.ts';
+import type { ViewState } from '../state/view-reducer.ts';
 import type { ScenarioExpectation } from '../view-models.ts';
 import { PullView } from './PullView.tsx';
 
@@ -35,25 +32,12 @@ export function PullApp(props: PullAppProps) {
   const state = useStore(props.store);
   const expectations = useStore(props.expectations);
   const phase = useStore(props.phase);
-  const [view, setView] = useState(() => initialViewState(props.initialView));
-  const size = useTerminalSize();
-  const tick = useTicker(props.tickMs ?? 200, phase === 'running' || phase === 'cancelling');
-  const { isRawModeSupported } = useStdin();
-  const keys = useRef<string[]>([]);
-  const quitSent = useRef(false);
-
-  useInput(
-    (input, key) => {
-      const actions = keysToActions(input, key, Math.max(1, size.rows - 8));
-      if (actions.length === 0) return;
-      setView((v) => actions.reduce((acc, a) => viewReducer(acc, a, keys.current), v));
-      if (actions.some((a) => a.type === 'quit') && !quitSent.current) {
-        quitSent.current = true;
-        props.onQuit();
-      }
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  const { view, size, tick, keys } = useViewControls({
+    phase,
+    onQuit: props.onQuit,
+    ...(props.initialView !== undefined ? { initialView: props.initialView } : {}),
+    ...(props.tickMs !== undefined ? { tickMs: props.tickMs } : {}),
+  });
 
   // The run's clock stops when the stream ends (or is cancelled); browsing afterwards does not move it.
   const stoppedAt = useRef<number | null>(null);
