@@ -8,6 +8,7 @@ import { discoverRegistriesConf } from '../../src/config/load-files.ts';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { formatLintJsonLines, formatLintText, lintRegistriesConf, type LintReport } from '../../src/config/lint/index.ts';
 import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../config-flags.ts';
+import { loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
 
 export const help = `Usage: pullpath lint [config flags] [--strict] [--output text|json]
 
@@ -42,12 +43,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  if (values.policy !== undefined) throw new UsageError('--policy: lint checks registries.conf files; judge references with `pullpath policy` or `resolve --policy`');
   const opts = loadOptionsFromFlags(values);
+  // With --openshift, lint the files the MCO would write (render errors are exit 2, from the dispatcher).
+  const openshift = await openShiftTextsFromFlags(values);
+  if (openshift !== null && (values['registries-conf'] !== undefined || values['registries-conf-dir'] !== undefined)) {
+    throw new UsageError('--registries-conf/--registries-conf-dir cannot be combined with --openshift');
+  }
 
   let report: LintReport;
   try {
-    const texts = await discoverRegistriesConf(opts);
-    report = lintRegistriesConf(texts, { compat: texts.compat });
+    const texts = openshift !== null ? { ...loadTextsInputFromOpenShift(openshift), compat: opts.compat ?? '5.23' } : await discoverRegistriesConf(opts);
+    report = lintRegistriesConf(texts, { compat: texts.compat ?? '5.23' });
   } catch (err) {
     // Discovery itself failed (an unreadable file or drop-in dir): report it as the one error.
     if (!(err instanceof ConfigError)) throw err;

@@ -191,6 +191,8 @@ export async function run(argv: string[]): Promise<number> {
     faults = faultWindows(specs, env.mocks.clock.nowMs());
   } else {
     if (positionals.length === 0) throw new UsageError('nothing to pull: give --scenario FILE, or REFs with the config and network flags');
+    // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
+    if (values.policy !== undefined) throw new UsageError('--policy does not apply to load: use resolve, pull or verify --policy');
     const config = await loadConfigFromFlags(values);
     const compiled = compileConfig(config);
     resolutions = positionals.map((p) => resolveArg(compiled, p));

@@ -149,6 +149,8 @@ export async function run(argv: string[]): Promise<number> {
     images.push(...parseImageList(text, f, { requireDigest: false }).map((x) => x.ref));
   }
 
+  // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
+  if (values.policy !== undefined) throw new UsageError('--policy does not apply to probe: use resolve, pull or verify --policy');
   const config = await loadConfigFromFlags(values);
   const plan = planProbe({ config, canaries, images });
   if (plan.endpoints.length === 0) {

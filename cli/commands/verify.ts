@@ -13,7 +13,7 @@ import { runVerify } from '../../src/verify/run-verify.ts';
 import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
 import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
-import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const f of values.release ?? []) images.push(...(await readList(f, true)));
   if (images.length === 0) throw new UsageError('no images: give references as arguments, or --images FILE / --release FILE');
 
-  const config = await loadConfigFromFlags(values);
+  const { config, policy } = await loadSetupFromFlags(values);
   const client = await clientFromFlags(values, { connections: Math.max(16, jobs) });
   const started = performance.now();
   const verdicts: VerifyVerdict[] = [];
@@ -116,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
       noSource: values['no-source'] === true ? true : null,
       checkBlobs: values['check-blobs'] === true,
       jobs,
-      pull: { client, attemptTimeoutMs: timeoutMs, ...(platform ? { platform } : {}) },
+      pull: { client, attemptTimeoutMs: timeoutMs, policy, ...(platform ? { platform } : {}) },
     })) {
       verdicts.push(v);
       if (progress) {

@@ -19,6 +19,7 @@ export const REASON_HELP: Record<VerifyReason, string> = {
   'digest-mismatch': 'the mirror served different content than the digest: re-mirror it',
   'mirror-error': 'the mirror answered with an error (5xx, 429, …)',
   'blobs-missing': 'the manifest is mirrored but blobs are missing: the pull would fail mid-way',
+  policy: 'rejected by policy.json (judged on the image as asked for): the runtime refuses to run it',
   'source-only': 'only the source served it: a disconnected cluster would fail',
 };
 

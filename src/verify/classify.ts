@@ -27,7 +27,7 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   'http-error': 'mirror-error',
   'too-large': 'mirror-error',
   other: 'mirror-error',
-  policy: 'mirror-error',
+  policy: 'policy',
   config: 'resolution-error',
   refused: 'unreachable',
   dns: 'unreachable',

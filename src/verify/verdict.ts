@@ -17,6 +17,7 @@ export type VerifyReason =
   | 'digest-mismatch' // a mirror served content that is not the digest asked for
   | 'mirror-error' // 5xx, 429 or another unexpected HTTP answer from a mirror
   | 'blobs-missing' // --check-blobs: the manifest is served but some blobs are not (no failover at the blob stage)
+  | 'policy' // policy.json rejects the image (judged on the logical reference): served, but never run
   | 'source-only'; // only the source served it (allowed with --no-source=false), no mirror did
 
 export interface VerifyAttempt {
