@@ -1,24 +1,14 @@
 /** `pullpath render openshift …` end to end: the real entry point on fixture objects. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
 
-const exec = promisify(execFile);
 const F = 'test/fixtures/openshift';
 const RELEASE = 'quay.io/openshift-release-dev/ocp-release@sha256:' + 'a'.repeat(64);
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/pullpath.js', ...args], { timeout: 20_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args, { timeoutMs: 20_000 });
 
 let tmp = '';
 beforeAll(async () => {

@@ -1,14 +1,10 @@
 /** `pullpath resolve` end to end: the real CLI on fixture files, its output and exit codes. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { hermeticEnv, runCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = 'test/fixtures/resolve';
 const home = mkdtempSync(join(tmpdir(), 'pullpath-resolve-home-'));
 const configFlags = [
@@ -17,17 +13,7 @@ const configFlags = [
   '--short-name-aliases', `${fixtures}/no-user-aliases.conf`,
 ];
 
-async function pullpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  delete env.CONTAINERS_REGISTRIES_CONF;
-  try {
-    const { stdout, stderr } = await run('node', ['bin/pullpath.js', ...args], { cwd: root, env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const pullpath = (args: string[]) => runCli(args, { env: hermeticEnv(home) });
 
 describe('pullpath resolve', () => {
   it('prints the chain for each ARG and exits 0', async () => {

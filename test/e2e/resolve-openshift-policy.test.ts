@@ -2,30 +2,16 @@
  * `resolve --openshift` and `--policy`: pulls resolved straight from cluster objects (rendered in memory as the
  * MCO renders them), each verdict carrying the policy decision and the scope that decided it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { hermeticEnv, runCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'pullpath-resolve-os-'));
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 
-async function pullpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  delete env.CONTAINERS_REGISTRIES_CONF;
-  try {
-    const { stdout, stderr } = await run('node', ['bin/pullpath.js', ...args], { cwd: root, env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const pullpath = (args: string[]) => runCli(args, { env: hermeticEnv(home) });
 const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
 
 describe('resolve --openshift', () => {
