@@ -4,8 +4,9 @@
  *     page (stricter than the runtime, which accepts any 200: a captive portal must not pass).
  *  2. manifest: `HEAD` of the canary with the full Accept list; the announced digest must equal the
  *     canary's digest (by-digest canaries) and the Content-Type must be a manifest type.
- *  3. blob (optional): GET the canary manifest (its bytes must hash to the canary digest), then check
- *     its config blob is served (HEAD; the client has no ranged blob GET yet).
+ *  3. blob (optional): GET the canary manifest (its bytes must hash to the canary digest), then read the
+ *     first byte of its config blob with a ranged GET (`Range: bytes=0-0`; 206 or 200 pass, and the step
+ *     says whether the Range was honoured).
  * All network work goes through the registry client; a step that fails stops the probe.
  */
 import type { RegistryClient } from '../registry/client.ts';
@@ -111,10 +112,13 @@ export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Prom
     let s: ProbeStep;
     if (!blob) s = fail(fold('blob', raw, started, null), 'other', 'the canary manifest lists no blobs');
     else {
-      const head = await opts.client.headBlob(session, path, blob.digest, { signal, steps: raw });
+      const got = await opts.client.getBlobRange(session, path, blob.digest, { signal, steps: raw });
       s = fold('blob', raw, started, null);
-      if (!head.present) s = fail(s, s.errorClass ?? 'not-found', `blob ${blob.digest}: HTTP ${head.status}`);
-      else if (head.digest && head.digest !== blob.digest) s = fail(s, 'digest-mismatch', `blob ${blob.digest}: announced ${head.digest}`);
+      // The step's status says "served" as the HEAD it replaces did (200); whether the Range was honoured
+      // (206) is in the detail, from the client's step.
+      if (got.present) s.httpStatus = 200;
+      if (!got.present) s = fail(s, s.errorClass ?? 'not-found', `blob ${blob.digest}: HTTP ${got.status}`);
+      else if (got.digest && got.digest !== blob.digest) s = fail(s, 'digest-mismatch', `blob ${blob.digest}: announced ${got.digest}`);
     }
     steps.push(s);
   } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * The registry v2 client, worded and behaving as containers/image's docker client for the pull path:
  * `ping` (GET /v2/, https first, http after any https failure for an insecure endpoint), `getManifest`
- * (full Accept list, 4 MiB cap, auth from the ping's challenges), `headManifest` and `headBlob`.
+ * (full Accept list, 4 MiB cap, auth from the ping's challenges), `headManifest`, `headBlob` and
+ * `getBlobRange` (1-byte ranged GET, for the prober).
  * Every call appends AttemptSteps to `opts.steps` and throws RegistryError with the runtime's text.
  *
  * @example
@@ -83,11 +84,24 @@ export interface HeadResult {
   size: number | null;
 }
 
+export interface BlobRangeResult {
+  status: number;
+  /** 200 or 206. */
+  present: boolean;
+  /** true: 206 (Range honoured); false: 200 with the whole blob offered (reading stopped after 1 byte); null when not present. */
+  rangeHonoured: boolean | null;
+  digest: string | null;
+  /** The byte read (at most 1). */
+  bytes: Buffer;
+}
+
 export interface RegistryClient {
   ping(host: string, opts: CallOptions & { insecure: boolean; repository: string }): Promise<Session>;
   getManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<ManifestResult>;
   headManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<HeadResult>;
   headBlob(session: Session, path: string, digest: string, opts?: CallOptions): Promise<HeadResult>;
+  /** GET of the blob's first byte (`Range: bytes=0-0`): 206 or 200 count as served; at most 1 byte is read. */
+  getBlobRange(session: Session, path: string, digest: string, opts?: CallOptions): Promise<BlobRangeResult>;
   readonly redactor: Redactor;
   close(): Promise<void>;
 }
@@ -118,12 +132,21 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const userAgent = options.userAgent ?? 'pullpath/0.1.0';
   const now = options.now ?? Date.now;
 
-  const baseHeaders = { 'user-agent': userAgent, 'docker-distribution-api-version': 'registry/2.0' };
+  const NO_AUTH: Record<string, string> = {};
+  const NO_EXTRA: Record<string, string | string[]> = {};
+  const MANIFEST_EXTRA: Record<string, string | string[]> = { accept: [...MANIFEST_ACCEPT] };
+  // Header objects shared by every request without credentials (undici only reads them).
+  const baseHeaders: Record<string, string | string[]> = { 'user-agent': userAgent, 'docker-distribution-api-version': 'registry/2.0' };
+  const manifestHeadHeaders = { ...baseHeaders, ...MANIFEST_EXTRA };
+  const rangeHeaders = { ...baseHeaders, range: 'bytes=0-0' };
 
   /** One request with 429 retries; network failures become RegistryError with Go's wording (no prefix). */
   async function send(req: HttpRequest, opts: CallOptions, notes: string[]): Promise<HttpResponse> {
     try {
-      return await retrying429(() => exchange(dispatchers, req), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
+      const first = await exchange(dispatchers, req);
+      if (first.status !== 429) return first; // no 429 wrapper (options, closure) for the common case
+      let tries = 0;
+      return await retrying429(() => (tries++ === 0 ? Promise.resolve(first) : exchange(dispatchers, req)), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
     } catch (err) {
       if (err instanceof RegistryError) throw err;
       const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), style, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -131,8 +154,21 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
   }
 
+  /** redactUrl of the client's own URLs, memoised (bounded): the same URLs recur on every request. */
+  const redactedUrls = new Map<string, string>();
+  const redactedUrl = (url: string): string => {
+    let r = redactedUrls.get(url);
+    if (r === undefined) {
+      r = redactUrl(url);
+      if (redactedUrls.size >= 1024) redactedUrls.clear();
+      redactedUrls.set(url, r);
+    }
+    return r;
+  };
+
   function step(opts: CallOptions, s: AttemptStep): void {
-    opts.steps?.push({ ...s, ...(s.url ? { url: redactUrl(s.url) } : {}), durationMs: Math.round(s.durationMs * 10) / 10, ...(s.error ? { error: redactor.text(s.error) } : {}) });
+    if (!opts.steps) return;
+    opts.steps.push({ ...s, ...(s.url ? { url: redactedUrl(s.url) } : {}), durationMs: Math.round(s.durationMs * 10) / 10, ...(s.error ? { error: redactor.text(s.error) } : {}) });
   }
 
   async function pingScheme(session: Omit<Session, 'scheme' | 'challenges'>, scheme: 'https' | 'http', opts: CallOptions): Promise<{ challenges: Challenge[]; res: HttpResponse }> {
@@ -162,6 +198,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   }
 
   async function authHeaders(session: Session, path: string, opts: CallOptions, extraScopes: string[] = []): Promise<Record<string, string>> {
+    if (session.challenges.length === 0) return NO_AUTH; // `authorization` answers null without a challenge
     const value = await authorization(
       {
         dispatchers,
@@ -260,12 +297,39 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
     async headManifest(session, path, tagOrDigest, opts = {}) {
       const url = `${session.scheme}://${session.registry}/v2/${path}/manifests/${tagOrDigest}`;
-      return head(session, path, url, 'manifest', { accept: [...MANIFEST_ACCEPT] }, opts);
+      return head(session, path, url, 'manifest', MANIFEST_EXTRA, opts);
     },
 
     async headBlob(session, path, digest, opts = {}) {
       const url = `${session.scheme}://${session.registry}/v2/${path}/blobs/${digest}`;
-      return head(session, path, url, 'blobs', {}, opts);
+      return head(session, path, url, 'blobs', NO_EXTRA, opts);
+    },
+
+    async getBlobRange(session, path, digest, opts = {}) {
+      const url = `${session.scheme}://${session.registry}/v2/${path}/blobs/${digest}`;
+      const auth = await authHeaders(session, path, opts);
+      const started = performance.now();
+      const notes: string[] = [];
+      const headers = auth === NO_AUTH ? rangeHeaders : { ...rangeHeaders, ...auth };
+      let res: HttpResponse;
+      try {
+        res = await send({ method: 'GET', url, headers, insecure: session.insecure, tls: session.tls, maxBodyBytes: 1, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+      } catch (err) {
+        const e = err as RegistryError;
+        step(opts, { step: 'blobs', ok: false, url, method: 'GET', httpStatus: null, durationMs: performance.now() - started, error: e.message, errorClass: e.errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+        throw e;
+      }
+      const present = res.status === 200 || res.status === 206;
+      const rangeHonoured = res.status === 206;
+      if (present) notes.unshift(rangeHonoured ? 'Range honoured: 206, 1 byte read' : 'Range ignored: 200 (the whole blob was offered; reading stopped after 1 byte)');
+      step(opts, { step: 'blobs', ok: present, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, ...(present ? {} : { errorClass: res.status === 404 ? 'not-found' : res.status === 401 ? 'unauthorized' : 'http-error' }), ...(notes.length ? { detail: notes.join('; ') } : {}) });
+      return {
+        status: res.status,
+        present,
+        rangeHonoured: present ? rangeHonoured : null,
+        digest: header(res.headers, 'docker-content-digest') ?? null,
+        bytes: present ? res.body : Buffer.alloc(0),
+      };
     },
 
     async close() {
@@ -277,7 +341,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const auth = await authHeaders(session, path, opts);
     const started = performance.now();
     const notes: string[] = [];
-    const base = { headers: { ...baseHeaders, ...extra, ...auth }, insecure: session.insecure, tls: session.tls, ...(opts.signal ? { signal: opts.signal } : {}) };
+    const headers = auth === NO_AUTH ? (extra === MANIFEST_EXTRA ? manifestHeadHeaders : extra === NO_EXTRA ? baseHeaders : { ...baseHeaders, ...extra }) : { ...baseHeaders, ...extra, ...auth };
+    const base = { headers, insecure: session.insecure, tls: session.tls, ...(opts.signal ? { signal: opts.signal } : {}) };
     let res = await send({ method: 'HEAD', url, ...base }, opts, notes);
     let method = 'HEAD';
     if (res.status === 405 || res.status === 501) {

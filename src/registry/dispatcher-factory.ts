@@ -4,9 +4,9 @@
  * every connection. Verified, insecure and custom-CA connections get separate Agents (TLS options are
  * per connection pool in undici).
  */
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, Pool, buildConnector, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { HostMap } from './host-map.ts';
 import type { TlsMaterial } from './certs-d.ts';
 
@@ -18,14 +18,22 @@ export interface DispatcherRequest {
 }
 
 export interface DispatcherFactory {
-  get(req: DispatcherRequest): Dispatcher;
+  /**
+   * The dispatcher for `req`. With `origin` (`https://host:port`), the production factory returns that
+   * origin's own Pool (cheaper per request than routing through an Agent); callers then pass `origin` and
+   * `path` to `dispatcher.request`. Test factories may return one dispatcher for every origin.
+   */
+  get(req: DispatcherRequest, origin?: string): Dispatcher;
   /** Closes every dispatcher this factory created. */
   close(): Promise<void>;
 }
 
 export interface DispatcherFactoryOptions {
   hostMap?: HostMap;
-  /** Max connections per origin (undici Pool `connections`). Default 16. */
+  /**
+   * Max connections per origin (undici Pool `connections`). Default 16. Requests beyond the cap wait in
+   * the pool's queue (still in flight, their deadline running); the runtime's Go transport has no cap.
+   */
   connectionsPerOrigin?: number;
   /** Idle keep-alive, ms. Default 30 s (the runtime's TCP keep-alive is 30 s, idle conns live 90 s). */
   keepAliveTimeoutMs?: number;
@@ -53,38 +61,63 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
   };
 }
 
-/** Creates the production factory: keep-alive Agents, one per TLS setting, all dialling through the host map. */
+/**
+ * Creates the production factory: keep-alive Pools per origin, grouped by TLS setting, all dialling through
+ * the host map. Each TLS setting has one SecureContext, shared by every connection (Node otherwise builds a
+ * context, with its CA store, for every TLS connection: that dominated memory when thousands of insecure
+ * endpoints are pinged https-first).
+ */
 export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
   const agents = new Map<string, Agent>();
-  const make = (req: DispatcherRequest): Agent => {
+  const pools = new Map<string, Pool>();
+  const connectors = new Map<string, ConnectFn>();
+  const keyOf = (req: DispatcherRequest): string => (req.tls ? `${req.insecure ? 'insecure' : 'verify'}|${req.tls.files.join(',')}` : req.insecure ? 'insecure|' : 'verify|');
+  const connector = (key: string, req: DispatcherRequest): ConnectFn => {
+    let c = connectors.get(key);
+    if (c) return c;
     const tlsOpts: Record<string, unknown> = { rejectUnauthorized: !req.insecure };
-    if (req.tls && req.tls.ca.length > 0) tlsOpts.ca = [...rootCertificates, ...req.tls.ca]; // CAs are added, never replace
+    const ctxOpts: Record<string, unknown> = {};
+    if (req.tls && req.tls.ca.length > 0) ctxOpts.ca = [...rootCertificates, ...req.tls.ca]; // CAs are added, never replace
     if (req.tls?.cert && req.tls.key) {
-      tlsOpts.cert = req.tls.cert;
-      tlsOpts.key = req.tls.key;
+      ctxOpts.cert = req.tls.cert;
+      ctxOpts.key = req.tls.key;
     }
+    tlsOpts.secureContext = createSecureContext(ctxOpts);
     const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
-    return new Agent({
-      connections: options.connectionsPerOrigin ?? 16,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      headersTimeout: options.headersTimeoutMs ?? 300_000,
-      bodyTimeout: options.bodyTimeoutMs ?? 300_000,
-      connect: mappedConnector(base, options.hostMap),
-    });
+    c = mappedConnector(base, options.hostMap);
+    connectors.set(key, c);
+    return c;
   };
+  const poolOptions = (connect: ConnectFn) => ({
+    connections: options.connectionsPerOrigin ?? 16,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    headersTimeout: options.headersTimeoutMs ?? 300_000,
+    bodyTimeout: options.bodyTimeoutMs ?? 300_000,
+    connect,
+  });
   return {
-    get(req) {
-      const key = `${req.insecure ? 'insecure' : 'verify'}|${req.tls?.files.join(',') ?? ''}`;
+    get(req, origin) {
+      const key = keyOf(req);
+      if (origin !== undefined) {
+        const pkey = `${key}|${origin}`;
+        let pool = pools.get(pkey);
+        if (!pool) {
+          pool = new Pool(origin, poolOptions(connector(key, req)));
+          pools.set(pkey, pool);
+        }
+        return pool;
+      }
       let agent = agents.get(key);
       if (!agent) {
-        agent = make(req);
+        agent = new Agent(poolOptions(connector(key, req)));
         agents.set(key, agent);
       }
       return agent;
     },
     async close() {
-      const all = [...agents.values()];
+      const all: Dispatcher[] = [...agents.values(), ...pools.values()];
       agents.clear();
+      pools.clear();
       // Requests abandoned at a deadline may still hold a connect/TLS handshake (undici does not abort those);
       // close gracefully for a moment, then destroy, so exiting never waits for undici's connect timeout.
       await Promise.all(

@@ -43,10 +43,12 @@ export async function retrying429(
   once: () => Promise<HttpResponse>,
   opts: Partial<Retry429Options> & { now: () => number; deadline: number | undefined; signal: AbortSignal | undefined; notes: string[] },
 ): Promise<HttpResponse> {
+  const first = await once();
+  if (first.status !== 429) return first; // the common case: no options merged, no loop
   const cfg = { ...RUNTIME_429, ...Object.fromEntries(Object.entries(opts).filter(([k, v]) => k in RUNTIME_429 && v !== undefined)) } as Retry429Options;
   let delay = cfg.initialDelayMs;
   for (let tries = 1; ; tries++) {
-    const res = await once();
+    const res = tries === 1 ? first : await once();
     if (res.status !== 429 || tries >= cfg.maxTries) {
       if (res.status === 429) opts.notes.push(`429 after ${tries} tries (the runtime's limit is ${cfg.maxTries})`);
       return res;

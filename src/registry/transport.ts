@@ -2,9 +2,9 @@
  * One HTTP exchange through the dispatcher factory: the signal really ends it (undici does not abort a
  * pending connect/TLS handshake, so the promise is raced against the signal), bodies are always consumed or
  * destroyed, HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
- * and a body limit stops reading instead of buffering whatever the server sends.
+ * and a body limit stops reading instead of buffering whatever the server sends. Requests go to the
+ * origin's own Pool from the dispatcher factory; an empty HEAD body is released with `dump()`.
  */
-import { request } from 'undici';
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
 
@@ -65,20 +65,36 @@ export function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, on
   });
 }
 
+const EMPTY = Buffer.alloc(0);
+const NO_HEADERS: Record<string, string> = {};
+
 /** Performs one request. Network failures are thrown as undici/Node errors (see network-error.ts). */
 export async function exchange(dispatchers: DispatcherFactory, req: HttpRequest): Promise<HttpResponse> {
-  const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null });
-  const pending = request(req.url, {
-    dispatcher,
+  const [origin, path] = originAndPath(req.url);
+  const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null }, origin);
+  const head = req.method === 'HEAD';
+  const pending = dispatcher.request({
+    origin,
+    path,
     method: req.method,
-    headers: req.headers ?? {},
+    headers: req.headers ?? NO_HEADERS,
     ...(req.body !== undefined ? { body: req.body } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
-    ...(req.method === 'HEAD' ? { reset: false } : {}),
+    ...(head ? { reset: false } : {}),
   });
   const res = await raceSignal(pending, req.signal, (late) => {
     late.body.destroy();
   });
+  if (head) {
+    // A HEAD answer has no body: release it without an async iterator.
+    try {
+      await raceSignal(res.body.dump(), req.signal, () => {});
+    } catch (err) {
+      res.body.destroy();
+      throw err;
+    }
+    return { status: res.statusCode, headers: res.headers, body: EMPTY, tooLarge: false };
+  }
   const limit = req.maxBodyBytes ?? 1024 * 1024;
   const chunks: Buffer[] = [];
   let total = 0;
@@ -104,6 +120,19 @@ export async function exchange(dispatchers: DispatcherFactory, req: HttpRequest)
     throw err;
   }
   return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, total), tooLarge };
+}
+
+/** URL → [origin, path + query] as undici would parse it; memoised (bounded), since the same URLs recur. */
+const parsedUrls = new Map<string, [string, string]>();
+function originAndPath(u: string): [string, string] {
+  let r = parsedUrls.get(u);
+  if (r) return r;
+  const parsed = new URL(u);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: the URL must start with \`http:\` or \`https:\`.`);
+  r = [parsed.origin, `${parsed.pathname}${parsed.search}`];
+  if (parsedUrls.size >= 4096) parsedUrls.clear();
+  parsedUrls.set(u, r);
+  return r;
 }
 
 /** First value of a header. */
