@@ -122,17 +122,15 @@ export async function exchange(dispatchers: DispatcherFactory, req: HttpRequest)
   return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, total), tooLarge };
 }
 
-/** URL → [origin, path + query] as undici would parse it; memoised (bounded), since the same URLs recur. */
-const parsedUrls = new Map<string, [string, string]>();
 function originAndPath(u: string): [string, string] {
-  let r = parsedUrls.get(u);
-  if (r) return r;
+  // Registry API URLs are built by the client as `scheme://host[:port]/v2/…`: split them without a URL parse
+  // (this runs per request). Anything else (a token realm from a server) goes through the WHATWG parser.
+  const scheme = u.startsWith('https://') ? 8 : u.startsWith('http://') ? 7 : 0;
+  const slash = scheme > 0 ? u.indexOf('/', scheme) : -1;
+  if (slash > scheme && u.startsWith('/v2/', slash)) return [u.slice(0, slash), u.slice(slash)];
   const parsed = new URL(u);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: the URL must start with \`http:\` or \`https:\`.`);
-  r = [parsed.origin, `${parsed.pathname}${parsed.search}`];
-  if (parsedUrls.size >= 4096) parsedUrls.clear();
-  parsedUrls.set(u, r);
-  return r;
+  return [parsed.origin, `${parsed.pathname}${parsed.search}`];
 }
 
 /** First value of a header. */
