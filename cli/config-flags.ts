@@ -46,7 +46,8 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              /usr/share/containers, $CONTAINERS_REGISTRIES_CONF reads no drop-ins;
                              V1 refused, mirror locations trimmed, v5.40 error texts)
   --policy FILE              containers-policy.json to judge every reference with (verdict and the scope
-                             that decided); with --openshift, the rendered policy.json is used by default
+                             that decided; resolve, pull, verify); with --openshift, the rendered
+                             policy.json is used by default
 
 ${openShiftFlagsHelp}`;
 
