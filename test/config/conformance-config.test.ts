@@ -5,19 +5,15 @@
  * Error texts are compared too, and the number that differ is printed (smol-toml words syntax errors its own way).
  */
 import { readFileSync } from 'node:fs';
+import { caseInput, conformanceDir, type ConformanceCase } from '../helpers/conformance-case.ts';
 import { describe, expect, it } from 'vitest';
 import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
-import type { ConfigText, RegistriesConfig } from '../../src/config/types.ts';
+import type { RegistriesConfig } from '../../src/config/types.ts';
 
-const dir = new URL('../../../shared/conformance/', import.meta.url);
+const dir = conformanceDir;
 
-interface Case {
-  id: string;
-  conf: string | null;
-  confd?: Record<string, string>;
-  userAliases?: string | null;
-}
+type Case = ConformanceCase;
 interface ExpectedConfig {
   id: string;
   error: string | null;
@@ -46,24 +42,6 @@ for (const line of readFileSync(new URL('resolve-expected.jsonl', dir), 'utf8').
   if (o.kind === 'config') expected.set(o.id, o);
 }
 
-/** The case as the files the library read: `$DIR` stands for the case's folder, as in the expected messages. */
-export function caseInput(c: Case) {
-  const DIR = '$DIR';
-  const dropins: ConfigText[] = Object.entries(c.confd ?? {})
-    .filter(([name]) => name.endsWith('.conf') && !name.includes('/'))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, text]) => ({ path: `${DIR}/registries.conf.d/${name}`, text }));
-  const mainPath = `${DIR}/registries.conf`;
-  return {
-    main: c.conf === null ? null : { path: mainPath, text: c.conf },
-    mainPath,
-    mainRequired: true,
-    dropins,
-    userAliases: c.userAliases ? { path: `${DIR}/short-name-aliases.conf`, text: c.userAliases } : null,
-    userAliasesPath: `${DIR}/short-name-aliases.conf`,
-    configDirPath: `${DIR}/registries.conf.d`,
-  };
-}
 
 function view(conf: RegistriesConfig) {
   return {

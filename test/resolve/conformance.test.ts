@@ -7,23 +7,17 @@
  * are worded by smol-toml, not BurntSushi/toml).
  */
 import { readFileSync } from 'node:fs';
+import { caseInput, conformanceDir, type ConformanceCase } from '../helpers/conformance-case.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
-import type { ConfigText, RegistriesConfig } from '../../src/config/types.ts';
+import type { RegistriesConfig } from '../../src/config/types.ts';
 import { dockerTransportReference, tryParseNormalizedNamed } from '../../src/reference/index.ts';
 import { compileConfig, findRegistry, pullSources, resolveShortName, resolveShortNameLocally } from '../../src/resolve/index.ts';
 
-const dir = new URL('../../../shared/conformance/', import.meta.url);
+const dir = conformanceDir;
 
-interface Case {
-  id: string;
-  conf: string | null;
-  confd?: Record<string, string>;
-  userAliases?: string | null;
-  refs?: string[];
-  shortnames?: string[];
-}
+type Case = ConformanceCase;
 interface ExpectedSource {
   location: string;
   insecure: boolean;
@@ -70,24 +64,6 @@ for (const e of readJsonl<(ExpectedRef | ExpectedShortName | { kind: 'config'; i
   expectedById.set(e.id, list);
 }
 
-/** The case as the files the library read; `$DIR` stands for the case's folder, as in the expected texts. */
-function caseInput(c: Case) {
-  const DIR = '$DIR';
-  const dropins: ConfigText[] = Object.entries(c.confd ?? {})
-    .filter(([name]) => name.endsWith('.conf') && !name.includes('/'))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, text]) => ({ path: `${DIR}/registries.conf.d/${name}`, text }));
-  const mainPath = `${DIR}/registries.conf`;
-  return {
-    main: c.conf === null ? null : { path: mainPath, text: c.conf },
-    mainPath,
-    mainRequired: true,
-    dropins,
-    userAliases: c.userAliases ? { path: `${DIR}/short-name-aliases.conf`, text: c.userAliases } : null,
-    userAliasesPath: `${DIR}/short-name-aliases.conf`,
-    configDirPath: `${DIR}/registries.conf.d`,
-  };
-}
 
 /** What we decide for one `ref` line, in the expected line's shape. */
 function decideRef(conf: RegistriesConfig | null, loadError: string | null, ref: string) {
