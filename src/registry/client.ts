@@ -185,7 +185,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
     if (res.status !== 200 && res.status !== 401) {
       const r = pingResponseError(res.status);
-      const errorClass: ErrorClass = looksLikeHtml(res) ? 'not-a-registry' : r.errorClass;
+      // A web page where the API should be is not a registry; a 5xx page from a proxy is still a server error.
+      const errorClass: ErrorClass = looksLikeHtml(res) && res.status < 500 ? 'not-a-registry' : r.errorClass;
       step(opts, { step: 'ping', ok: false, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, error: r.message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
       throw new RegistryError(redactor.text(r.message), errorClass, res.status);
     }
@@ -285,7 +286,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       if (res.status !== 200) {
         const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
-        return fail(`reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 ? 'not-a-registry' : r.errorClass, res.status);
+        return fail(`reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 && res.status < 500 ? 'not-a-registry' : r.errorClass, res.status);
       }
       if (res.tooLarge) return fail(`exceeded maximum allowed size of ${MAX_MANIFEST_BYTES} bytes`, 'too-large', 200);
       const mediaType = simplifyContentType(header(res.headers, 'content-type'));
