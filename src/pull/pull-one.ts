@@ -23,6 +23,22 @@ function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<
   return { verdict, rejection: verdict.allowed === false ? verdict.message : null };
 }
 
+// Factories rather than named arrows inside pullOne: tsx (esbuild `keepNames`) gives each named function
+// expression a `name` property (a dictionary per closure), and thousands of pulls are in flight at once.
+function clockSince(t0: number): () => number {
+  return () => Math.round((performance.now() - t0) * 10) / 10;
+}
+
+type ResultFields = Partial<ResultEvent> & { ok: boolean; error: string | null; errorClass: ErrorClass | null };
+
+function resultEmitter(image: string, at: () => number, begun: number, emit: (e: PullEvent) => void): (fields: ResultFields) => ResultEvent {
+  return (fields) => {
+    const ev: ResultEvent = { type: 'result', image, at: at(), source: null, sourceIndex: null, digest: null, mediaType: null, durationMs: Math.round((performance.now() - begun) * 10) / 10, ...fields };
+    emit(ev);
+    return ev;
+  };
+}
+
 interface SourceGroup {
   reference: string | null;
   sources: PullSource[];
@@ -51,7 +67,7 @@ export async function pullOne(
   signal?: AbortSignal,
 ): Promise<ResultEvent> {
   const t0 = options.startedAt ?? performance.now();
-  const at = () => Math.round((performance.now() - t0) * 10) / 10;
+  const at = clockSince(t0);
   const image = options.image ?? resolution.ref;
   const begun = performance.now();
   const groups = groupsOf(resolution);
@@ -65,11 +81,7 @@ export async function pullOne(
     skipped: resolution.skipped,
     error: resolution.error,
   });
-  const result = (fields: Partial<ResultEvent> & { ok: boolean; error: string | null; errorClass: ErrorClass | null }): ResultEvent => {
-    const ev: ResultEvent = { type: 'result', image, at: at(), source: null, sourceIndex: null, digest: null, mediaType: null, durationMs: Math.round((performance.now() - begun) * 10) / 10, ...fields };
-    emit(ev);
-    return ev;
-  };
+  const result = resultEmitter(image, at, begun, emit);
   if (resolution.error !== null) return result({ ok: false, error: resolution.error, errorClass: 'config' });
 
   let index = 0;

@@ -166,6 +166,12 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return r;
   };
 
+  /** A failed manifest GET: its step, then the RegistryError (a client-level function: no closure per call). */
+  function manifestFail(opts: CallOptions, url: string, started: number, notes: string[], message: string, errorClass: ErrorClass, status: number | null): never {
+    step(opts, { step: 'manifest', ok: false, url, method: 'GET', httpStatus: status, durationMs: performance.now() - started, error: message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+    throw new RegistryError(redactor.text(message), errorClass, status);
+  }
+
   function step(opts: CallOptions, s: AttemptStep): void {
     if (!opts.steps) return;
     opts.steps.push({ ...s, ...(s.url ? { url: redactedUrl(s.url) } : {}), durationMs: Math.round(s.durationMs * 10) / 10, ...(s.error ? { error: redactor.text(s.error) } : {}) });
@@ -262,15 +268,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const auth = await authHeaders(session, path, opts);
       const started = performance.now();
       const notes: string[] = [];
-      const fail = (message: string, errorClass: ErrorClass, status: number | null): never => {
-        step(opts, { step: 'manifest', ok: false, url, method: 'GET', httpStatus: status, durationMs: performance.now() - started, error: message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
-        throw new RegistryError(redactor.text(message), errorClass, status);
-      };
       let res: HttpResponse;
       try {
-        res = await send({ method: 'GET', url, headers: { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...auth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+        res = await send({ method: 'GET', url, headers: auth === NO_AUTH ? manifestHeadHeaders : { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...auth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
       } catch (err) {
-        return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
+        return manifestFail(opts, url, started, notes, (err as RegistryError).message, (err as RegistryError).errorClass, null);
       }
       const name = `${session.host}/${path}`;
       const wider = res.status === 401 ? insufficientScope(res, session) : null;
@@ -281,14 +283,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
           const retryAuth = await authHeaders(session, path, opts, [wider]);
           res = await send({ method: 'GET', url, headers: { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...retryAuth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
         } catch (err) {
-          return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
+          return manifestFail(opts, url, started, notes, (err as RegistryError).message, (err as RegistryError).errorClass, null);
         }
       }
       if (res.status !== 200) {
         const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
-        return fail(`reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 && res.status < 500 ? 'not-a-registry' : r.errorClass, res.status);
+        return manifestFail(opts, url, started, notes, `reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 && res.status < 500 ? 'not-a-registry' : r.errorClass, res.status);
       }
-      if (res.tooLarge) return fail(`exceeded maximum allowed size of ${MAX_MANIFEST_BYTES} bytes`, 'too-large', 200);
+      if (res.tooLarge) return manifestFail(opts, url, started, notes, `exceeded maximum allowed size of ${MAX_MANIFEST_BYTES} bytes`, 'too-large', 200);
       const mediaType = simplifyContentType(header(res.headers, 'content-type'));
       const headerDigest = header(res.headers, 'docker-content-digest') ?? null;
       const digest = tagOrDigest.includes(':') ? digestLike(tagOrDigest, res.body) : sha256Digest(res.body);

@@ -39,30 +39,38 @@ export function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, on
     p.then(onLate, () => {});
     return Promise.reject(abortReason(signal));
   }
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const onAbort = () => {
-      if (settled) return;
-      settled = true;
-      p.then(onLate, () => {});
-      reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return onLate(v);
-        settled = true;
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        reject(e);
-      },
-    );
-  });
+  return new Promise<T>((resolve, reject) => settleRace(p, signal, onLate, resolve, reject));
+}
+
+// Module-level so that no named closure is created per request: tsx (esbuild `keepNames`) gives every named
+// function expression a `name` property, which costs a dictionary per closure; thousands of requests wait here.
+function settleRace<T>(p: Promise<T>, signal: AbortSignal, onLate: (v: T) => void, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+  const state = { settled: false };
+  const onAbort = abortHandler(p, signal, onLate, reject, state);
+  signal.addEventListener('abort', onAbort, { once: true });
+  p.then(
+    (v) => {
+      signal.removeEventListener('abort', onAbort);
+      if (state.settled) return onLate(v);
+      state.settled = true;
+      resolve(v);
+    },
+    (e) => {
+      signal.removeEventListener('abort', onAbort);
+      if (state.settled) return;
+      state.settled = true;
+      reject(e);
+    },
+  );
+}
+
+function abortHandler<T>(p: Promise<T>, signal: AbortSignal, onLate: (v: T) => void, reject: (e: unknown) => void, state: { settled: boolean }): () => void {
+  return () => {
+    if (state.settled) return;
+    state.settled = true;
+    p.then(onLate, () => {});
+    reject(abortReason(signal));
+  };
 }
 
 const EMPTY = Buffer.alloc(0);
