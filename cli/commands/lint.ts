@@ -2,7 +2,7 @@
  * `pullpath lint`: the errors that stop the runtime from loading registries.conf, and warnings for the settings
  * that load but do not do what they seem to. Exit 1 on errors (and on warnings with --strict), 0 otherwise.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { discoverRegistriesConf } from '../../src/config/load-files.ts';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
@@ -31,18 +31,12 @@ Exit status: 0 no errors (with --strict: no findings), 1 errors (or warnings wit
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { ...configFlagOptions, strict: { type: 'boolean' }, output: { type: 'string' } },
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: { ...configFlagOptions, strict: { type: 'boolean' }, output: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const output = outputFlag(values.output) ?? 'text';
   if (values.policy !== undefined) throw new UsageError('--policy: lint checks registries.conf files; judge references with `pullpath policy` or `resolve --policy`');
   const opts = loadOptionsFromFlags(values);
   // With --openshift, lint the files the MCO would write (render errors are exit 2, from the dispatcher).

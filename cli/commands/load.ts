@@ -4,7 +4,7 @@
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
  * --min-success-rate.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { resolveArg } from '../../src/resolve/resolve.ts';
@@ -75,13 +75,6 @@ Exit status: 0 done, 1 wrong content accepted (digest mismatch) or success rate 
 2 bad usage or input.
 `;
 
-function wholeNumber(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a whole number ≥ 1, got "${v}"`);
-  return n;
-}
-
 /** The TUI's view of a summary; `prev` gives the throughput over the last interval. */
 export function toLoadBoard(s: LoadSummary, prev: LoadSummary | null, durationMs: number | null): LoadBoardSnapshot {
   const dt = prev ? (s.elapsedMs - prev.elapsedMs) / 1000 : s.elapsedMs / 1000;
@@ -114,45 +107,39 @@ export function toLoadBoard(s: LoadSummary, prev: LoadSummary | null, durationMs
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...configFlagOptions,
-        ...clientFlagOptions,
-        scenario: { type: 'string' },
-        'i-know-this-is-not-loopback': { type: 'boolean' },
-        concurrency: { type: 'string' },
-        rate: { type: 'string' },
-        'max-in-flight': { type: 'string' },
-        duration: { type: 'string' },
-        'max-requests': { type: 'string' },
-        'min-success-rate': { type: 'string' },
-        seed: { type: 'string' },
-        output: { type: 'string' },
-        'no-tui': { type: 'boolean' },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: {
+      ...configFlagOptions,
+      ...clientFlagOptions,
+      scenario: { type: 'string' },
+      'i-know-this-is-not-loopback': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      rate: { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      duration: { type: 'string' },
+      'max-requests': { type: 'string' },
+      'min-success-rate': { type: 'string' },
+      seed: { type: 'string' },
+      output: { type: 'string' },
+      'no-tui': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
   const { values, positionals } = parsed;
-  const output = values.output;
-  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output);
   if (values.concurrency !== undefined && values.rate !== undefined) throw new UsageError('give --concurrency (closed loop) or --rate (open loop), not both');
-  const concurrency = wholeNumber('concurrency', values.concurrency);
+  const concurrency = wholeNumberFlag('concurrency', values.concurrency);
   let mode: LoadMode;
   if (concurrency !== undefined) mode = { kind: 'closed', concurrency };
   else {
     const rate = values.rate === undefined ? DEFAULT_RATE : Number(values.rate.replace(/\/s$/, ''));
     if (!(rate > 0) || !Number.isFinite(rate)) throw new UsageError(`--rate: expected pulls per second > 0 (e.g. 50 or 50/s), got "${values.rate}"`);
-    const cap = wholeNumber('max-in-flight', values['max-in-flight']);
+    const cap = wholeNumberFlag('max-in-flight', values['max-in-flight']);
     mode = { kind: 'open', ratePerSec: rate, ...(cap !== undefined ? { maxInFlight: cap } : {}) };
   }
   const durationMs = values.duration === '0' ? null : parseSeconds('duration', values.duration, DEFAULT_DURATION_S * 1000);
-  const maxRequests = wholeNumber('max-requests', values['max-requests']) ?? null;
+  const maxRequests = wholeNumberFlag('max-requests', values['max-requests']) ?? null;
   if (durationMs === null && maxRequests === null) throw new UsageError('--duration 0 needs --max-requests: a load run must stop by itself');
   let minSuccess: number | null = null;
   if (values['min-success-rate'] !== undefined) {

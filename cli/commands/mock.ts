@@ -2,7 +2,7 @@
  * `pullpath mock SCENARIO`: a scenario's mock registries, standalone, until Ctrl-C (or --duration).
  * Prints where each registry listens and how to point pullpath, skopeo or podman at them.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { startStandaloneMocks, type StandaloneMocks } from '../../src/scenario/standalone.ts';
@@ -65,20 +65,14 @@ function describe(s: Scenario, m: StandaloneMocks): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { duration: { type: 'string' }, 'same-ports': { type: 'boolean' }, seed: { type: 'string' }, output: { type: 'string' } },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: { duration: { type: 'string' }, 'same-ports': { type: 'boolean' }, seed: { type: 'string' }, output: { type: 'string' } },
+    allowPositionals: true,
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('expected exactly one SCENARIO file (e.g. scenarios/demo.toml)');
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output) ?? 'text';
   let durationMs: number | null = null;
   if (values.duration !== undefined) {
     const d = Number(values.duration);

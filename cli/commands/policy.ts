@@ -2,7 +2,7 @@
  * `pullpath policy REF...`: what policy.json decides for each image and which scope decided it, judged on
  * the reference as given (the logical name — pulls through mirrors are judged on it too).
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { PullpathError, UsageError } from '../../src/errors.ts';
 import { evaluatePolicy } from '../../src/policy/evaluate.ts';
 import { defaultPolicyPath, loadPolicyFile } from '../../src/policy/load-policy.ts';
@@ -48,25 +48,20 @@ export async function run(argv: string[]): Promise<number> {
     output?: string;
   };
   let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        policy: { type: 'string' },
-        openshift: { type: 'string', multiple: true },
-        'release-image': { type: 'string' },
-        'ocp-version': { type: 'string' },
-        transport: { type: 'string' },
-        'check-signatures': { type: 'boolean' },
-        output: { type: 'string' },
-      },
-      allowPositionals: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  ({ values, positionals } = parseCommandArgs({
+    args: argv,
+    options: {
+      policy: { type: 'string' },
+      openshift: { type: 'string', multiple: true },
+      'release-image': { type: 'string' },
+      'ocp-version': { type: 'string' },
+      transport: { type: 'string' },
+      'check-signatures': { type: 'boolean' },
+      output: { type: 'string' },
+    },
+    allowPositionals: true,
+  }));
+  const output = outputFlag(values.output) ?? 'text';
   if (values['check-signatures']) throw new UsageError('--check-signatures is not implemented yet: signatures are reported as required, not verified');
   if (positionals.length === 0) throw new UsageError('give at least one image reference, e.g. pullpath policy quay.io/org/app:1.4');
   if (values.policy !== undefined && values.openshift !== undefined) throw new UsageError('--policy and --openshift cannot be combined');

@@ -3,7 +3,7 @@
  * or `--watch` passes every `--interval` seconds with rolling health; text table, TUI, JSON Lines, and
  * Prometheus metrics on `--metrics-port`. Exit 1 when the last pass left any endpoint down or degraded.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { parseCanary, planProbe } from '../../src/probe/endpoints.ts';
@@ -69,13 +69,6 @@ ${configFlagsHelp}
 Exit status: 0 every endpoint up, 1 any endpoint down or degraded after the last pass, 2 bad usage or input.
 `;
 
-function wholeNumber(flag: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a whole number ≥ 1, got "${v}"`);
-  return n;
-}
-
 /** The TUI's view of a snapshot (the board derives nothing itself). */
 export function toBoard(s: ProbeSnapshot, atMs: number): ProbeBoardSnapshot {
   return {
@@ -95,43 +88,37 @@ export function toBoard(s: ProbeSnapshot, atMs: number): ProbeBoardSnapshot {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...configFlagOptions,
-        ...clientFlagOptions,
-        canary: { type: 'string', multiple: true },
-        images: { type: 'string', multiple: true },
-        'check-blob': { type: 'boolean' },
-        watch: { type: 'boolean' },
-        interval: { type: 'string' },
-        rounds: { type: 'string' },
-        window: { type: 'string' },
-        slow: { type: 'string' },
-        concurrency: { type: 'string' },
-        output: { type: 'string' },
-        'no-tui': { type: 'boolean' },
-        'metrics-port': { type: 'string' },
-        'metrics-host': { type: 'string' },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: {
+      ...configFlagOptions,
+      ...clientFlagOptions,
+      canary: { type: 'string', multiple: true },
+      images: { type: 'string', multiple: true },
+      'check-blob': { type: 'boolean' },
+      watch: { type: 'boolean' },
+      interval: { type: 'string' },
+      rounds: { type: 'string' },
+      window: { type: 'string' },
+      slow: { type: 'string' },
+      concurrency: { type: 'string' },
+      output: { type: 'string' },
+      'no-tui': { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
   const { values, positionals } = parsed;
-  const output = values.output;
-  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output);
   const watch = values.watch === true;
   if (!watch && (values.rounds !== undefined || values.interval !== undefined)) throw new UsageError('--interval and --rounds need --watch');
   const intervalMs = parseSeconds('interval', values.interval, DEFAULT_INTERVAL_S * 1000);
   const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
   const slowMs = parseSeconds('slow', values.slow, 1000);
-  const window = wholeNumber('window', values.window, 10);
-  const concurrency = wholeNumber('concurrency', values.concurrency, 8);
-  const rounds = values.rounds === undefined ? undefined : wholeNumber('rounds', values.rounds, 1);
+  const window = wholeNumberFlag('window', values.window) ?? 10;
+  const concurrency = wholeNumberFlag('concurrency', values.concurrency) ?? 8;
+  const rounds = wholeNumberFlag('rounds', values.rounds);
   let metricsPort: number | null = null;
   if (values['metrics-port'] !== undefined) {
     metricsPort = Number(values['metrics-port']);

@@ -3,7 +3,8 @@
  * attempt. Resolution (registries.conf) → pull engine (src/pull) → a view: the TUI at a terminal, text
  * otherwise, JSON Lines with --output json. Exit 0 every image pulled, 1 any failed, 2 bad input.
  */
-import { parseArgs } from 'node:util';
+import { parseSeconds } from '../registry-client-flags.ts';
+import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
@@ -76,45 +77,31 @@ interface PullFlags {
   config: ConfigFlagValues;
 }
 
-function seconds(name: string, v: string | undefined, dflt: number | undefined): number | undefined {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a positive number of seconds, got "${v}"`);
-  return n * 1000;
-}
-
 async function parseFlags(argv: string[]): Promise<PullFlags> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...configFlagOptions,
-        authfile: { type: 'string' },
-        'cert-dir': { type: 'string' },
-        'tls-verify': { type: 'string' },
-        'connect-to': { type: 'string', multiple: true },
-        platform: { type: 'string' },
-        'check-blobs': { type: 'boolean' },
-        timeout: { type: 'string' },
-        'overall-timeout': { type: 'string' },
-        jobs: { type: 'string' },
-        images: { type: 'string' },
-        output: { type: 'string' },
-        'no-tui': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...configFlagOptions,
+      authfile: { type: 'string' },
+      'cert-dir': { type: 'string' },
+      'tls-verify': { type: 'string' },
+      'connect-to': { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      'check-blobs': { type: 'boolean' },
+      timeout: { type: 'string' },
+      'overall-timeout': { type: 'string' },
+      jobs: { type: 'string' },
+      images: { type: 'string' },
+      output: { type: 'string' },
+      'no-tui': { type: 'boolean' },
+    },
+  });
   const v = parsed.values;
-  const output = v.output;
-  if (output !== undefined && output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(v.output);
   const tv = v['tls-verify'];
   if (tv !== undefined && tv !== 'true' && tv !== 'false') throw new UsageError(`--tls-verify: expected true or false, got "${tv}" (write --tls-verify=false)`);
-  const jobs = v.jobs === undefined ? 4 : Number(v.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number ≥ 1, got "${v.jobs}"`);
+  const jobs = wholeNumberFlag('jobs', v.jobs) ?? 4;
   const refs = [...parsed.positionals];
   if (v.images !== undefined) {
     let text: string;
@@ -133,8 +120,8 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
     refs,
     output,
     noTui: v['no-tui'] === true,
-    timeoutMs: seconds('timeout', v.timeout, 30_000)!,
-    overallTimeoutMs: seconds('overall-timeout', v['overall-timeout'], undefined),
+    timeoutMs: parseSeconds('timeout', v.timeout, 30_000),
+    overallTimeoutMs: v['overall-timeout'] === undefined ? undefined : parseSeconds('overall-timeout', v['overall-timeout'], 0),
     jobs,
     platform: v.platform === undefined ? undefined : parsePlatform(v.platform),
     checkBlobs: v['check-blobs'] === true,

@@ -2,9 +2,9 @@
  * `pullpath render openshift FILES...`: the node files the Machine Config Operator would write for these
  * cluster objects — printed, written under --out, or diffed against a node's root under --diff.
  */
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { loadOpenShiftObjects, loadTemplates } from '../../src/openshift/load-objects.ts';
@@ -55,27 +55,22 @@ interface Flags {
 export async function run(argv: string[]): Promise<number> {
   let values: Flags;
   let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        'release-image': { type: 'string' },
-        template: { type: 'string' },
-        'ocp-version': { type: 'string' },
-        out: { type: 'string' },
-        diff: { type: 'string' },
-        output: { type: 'string' },
-      },
-      allowPositionals: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  ({ values, positionals } = parseCommandArgs({
+    args: argv,
+    options: {
+      'release-image': { type: 'string' },
+      template: { type: 'string' },
+      'ocp-version': { type: 'string' },
+      out: { type: 'string' },
+      diff: { type: 'string' },
+      output: { type: 'string' },
+    },
+    allowPositionals: true,
+  }));
   const [what, ...files] = positionals;
   if (what !== 'openshift') throw new UsageError(`expected "render openshift FILE...", got ${what === undefined ? 'nothing' : JSON.stringify(what)}`);
   if (files.length === 0) throw new UsageError('render openshift: give at least one YAML file or folder of cluster objects');
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output) ?? 'text';
   if (values.out !== undefined && values.diff !== undefined) throw new UsageError('--out and --diff cannot be combined');
 
   let result: RenderResult;

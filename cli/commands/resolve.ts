@@ -3,7 +3,7 @@
  * Exit 2 when the configuration does not load (or bad usage), 1 when any ARG has an error (after printing
  * all of them), else 0.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { formatResolutionJsonLine } from '../../src/report/resolution-json.ts';
@@ -41,19 +41,13 @@ rejected by the policy (all ARGs are still printed), 2 bad usage or a configurat
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...configFlagOptions, output: { type: 'string' }, 'no-tui': { type: 'boolean' } },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: { ...configFlagOptions, output: { type: 'string' }, 'no-tui': { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const { values, positionals } = parsed;
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output) ?? 'text';
   if (positionals.length === 0) throw new UsageError('expected at least one ARG (docker://REF or REF); see --help');
 
   // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.

@@ -3,8 +3,8 @@
  * their expectations. Exit 0 all met, 1 an expectation failed (or a run was cancelled), 2 a file is invalid.
  * `runScenarioFiles` is shared with `pullpath demo`.
  */
+import { outputFlag, parseCommandArgs } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { formatJunit } from '../../src/report/junit.ts';
@@ -132,19 +132,13 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
 }
 
 export function parseRunFlags(argv: string[], allowFiles: boolean): { files: string[]; flags: ScenarioRunFlags } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { output: { type: 'string' }, junit: { type: 'string' }, 'no-tui': { type: 'boolean' }, seed: { type: 'string' } },
-      allowPositionals: allowFiles,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: { output: { type: 'string' }, junit: { type: 'string' }, 'no-tui': { type: 'boolean' }, seed: { type: 'string' } },
+    allowPositionals: allowFiles,
+  });
   const { values, positionals } = parsed;
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
+  const output = outputFlag(values.output) ?? 'text';
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -3,7 +3,7 @@
  * runs the pull engine on the mirrors (never the source when it is forbidden), and prints one verdict
  * per image plus a summary. Exit 1 when any image would not be served by a mirror.
  */
-import { parseArgs } from 'node:util';
+import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -68,33 +68,26 @@ async function readList(path: string, requireDigest: boolean): Promise<string[]>
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...configFlagOptions,
-        ...clientFlagOptions,
-        images: { type: 'string', multiple: true },
-        release: { type: 'string', multiple: true },
-        'no-source': { type: 'boolean' },
-        'check-blobs': { type: 'boolean' },
-        platform: { type: 'string' },
-        jobs: { type: 'string' },
-        output: { type: 'string' },
-        junit: { type: 'string' },
-        'no-tui': { type: 'boolean' },
-      },
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    options: {
+      ...configFlagOptions,
+      ...clientFlagOptions,
+      images: { type: 'string', multiple: true },
+      release: { type: 'string', multiple: true },
+      'no-source': { type: 'boolean' },
+      'check-blobs': { type: 'boolean' },
+      platform: { type: 'string' },
+      jobs: { type: 'string' },
+      output: { type: 'string' },
+      junit: { type: 'string' },
+      'no-tui': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
   const { values, positionals } = parsed;
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output: expected text or json, got "${output}"`);
-  const jobs = values.jobs === undefined ? DEFAULT_JOBS : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number ≥ 1, got "${values.jobs}"`);
+  const output = outputFlag(values.output) ?? 'text';
+  const jobs = wholeNumberFlag('jobs', values.jobs) ?? DEFAULT_JOBS;
   const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
   const platform = values.platform !== undefined ? parsePlatform(values.platform) : undefined; // UsageError on bad input
 
