@@ -2,13 +2,18 @@
  * bench/load: the load generator's own figures, each beside a baseline measured in the same run.
  *  1. Request rate, manifest HEAD at concurrency 64 against C's mock: pullpath (registry client HEAD through
  *     the load scheduler, with HDR recording) vs a plain undici Pool loop (`reset: false`). Target ≥ 80 %.
- *  2. Memory: 10,000 full pulls in flight (open loop) against a slow mock in a child process: peak RSS
- *     of the generator. Target < 300 MB.
+ *  2. Memory: the shipped CLI, `pullpath load --rate R`, opening 10,000 full pulls against `pullpath mock
+ *     bench/slow-registry.toml` (manifests answer after 15 s), each in its own process: peak RSS (VmHWM) of
+ *     the load process, with and without its heap tuning (cli/heap-tuning.ts). Target < 300 MB.
+ *     MEM_RATES=1000,10000 by default; MEM_UNTUNED=0 skips the untuned runs.
  *  3. Time-to-failover: a refused first mirror (median < 10 ms before the next source) and a blackholed one
  *     (= the attempt timeout, ≤ 5 % over).
  * Loopback only. Run: npx tsx bench/load.ts   (ROUNDS=2 DUR=5 by default; PARTS=rate,memory,failover)
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { Pool } from 'undici';
 import { startMockRegistry, startMockRegistries } from '../src/mock/start.ts';
@@ -25,6 +30,7 @@ import { runLoad } from '../src/load/run-load.ts';
 import { createLatencyHistogram, recordMs, summarizeHistogram } from '../src/load/latency-histogram.ts';
 import { startBlackhole } from '../test/helpers/docker-registry.ts';
 
+const BIN = new URL('../bin/pullpath.js', import.meta.url).pathname;
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const DUR_MS = Number(process.env.DUR ?? 5) * 1000;
 const C = 64;
@@ -125,46 +131,85 @@ async function partRate(): Promise<void> {
   console.log(`   ratio: ${((pm / um) * 100).toFixed(1)} % of the plain loop (target ≥ 80 %); client alone ${((median(bare) / um) * 100).toFixed(1)} %`);
 }
 
-async function partMemory(): Promise<void> {
-  const N = 10_000;
-  const slowMs = Number(process.env.SLOW_MS ?? 12_000);
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./load-slow-mock.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SLOW_MS: String(slowMs) } });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const port = Number(line.toString().trim());
-  const hostMap = HostMap.parse([`slow.example.com:127.0.0.1:${port}`]);
-  // Sockets dominate memory (a plain undici Pool holding 10,000 sockets alone peaks near 220 MB here), so
-  // the generator caps connections per origin; pulls beyond the cap wait in undici's queue, still in flight.
-  const conns = Number(process.env.MEM_CONNS ?? N);
-  const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: conns });
-  const client = createRegistryClient({ hostMap, dispatchers });
-  const r = resolveArg(conf('[[registry]]\nlocation = "slow.example.com"\ninsecure = true\n'), 'slow.example.com/acme/app:1.4');
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  let peakInFlight = 0;
-  let atPeak = process.memoryUsage();
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    if (m.rss > peak) [peak, atPeak] = [m.rss, m];
-  }, 50);
-  const t0 = performance.now();
-  const s = await runLoad({
-    target: { resolutions: [r] },
-    pull: { client, attemptTimeoutMs: 60_000 },
-    mode: { kind: 'open', ratePerSec: 10_000, maxInFlight: N },
-    durationMs: null,
-    maxRequests: N,
-    onSnapshot: (x) => (peakInFlight = Math.max(peakInFlight, x.inFlight)),
-    snapshotEveryMs: 100,
-  });
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  await client.close();
-  await dispatchers.close();
-  child.stdin!.end();
+/** Reads a process's peak RSS (VmHWM, MB) and CPU time (s) from /proc while it runs; the last reading before it exits. */
+function watchProcess(pid: number): { stop: () => { peakMb: number; cpuS: number } } {
+  let peakKb = 0;
+  let ticks = 0;
+  const read = (): void => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? peakKb);
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks = Number(stat[11]) + Number(stat[12]);
+    } catch {
+      // exited
+    }
+  };
+  const timer = setInterval(read, 20);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { peakMb: peakKb / 1024, cpuS: ticks / 100 };
+    },
+  };
+}
+
+interface CliLoadRun {
+  rate: number;
+  peakMb: number;
+  cpuS: number;
+  summary: { requests: number; successes: number; lateStarts: number; elapsedMs: number; latency: { p50Ms: number }; perSecond: { ok: number; failed: number }[] };
+}
+
+/** One `pullpath load` process (the shipped CLI, as a user runs it) against the mock; its peak RSS from outside. */
+async function cliLoad(mock: { registriesConf: string; connectTo: string[] }, rate: number, env: NodeJS.ProcessEnv): Promise<CliLoadRun> {
+  const emptyDir = mkdtempSync(join(tmpdir(), 'pp-bench-'));
+  const child = spawn(
+    process.execPath,
+    [BIN, 'load', '--registries-conf', mock.registriesConf, '--registries-conf-dir', emptyDir, ...mock.connectTo.flatMap((c) => ['--connect-to', c]),
+      '--rate', String(rate), '--max-requests', '10000', '--duration', '0', '--timeout', '60', '--no-tui', '--output', 'json', 'slow.example.com/acme/app:1.4'],
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
+  );
+  const watch = watchProcess(child.pid!);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
   await once(child, 'exit');
-  console.log(`2. memory: ${fmt(N)} full pulls (ping + manifest GET) opened at 10,000/s against a mock answering manifests after ${slowMs / 1000} s (child process), ${fmt(conns)} connections per origin`);
-  console.log(`   peak pulls in flight: ${fmt(peakInFlight)}; finished ${fmt(s.requests)} (${s.successes} ok) in ${((performance.now() - t0) / 1000).toFixed(1)} s; end-to-end p50 ${(s.latency.p50Ms / 1000).toFixed(2)} s`);
-  console.log(`   generator RSS: ${(rss0 / 1048576).toFixed(0)} MB before, peak ${(peak / 1048576).toFixed(0)} MB (target < 300 MB); at the peak: heap ${(atPeak.heapUsed / 1048576).toFixed(0)} MB, external ${(atPeak.external / 1048576).toFixed(0)} MB`);
+  const { peakMb, cpuS } = watch.stop();
+  rmSync(emptyDir, { recursive: true, force: true });
+  return { rate, peakMb, cpuS, summary: JSON.parse(out) };
+}
+
+async function partMemory(): Promise<void> {
+  // The mock in its own process (`pullpath mock`), so the figure is the generator's alone.
+  const mockProc = spawn(process.execPath, [BIN, 'mock', new URL('./slow-registry.toml', import.meta.url).pathname, '--output', 'json', '--duration', '900'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  for await (const chunk of mockProc.stdout!) {
+    text += chunk;
+    if (text.includes('\n')) break;
+  }
+  const mock = JSON.parse(text) as { registriesConf: string; connectTo: string[] };
+  const rates = (process.env.MEM_RATES ?? '1000,10000').split(',').map(Number);
+  console.log('2. memory: `pullpath load` (the CLI process) opening 10,000 full pulls (https ping, http ping, manifest GET) against');
+  console.log('   `pullpath mock bench/slow-registry.toml` (another process; manifests answer after 15 s): every pull is in flight');
+  console.log('   from its start until at least 15 s later. Peak RSS (VmHWM) and CPU time of the load process:');
+  const rows: [string, CliLoadRun][] = [];
+  for (const rate of rates) {
+    rows.push([`--rate ${rate}`, await cliLoad(mock, rate, process.env)]);
+    if (process.env.MEM_UNTUNED !== '0') rows.push([`--rate ${rate}, PULLPATH_NO_HEAP_TUNING=1`, await cliLoad(mock, rate, { ...process.env, PULLPATH_NO_HEAP_TUNING: '1' })]);
+  }
+  mockProc.kill('SIGINT');
+  await once(mockProc, 'exit');
+  for (const [label, r] of rows) {
+    const s = r.summary;
+    const firstDone = s.perSecond.findIndex((b) => b.ok + b.failed > 0);
+    const lastStart = 10_000 / r.rate;
+    console.log(
+      `   ${label.padEnd(40)} peak ${r.peakMb.toFixed(0).padStart(4)} MB (target < 300)  cpu ${r.cpuS.toFixed(1)} s  ` +
+        `${s.successes}/${s.requests} ok, started late ${s.lateStarts}, p50 ${(s.latency.p50Ms / 1000).toFixed(2)} s, ` +
+        `last scheduled start ${lastStart.toFixed(1)} s, first finish in second ${firstDone}` +
+        (firstDone >= lastStart ? ' (all 10,000 in flight at once)' : ''),
+    );
+  }
 }
 
 async function partFailover(): Promise<void> {
@@ -195,22 +240,12 @@ async function partFailover(): Promise<void> {
 console.log(`bench/load on ${process.version}, ${(await import('node:os')).cpus().length} CPUs; loopback only\n`);
 const PARTS = (process.env.PARTS ?? 'rate,memory,failover').split(',');
 if (PARTS.includes('rate')) {
+  if (process.env.RATE_TUNED === '1') (await import('../cli/heap-tuning.ts')).tuneHeapForLoad();
   await partRate();
   console.log();
 }
 if (PARTS.includes('memory')) {
   await partMemory();
-  if (process.env.MEM_CAPPED !== '0') {
-    // The same run with V8's old space capped: RSS above is mostly garbage V8 has not collected yet.
-    const child = spawn(process.execPath, ['--max-old-space-size=192', '--import', 'tsx', new URL(import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PARTS: 'memory', MEM_CAPPED: '0' },
-    });
-    let text = '';
-    child.stdout!.on('data', (d) => (text += d));
-    await once(child, 'exit');
-    console.log('   same with --max-old-space-size=192:' + text.split('\n').filter((l) => /peak/.test(l)).map((l) => '\n   ' + l.trim()).join(''));
-  }
   console.log();
 }
 if (PARTS.includes('failover')) await partFailover();

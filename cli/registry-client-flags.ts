@@ -55,12 +55,12 @@ export function hostMapFromFlags(values: ClientFlagValues): HostMap {
   return HostMap.parse(values['connect-to'] ?? []);
 }
 
-/** Builds the one registry client of the run. `connections` sizes each origin's pool (load needs more). */
-export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number } = {}): Promise<RegistryClient> {
+/** Builds the one registry client of the run. `connections` caps each origin's pool (null: no cap, as load uses). */
+export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number | null } = {}): Promise<RegistryClient> {
   const hostMap = hostMapFromFlags(values);
   const tlsVerify = parseTlsVerify(values['tls-verify']);
   const credentials = await CredentialStore.load(values.authfile !== undefined ? { authFile: values.authfile } : {});
-  const dispatchers = createDispatcherFactory({ hostMap, ...(opts.connections ? { connectionsPerOrigin: opts.connections } : {}) });
+  const dispatchers = createDispatcherFactory({ hostMap, ...(opts.connections !== undefined ? { connectionsPerOrigin: opts.connections } : {}) });
   const client = createRegistryClient({
     dispatchers,
     hostMap,

@@ -3,7 +3,8 @@
  * On a terminal it runs in the TUI; in a pipe, under CI=true or with --no-tui it prints the plain report and
  * exits by itself. Nothing to install and nothing dialled beyond loopback.
  */
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseRunFlags, runScenarioFiles } from './scenario.ts';
 
@@ -24,9 +25,19 @@ Flags:
 Exit status: 0 the demo behaved as containers/image does, 1 an expectation was not met, 2 bad usage.
 `;
 
-/** scenarios/demo.toml, found from this file so `npx pullpath demo` works from any folder. */
+/**
+ * scenarios/demo.toml, found by walking up from this module so `npx pullpath demo` works from any folder,
+ * whether it runs from source (cli/commands/) or from the bundle (node_modules/.cache/pullpath/ID/).
+ */
 export function demoScenarioPath(): string {
-  return fileURLToPath(new URL('../../scenarios/demo.toml', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'scenarios', 'demo.toml');
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return fileURLToPath(new URL('../../scenarios/demo.toml', import.meta.url));
+    dir = up;
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {

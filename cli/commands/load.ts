@@ -27,6 +27,7 @@ import { EventChannel } from '../../src/pull/event-channel.ts';
 import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, hostMapFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
+import { tuneHeapForLoad } from '../heap-tuning.ts';
 import type { LoadBoardSnapshot } from '../tui/view-models.ts';
 
 const DEFAULT_RATE = 20;
@@ -57,6 +58,8 @@ Load:
                              (default when neither is given: --rate ${DEFAULT_RATE})
   --max-in-flight N          open loop: cap on pulls in flight (default 10000); late pulls still count
                              from their scheduled time
+  --connections N            cap on connections per endpoint (default none, as the runtime); pulls beyond
+                             it wait inside the generator, and that wait counts in their latency
   --duration S               stop starting pulls after S seconds (default ${DEFAULT_DURATION_S}; 0 = only --max-requests)
   --max-requests N           stop after N pulls
   --min-success-rate P       exit 1 when fewer than P percent of pulls succeed
@@ -117,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       rate: { type: 'string' },
       'max-in-flight': { type: 'string' },
+      connections: { type: 'string' },
       duration: { type: 'string' },
       'max-requests': { type: 'string' },
       'min-success-rate': { type: 'string' },
@@ -127,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   const { values, positionals } = parsed;
+  tuneHeapForLoad();
   const output = outputFlag(values.output);
   if (values.concurrency !== undefined && values.rate !== undefined) throw new UsageError('give --concurrency (closed loop) or --rate (open loop), not both');
   const concurrency = wholeNumberFlag('concurrency', values.concurrency);
@@ -148,7 +153,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got "${values.seed}"`);
-  const connections = Math.min(256, Math.max(16, concurrency ?? 64));
+  // As the runtime's Go transport: no cap on connections per host unless asked, so a slow endpoint holds its
+  // pulls on the wire, not in a queue inside the generator (that wait would be counted as the registry's).
+  const connections = wholeNumberFlag('connections', values.connections) ?? null;
 
   let env: ScenarioEnvironment | null = null;
   let client: RegistryClient;

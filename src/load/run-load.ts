@@ -44,6 +44,8 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
   const recorder = new LoadRecorder({ mode: opts.mode.kind, ...(opts.faults ? { faults: opts.faults } : {}), ...(opts.faultKindOf ? { faultKindOf: opts.faultKindOf } : {}) });
   const { resolutions, expectedDigests } = opts.target;
   if (resolutions.length === 0) throw new Error('load: no image to pull');
+  // The engine's options per image, built once (not per pull).
+  const pullOptions: PullOptions[] = resolutions.map((r) => Object.assign({}, opts.pull, { image: r.ref }));
   const t0 = clock.now();
   const now = (): number => clock.now() - t0;
   const timer = opts.onSnapshot ? setInterval(() => opts.onSnapshot!(recorder.summary(now())), opts.snapshotEveryMs ?? 250) : null;
@@ -58,7 +60,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
         let result: ResultEvent | null = null;
         recorder.started();
         try {
-          result = await run(r, { ...opts.pull, image: r.ref }, (e) => {
+          result = await run(r, pullOptions[i]!, (e) => {
             if (e.type === 'attempt') attempts.push(e);
           }, opts.signal);
         } catch {

@@ -47,7 +47,7 @@ function fold(name: ProbeStepName, steps: AttemptStep[], started: number, err: u
   };
 }
 
-const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep => ({ ...s, ok: false, errorClass, error });
+const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep => Object.assign({}, s, { ok: false, errorClass, error });
 
 export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
   const signal = AbortSignal.timeout(opts.timeoutMs);

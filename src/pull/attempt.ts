@@ -9,6 +9,7 @@ import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
+import { AttemptDeadline } from './attempt-deadline.ts';
 
 export interface AttemptOutcome {
   event: AttemptEvent;
@@ -21,6 +22,14 @@ const RUNTIME_WAITS =
   'no answer within the attempt timeout. The runtime sets no response-header timeout (only a 30 s dial and a 10 s TLS-handshake timeout): ' +
   'a listener that accepts and never answers holds the pull until its caller gives up (skopeo --command-timeout, the kubelet/CRI-O pull deadline), and the next source is never tried';
 
+/**
+ * The event's literal starts with named keys and ends with the spread: V8 (Node 20) gives every object that
+ * *starts* with a spread and then adds keys a map of its own, which thousands of pulls in flight pay for.
+ */
+function attemptEvent(source: PullSource, index: number, image: string, rest: Omit<AttemptEvent, 'type' | 'image' | 'index' | 'reference' | 'location' | 'mirror' | 'insecure'>): AttemptEvent {
+  return { type: 'attempt', image, index, reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure, ...rest };
+}
+
 export async function runAttempt(
   source: PullSource,
   index: number,
@@ -32,26 +41,25 @@ export async function runAttempt(
   const ref = splitPhysicalRef(source.reference);
   const started = performance.now();
   const steps: AttemptStep[] = [];
-  const base = { type: 'attempt' as const, image, index, reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure };
   if (source.blocked) {
     return {
-      event: { ...base, at: at(), outcome: 'blocked', error: source.blockedError ?? `registry ${source.location} is blocked`, errorClass: 'blocked', httpStatus: null, durationMs: 0, steps },
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'blocked', error: source.blockedError ?? `registry ${source.location} is blocked`, errorClass: 'blocked', httpStatus: null, durationMs: 0, steps }),
       session: null,
       manifest: null,
       ref,
     };
   }
   const timeoutMs = opts.attemptTimeoutMs ?? 30_000;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const attemptSignal = signal ? AbortSignal.any([timeout, signal]) : timeout;
+  const timer = new AttemptDeadline(timeoutMs, signal);
+  const attemptSignal = timer.signal;
   const deadline = Date.now() + timeoutMs;
   const call = { signal: attemptSignal, deadline, steps };
   let session: Session | null = null;
   try {
-    session = await opts.client.ping(ref.host, { ...call, insecure: source.insecure, repository: ref.name });
+    session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name });
     const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
     return {
-      event: { ...base, at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps },
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps }),
       session,
       manifest,
       ref,
@@ -59,13 +67,15 @@ export async function runAttempt(
   } catch (err) {
     const e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
     const notes: string[] = [];
-    if (e.errorClass === 'timeout' && timeout.aborted) notes.push(RUNTIME_WAITS);
+    if (e.errorClass === 'timeout' && timer.timedOut) notes.push(RUNTIME_WAITS);
     const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
     return {
-      event: { ...base, at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(notes.length ? { notes } : {}) },
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(notes.length ? { notes } : {}) }),
       session,
       manifest: null,
       ref,
     };
+  } finally {
+    timer.dispose();
   }
 }

@@ -44,7 +44,7 @@ export function pullImages(resolutions: readonly Resolution[], options: PullImag
   const runSignal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const limit = pLimit(Math.max(1, options.jobs ?? 4));
   const names = imageLabels(resolutions);
-  const work = resolutions.map((r, i) => limit(() => pullOne(r, { ...options, startedAt, image: names[i]! }, (e) => channel.push(e), runSignal)));
+  const work = resolutions.map((r, i) => limit(() => pullOne(r, Object.assign({}, options, { startedAt, image: names[i]! }), (e) => channel.push(e), runSignal)));
   Promise.all(work).then(
     () => channel.close(),
     (err) => channel.close(err),

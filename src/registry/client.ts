@@ -43,6 +43,8 @@ export interface RegistryClientOptions {
   retry429?: Partial<Retry429Options>;
   userAgent?: string;
   now?: () => number;
+  /** How long a host's certs.d reading is reused, ms. Default 1000; 0 reads it at every ping, as the runtime does. */
+  certsCacheMs?: number;
 }
 
 export interface CallOptions {
@@ -122,6 +124,16 @@ function looksLikeHtml(res: HttpResponse): boolean {
   return /text\/html/i.test(header(res.headers, 'content-type') ?? '');
 }
 
+type SessionBase = Omit<Session, 'scheme' | 'challenges'>;
+
+/**
+ * A Session as one literal. Not `{ ...base, scheme, challenges }`: V8 (Node 20) gives every object literal that
+ * starts with a spread and then adds keys a map of its own, and a session lives as long as its pull.
+ */
+function sessionOf(b: SessionBase, scheme: Session['scheme'], challenges: Challenge[]): Session {
+  return { host: b.host, registry: b.registry, scheme, insecure: b.insecure, tls: b.tls, credentials: b.credentials, challenges };
+}
+
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
   const ownDispatchers = options.dispatchers === undefined;
   const dispatchers = options.dispatchers ?? createDispatcherFactory(options.hostMap ? { hostMap: options.hostMap } : {});
@@ -137,8 +149,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const MANIFEST_EXTRA: Record<string, string | string[]> = { accept: [...MANIFEST_ACCEPT] };
   // Header objects shared by every request without credentials (undici only reads them).
   const baseHeaders: Record<string, string | string[]> = { 'user-agent': userAgent, 'docker-distribution-api-version': 'registry/2.0' };
-  const manifestHeadHeaders = { ...baseHeaders, ...MANIFEST_EXTRA };
-  const rangeHeaders = { ...baseHeaders, range: 'bytes=0-0' };
+  const manifestHeadHeaders = Object.assign({}, baseHeaders, MANIFEST_EXTRA);
+  const rangeHeaders = Object.assign({}, baseHeaders, { range: 'bytes=0-0' });
 
   /** One request with 429 retries; network failures become RegistryError with Go's wording (no prefix). */
   async function send(req: HttpRequest, opts: CallOptions, notes: string[]): Promise<HttpResponse> {
@@ -152,6 +164,23 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), style, ...(opts.signal ? { signal: opts.signal } : {}) });
       throw new RegistryError(redactor.text(g.message), g.errorClass, null);
     }
+  }
+
+  /**
+   * certs.d material per host, read at most once per `certsCacheMs`. The runtime reads the directory at every
+   * attempt; the answer is the same, and thousands of pulls a second would otherwise queue their pings behind
+   * file-system calls (and their ENOENT errors) in libuv's thread pool. Concurrent pings share one read.
+   */
+  const certsCacheMs = options.certsCacheMs ?? 1000;
+  const certsCache = new Map<string, { until: number; material: Promise<TlsMaterial> }>();
+  function certsFor(host: string): Promise<TlsMaterial> {
+    const t = performance.now();
+    const hit = certsCache.get(host);
+    if (hit && hit.until > t) return hit.material;
+    const material = findCertDir(host, options.certs).then(loadTlsMaterial);
+    if (certsCache.size >= 1024) certsCache.clear();
+    certsCache.set(host, { until: t + certsCacheMs, material });
+    return material;
   }
 
   /** redactUrl of the client's own URLs, memoised (bounded): the same URLs recur on every request. */
@@ -174,10 +203,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   function step(opts: CallOptions, s: AttemptStep): void {
     if (!opts.steps) return;
-    opts.steps.push({ ...s, ...(s.url ? { url: redactedUrl(s.url) } : {}), durationMs: Math.round(s.durationMs * 10) / 10, ...(s.error ? { error: redactor.text(s.error) } : {}) });
+    // `s` is always a fresh literal from this file: finish it in place (no copy, no per-object map).
+    if (s.url) s.url = redactedUrl(s.url);
+    s.durationMs = Math.round(s.durationMs * 10) / 10;
+    if (s.error) s.error = redactor.text(s.error);
+    opts.steps.push(s);
   }
 
-  async function pingScheme(session: Omit<Session, 'scheme' | 'challenges'>, scheme: 'https' | 'http', opts: CallOptions): Promise<{ challenges: Challenge[]; res: HttpResponse }> {
+  async function pingScheme(session: SessionBase, scheme: 'https' | 'http', opts: CallOptions): Promise<{ challenges: Challenge[]; res: HttpResponse }> {
     const url = `${scheme}://${session.registry}/v2/`;
     const started = performance.now();
     const notes: string[] = [];
@@ -235,17 +268,17 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const insecure = options.tlsVerify === false ? true : options.tlsVerify === true ? false : opts.insecure;
       let tls: TlsMaterial | null = null;
       try {
-        tls = await loadTlsMaterial(await findCertDir(host, options.certs));
+        tls = await certsFor(host);
       } catch (err) {
         const msg = (err as Error).message;
         step(opts, { step: 'ping', ok: false, durationMs: 0, error: msg, errorClass: 'tls', detail: 'certs.d setup failed before any request' });
         throw new RegistryError(msg, 'tls');
       }
       const creds = credentials.lookup(opts.repository);
-      const base = { host, registry, insecure, tls: tls && (tls.ca.length || tls.cert) ? tls : null, credentials: creds };
+      const base: SessionBase = { host, registry, insecure, tls: tls && (tls.ca.length || tls.cert) ? tls : null, credentials: creds };
       try {
         const { challenges } = await pingScheme(base, 'https', opts);
-        return { ...base, scheme: 'https', challenges };
+        return sessionOf(base, 'https', challenges);
       } catch (httpsErr) {
         if (!insecure || opts.signal?.aborted) {
           throw new RegistryError(`pinging container registry ${registry}: ${(httpsErr as RegistryError).message}`, (httpsErr as RegistryError).errorClass, (httpsErr as RegistryError).httpStatus);
@@ -254,7 +287,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         if (last) last.detail = [last.detail, 'insecure endpoint: falling back to plain http'].filter(Boolean).join('; ');
         try {
           const { challenges } = await pingScheme(base, 'http', opts);
-          return { ...base, scheme: 'http', challenges };
+          return sessionOf(base, 'http', challenges);
         } catch (httpErr) {
           // The http error replaces the https one, as in the runtime.
           const e = httpErr as RegistryError;
@@ -270,7 +303,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const notes: string[] = [];
       let res: HttpResponse;
       try {
-        res = await send({ method: 'GET', url, headers: auth === NO_AUTH ? manifestHeadHeaders : { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...auth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+        res = await send({ method: 'GET', url, headers: auth === NO_AUTH ? manifestHeadHeaders : Object.assign({}, manifestHeadHeaders, auth), insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
       } catch (err) {
         return manifestFail(opts, url, started, notes, (err as RegistryError).message, (err as RegistryError).errorClass, null);
       }
@@ -281,7 +314,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         notes.push(`401 insufficient_scope: retried once with scope ${wider}`);
         try {
           const retryAuth = await authHeaders(session, path, opts, [wider]);
-          res = await send({ method: 'GET', url, headers: { ...baseHeaders, accept: [...MANIFEST_ACCEPT], ...retryAuth }, insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+          res = await send({ method: 'GET', url, headers: Object.assign({}, manifestHeadHeaders, retryAuth), insecure: session.insecure, tls: session.tls, maxBodyBytes: MAX_MANIFEST_BYTES, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
         } catch (err) {
           return manifestFail(opts, url, started, notes, (err as RegistryError).message, (err as RegistryError).errorClass, null);
         }
@@ -313,7 +346,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const auth = await authHeaders(session, path, opts);
       const started = performance.now();
       const notes: string[] = [];
-      const headers = auth === NO_AUTH ? rangeHeaders : { ...rangeHeaders, ...auth };
+      const headers = auth === NO_AUTH ? rangeHeaders : Object.assign({}, rangeHeaders, auth);
       let res: HttpResponse;
       try {
         res = await send({ method: 'GET', url, headers, insecure: session.insecure, tls: session.tls, maxBodyBytes: 1, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
@@ -344,14 +377,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const auth = await authHeaders(session, path, opts);
     const started = performance.now();
     const notes: string[] = [];
-    const headers = auth === NO_AUTH ? (extra === MANIFEST_EXTRA ? manifestHeadHeaders : extra === NO_EXTRA ? baseHeaders : { ...baseHeaders, ...extra }) : { ...baseHeaders, ...extra, ...auth };
+    const headers = auth === NO_AUTH ? (extra === MANIFEST_EXTRA ? manifestHeadHeaders : extra === NO_EXTRA ? baseHeaders : Object.assign({}, baseHeaders, extra)) : Object.assign({}, baseHeaders, extra, auth);
     const base = { headers, insecure: session.insecure, tls: session.tls, ...(opts.signal ? { signal: opts.signal } : {}) };
     let res = await send({ method: 'HEAD', url, ...base }, opts, notes);
     let method = 'HEAD';
     if (res.status === 405 || res.status === 501) {
       // Some registries do not implement HEAD: ask for one byte instead.
       method = 'GET';
-      res = await send({ method: 'GET', url, ...base, headers: { ...base.headers, range: 'bytes=0-0' }, maxBodyBytes: 1 }, opts, notes);
+      res = await send({ method: 'GET', url, ...base, headers: Object.assign({}, base.headers, { range: 'bytes=0-0' }), maxBodyBytes: 1 }, opts, notes);
       notes.push('HEAD not supported: used a 1-byte ranged GET');
     }
     const present = res.status === 200 || res.status === 206;

@@ -4,7 +4,8 @@
  * every connection. Verified, insecure and custom-CA connections get separate Agents (TLS options are
  * per connection pool in undici).
  */
-import { Agent, Pool, buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { ClientPool } from './client-pool.ts';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { HostMap } from './host-map.ts';
@@ -20,7 +21,7 @@ export interface DispatcherRequest {
 export interface DispatcherFactory {
   /**
    * The dispatcher for `req`. With `origin` (`https://host:port`), the production factory returns that
-   * origin's own Pool (cheaper per request than routing through an Agent); callers then pass `origin` and
+   * origin's own ClientPool (O(1) per request, cheaper than routing through an Agent); callers then pass `origin` and
    * `path` to `dispatcher.request`. Test factories may return one dispatcher for every origin.
    */
   get(req: DispatcherRequest, origin?: string): Dispatcher;
@@ -31,10 +32,10 @@ export interface DispatcherFactory {
 export interface DispatcherFactoryOptions {
   hostMap?: HostMap;
   /**
-   * Max connections per origin (undici Pool `connections`). Default 16. Requests beyond the cap wait in
+   * Max connections per origin (ClientPool `connections`); null: no cap. Default 16. Requests beyond the cap wait in
    * the pool's queue (still in flight, their deadline running); the runtime's Go transport has no cap.
    */
-  connectionsPerOrigin?: number;
+  connectionsPerOrigin?: number | null;
   /** Idle keep-alive, ms. Default 30 s (the runtime's TCP keep-alive is 30 s, idle conns live 90 s). */
   keepAliveTimeoutMs?: number;
   /** TCP + TLS connect timeout, ms. Default 10 s (the runtime's TLS handshake timeout). */
@@ -57,7 +58,7 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
     const target = hostMap?.lookup(opts.hostname, origPort);
     if (!target) return base(opts, callback);
     const servername = opts.servername || (isIP(opts.hostname) ? undefined : opts.hostname);
-    return base({ ...opts, hostname: target.hostname, port: String(target.port), ...(servername ? { servername } : {}) }, callback);
+    return base(Object.assign({}, opts, { hostname: target.hostname, port: String(target.port) }, servername ? { servername } : null), callback);
   };
 }
 
@@ -69,7 +70,7 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
  */
 export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
   const agents = new Map<string, Agent>();
-  const pools = new Map<string, Pool>();
+  const pools = new Map<string, ClientPool>();
   const connectors = new Map<string, ConnectFn>();
   const keyOf = (req: DispatcherRequest): string => (req.tls ? `${req.insecure ? 'insecure' : 'verify'}|${req.tls.files.join(',')}` : req.insecure ? 'insecure|' : 'verify|');
   const connector = (key: string, req: DispatcherRequest): ConnectFn => {
@@ -89,7 +90,7 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
     return c;
   };
   const poolOptions = (connect: ConnectFn) => ({
-    connections: options.connectionsPerOrigin ?? 16,
+    connections: options.connectionsPerOrigin === undefined ? 16 : options.connectionsPerOrigin,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     headersTimeout: options.headersTimeoutMs ?? 300_000,
     bodyTimeout: options.bodyTimeoutMs ?? 300_000,
@@ -102,7 +103,7 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
         const pkey = `${key}|${origin}`;
         let pool = pools.get(pkey);
         if (!pool) {
-          pool = new Pool(origin, poolOptions(connector(key, req)));
+          pool = new ClientPool(origin, poolOptions(connector(key, req)));
           pools.set(pkey, pool);
         }
         return pool;

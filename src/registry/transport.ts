@@ -1,12 +1,13 @@
 /**
  * One HTTP exchange through the dispatcher factory: the signal really ends it (undici does not abort a
- * pending connect/TLS handshake, so the promise is raced against the signal), bodies are always consumed or
- * destroyed, HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
+ * pending connect/TLS handshake, so the caller is answered at once and the request aborted when undici
+ * reaches it), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
  * and a body limit stops reading instead of buffering whatever the server sends. Requests go to the
- * origin's own Pool from the dispatcher factory; an empty HEAD body is released with `dump()`.
+ * origin's own Pool from the dispatcher factory, through undici's dispatch-handler interface.
  */
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
+import { util } from 'undici';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
@@ -32,102 +33,131 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
 }
 
-/** Resolves like `p`, or rejects as soon as `signal` aborts; a late result is cleaned up by `onLate`. */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, onLate: (v: T) => void): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) {
-    p.then(onLate, () => {});
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => settleRace(p, signal, onLate, resolve, reject));
-}
-
-// Module-level so that no named closure is created per request: tsx (esbuild `keepNames`) gives every named
-// function expression a `name` property, which costs a dictionary per closure; thousands of requests wait here.
-function settleRace<T>(p: Promise<T>, signal: AbortSignal, onLate: (v: T) => void, resolve: (v: T) => void, reject: (e: unknown) => void): void {
-  const state = { settled: false };
-  const onAbort = abortHandler(p, signal, onLate, reject, state);
-  signal.addEventListener('abort', onAbort, { once: true });
-  p.then(
-    (v) => {
-      signal.removeEventListener('abort', onAbort);
-      if (state.settled) return onLate(v);
-      state.settled = true;
-      resolve(v);
-    },
-    (e) => {
-      signal.removeEventListener('abort', onAbort);
-      if (state.settled) return;
-      state.settled = true;
-      reject(e);
-    },
-  );
-}
-
-function abortHandler<T>(p: Promise<T>, signal: AbortSignal, onLate: (v: T) => void, reject: (e: unknown) => void, state: { settled: boolean }): () => void {
-  return () => {
-    if (state.settled) return;
-    state.settled = true;
-    p.then(onLate, () => {});
-    reject(abortReason(signal));
-  };
-}
-
 const EMPTY = Buffer.alloc(0);
 const NO_HEADERS: Record<string, string> = {};
+const NO_RESPONSE_HEADERS: HttpResponse['headers'] = {};
 
-/** Performs one request. Network failures are thrown as undici/Node errors (see network-error.ts). */
-export async function exchange(dispatchers: DispatcherFactory, req: HttpRequest): Promise<HttpResponse> {
-  const [origin, path] = originAndPath(req.url);
-  const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null }, origin);
-  const head = req.method === 'HEAD';
-  const pending = dispatcher.request({
-    origin,
-    path,
-    method: req.method,
-    headers: req.headers ?? NO_HEADERS,
-    ...(req.body !== undefined ? { body: req.body } : {}),
-    ...(req.signal ? { signal: req.signal } : {}),
-    ...(head ? { reset: false } : {}),
-  });
-  const res = await raceSignal(pending, req.signal, (late) => {
-    late.body.destroy();
-  });
-  if (head) {
-    // A HEAD answer has no body: release it without an async iterator.
-    try {
-      await raceSignal(res.body.dump(), req.signal, () => {});
-    } catch (err) {
-      res.body.destroy();
-      throw err;
-    }
-    return { status: res.statusCode, headers: res.headers, body: EMPTY, tooLarge: false };
+/**
+ * One request as an undici dispatch handler (the dispatcher's own callback interface): no response stream,
+ * no promise from undici and no closure per request, so a request waiting on a slow server holds little more
+ * than its connection. The signal is raced here: undici does not abort a pending connect or TLS handshake, so
+ * the caller gets the signal's reason at once and the request is aborted as soon as undici reaches it.
+ */
+class Exchange {
+  status = 0;
+  headers: HttpResponse['headers'] = NO_RESPONSE_HEADERS;
+  chunks: Buffer[] = [];
+  total = 0;
+  tooLarge = false;
+  done = false;
+  abortFn: ((reason?: Error) => void) | null = null;
+  reason: unknown = null;
+
+  constructor(
+    readonly limit: number,
+    readonly signal: AbortSignal | undefined,
+    readonly resolve: (r: HttpResponse) => void,
+    readonly reject: (e: unknown) => void,
+  ) {
+    signal?.addEventListener('abort', this, { once: true });
   }
-  const limit = req.maxBodyBytes ?? 1024 * 1024;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let tooLarge = false;
-  const read = (async () => {
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer;
-      if (total + buf.length > limit) {
-        chunks.push(buf.subarray(0, limit - total));
-        total = limit;
-        tooLarge = true;
-        res.body.destroy(); // stop reading: never buffer an unbounded body
-        break;
-      }
-      chunks.push(buf);
-      total += buf.length;
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    if (this.done) return;
+    this.reason = abortReason(this.signal!);
+    this.finish();
+    this.abortFn?.(this.reason as Error);
+    this.reject(this.reason);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.done) {
+      abort((this.reason as Error) ?? undefined); // abandoned while connecting: never send it
+      return;
     }
-  })();
+    this.abortFn = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    if (statusCode < 200) return true; // 1xx: the final answer follows
+    this.status = statusCode;
+    this.headers = rawHeaders ? (util.parseHeaders(rawHeaders) as HttpResponse['headers']) : NO_RESPONSE_HEADERS;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return false;
+    if (this.total + chunk.length > this.limit) {
+      // Stop reading: never buffer an unbounded body. The connection is aborted, the answer kept.
+      this.chunks.push(chunk.subarray(0, this.limit - this.total));
+      this.total = this.limit;
+      this.tooLarge = true;
+      this.complete();
+      this.abortFn?.(new Error('response body over the limit'));
+      return false;
+    }
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    if (!this.done) this.complete();
+  }
+
+  onError(err: Error): void {
+    if (this.done) return; // after our own abort, or a late failure of an abandoned request
+    this.finish();
+    this.reject(err);
+  }
+
+  complete(): void {
+    this.finish();
+    const body = this.chunks.length === 0 ? EMPTY : this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.total);
+    this.chunks = [];
+    this.resolve({ status: this.status, headers: this.headers, body, tooLarge: this.tooLarge });
+  }
+
+  finish(): void {
+    this.done = true;
+    this.signal?.removeEventListener('abort', this);
+  }
+}
+
+/** Performs one request. Network failures are rejected as undici/Node errors (see network-error.ts). */
+export function exchange(dispatchers: DispatcherFactory, req: HttpRequest): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => start(dispatchers, req, resolve, reject));
+}
+
+// Module-level (not a closure per request): tsx (esbuild `keepNames`) names every named function expression.
+function start(dispatchers: DispatcherFactory, req: HttpRequest, resolve: (r: HttpResponse) => void, reject: (e: unknown) => void): void {
+  if (req.signal?.aborted) return reject(abortReason(req.signal));
+  let origin: string;
+  let path: string;
   try {
-    await raceSignal(read, req.signal, () => {});
+    [origin, path] = originAndPath(req.url);
   } catch (err) {
-    res.body.destroy();
-    throw err;
+    return reject(err);
   }
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, total), tooLarge };
+  const handler = new Exchange(req.maxBodyBytes ?? 1024 * 1024, req.signal, resolve, reject);
+  try {
+    const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null }, origin);
+    dispatcher.dispatch(
+      {
+        origin,
+        path,
+        method: req.method,
+        headers: req.headers ?? NO_HEADERS,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        // HEAD keeps the connection alive (undici closes it after every HEAD otherwise).
+        ...(req.method === 'HEAD' ? { reset: false } : {}),
+      },
+      handler,
+    );
+  } catch (err) {
+    handler.onError(err as Error);
+  }
 }
 
 function originAndPath(u: string): [string, string] {

@@ -41,7 +41,7 @@ export async function verifyImage(image: string, opts: Omit<VerifyRunOptions, 'i
     if (ev.type === 'attempt') attempts.push(ev);
     else if (ev.type === 'result') result = ev;
   };
-  result = await run({ ...resolution, sources: plan.sources }, { ...opts.pull, image, checkBlobs: opts.checkBlobs }, emit, opts.signal);
+  result = await run(Object.assign({}, resolution, { sources: plan.sources }), Object.assign({}, opts.pull, { image, checkBlobs: opts.checkBlobs }), emit, opts.signal);
   return classifyVerify(image, resolution, plan, attempts, result);
 }
 

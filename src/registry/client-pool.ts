@@ -1,0 +1,262 @@
+/**
+ * One origin's keep-alive connections: undici Clients (one HTTP/1.1 connection each, no pipelining, as the
+ * runtime's Go transport) handed out from a stack of idle ones, so a request costs O(1) however many
+ * connections are open. undici's Pool looks for a free Client by scanning all of them, twice per request;
+ * with thousands of pulls in flight that scan was a fifth of the load generator's CPU.
+ *
+ * A Client is handed out again as soon as its request ends (the handler is wrapped to see that): undici's
+ * own 'drain' event comes only when the Client is next resumed, so a pull's manifest GET right after its
+ * ping would otherwise open a second connection instead of reusing the first, as the runtime does.
+ * Requests beyond `connections` wait in a FIFO queue and go to the next Client that frees up. A Client whose
+ * connection failed is retired (as undici's Pool does since undici#3895), never handed out again.
+ */
+import { Client, Dispatcher, errors } from 'undici';
+
+export interface ClientPoolOptions extends Client.Options {
+  /** Max connections; default unlimited. */
+  connections?: number | null;
+}
+
+interface Queued {
+  opts: Dispatcher.DispatchOptions;
+  handler: Dispatcher.DispatchHandler;
+}
+
+const kPool = Symbol('pullpath.pool');
+const kRetired = Symbol('pullpath.retired');
+const kBusy = Symbol('pullpath.busy');
+type PooledClient = Client & { [kPool]?: ClientPool; [kRetired]?: boolean; [kBusy]?: boolean };
+
+export class ClientPool extends Dispatcher {
+  readonly #origin: URL;
+  readonly #options: Client.Options;
+  readonly #cap: number;
+  #idle: PooledClient[] = [];
+  readonly #clients = new Set<PooledClient>();
+  #queue: Queued[] = [];
+  #head = 0;
+  #closed = false;
+
+  constructor(origin: string, options: ClientPoolOptions = {}) {
+    super();
+    const { connections, ...clientOptions } = options;
+    this.#origin = new URL(origin); // parsed once: each Client would otherwise parse and keep its own
+    this.#options = clientOptions;
+    this.#cap = connections && connections > 0 ? connections : Number.POSITIVE_INFINITY;
+  }
+
+  /** Connections open or opening (for tests and figures). */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    if (this.#closed) {
+      handler.onError?.(new errors.ClientClosedError());
+      return false;
+    }
+    const client = this.#take();
+    if (client === null) {
+      this.#queue.push({ opts, handler });
+      return false;
+    }
+    this.#send(client, opts, handler);
+    return true;
+  }
+
+  #take(): PooledClient | null {
+    while (this.#idle.length > 0) {
+      const c = this.#idle.pop()!;
+      if (!c[kRetired] && !c.closed && !c.destroyed) return c;
+    }
+    if (this.#clients.size >= this.#cap) return null;
+    const c: PooledClient = new Client(this.#origin, this.#options);
+    c[kPool] = this;
+    c.on('connectionError', onConnectionError);
+    this.#clients.add(c);
+    return c;
+  }
+
+  #send(client: PooledClient, opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+    client[kBusy] = true;
+    const wrapped = 'onRequestStart' in handler ? new ReleasingHandler(this, client, handler) : new ReleasingLegacyHandler(this, client, handler);
+    client.dispatch(opts, wrapped as Dispatcher.DispatchHandler);
+  }
+
+  /** @internal a Client's request ended (completed or failed): it takes the next queued request or waits idle. */
+  released(client: PooledClient): void {
+    if (!client[kBusy]) return;
+    client[kBusy] = false;
+    if (client[kRetired] || client.closed || client.destroyed) return;
+    if (this.#head < this.#queue.length) {
+      const next = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as unknown as Queued;
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+      this.#send(client, next.opts, next.handler);
+      return;
+    }
+    this.#idle.push(client);
+  }
+
+  /** @internal a Client's connection failed: it is not used again. */
+  retire(client: PooledClient): void {
+    client[kRetired] = true;
+    this.#clients.delete(client);
+    void client.close().catch(() => {});
+    // A queued request needs a Client now: the retired one will not drain for it.
+    if (this.#head < this.#queue.length) {
+      const c = this.#take();
+      if (c) {
+        c[kBusy] = true;
+        this.released(c);
+      }
+    }
+  }
+
+  #failQueued(err: Error): void {
+    const queued = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    for (const q of queued) q.handler.onError?.(err);
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    this.#closed = true;
+    this.#failQueued(new errors.ClientClosedError());
+    const all = Promise.all([...this.#clients].map((c) => c.close())).then(() => {});
+    this.#clients.clear();
+    this.#idle = [];
+    if (callback) void all.then(callback, callback);
+    else return all;
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(err: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(err: Error | null, callback: () => void): void;
+  override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    const err = typeof errOrCallback === 'function' ? null : (errOrCallback ?? null);
+    const cb = typeof errOrCallback === 'function' ? errOrCallback : callback;
+    this.#closed = true;
+    this.#failQueued(err ?? new errors.ClientDestroyedError());
+    const all = Promise.all([...this.#clients].map((c) => c.destroy(err))).then(() => {});
+    this.#clients.clear();
+    this.#idle = [];
+    if (cb) void all.then(cb, cb);
+    else return all;
+  }
+}
+
+function releaseClient(pool: ClientPool, client: PooledClient): void {
+  pool.released(client);
+}
+
+// A module-level listener (one function for every Client): the pool is found on the Client itself.
+function onConnectionError(this: PooledClient): void {
+  this[kPool]?.retire(this);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pass-through: argument types are undici's own
+type Legacy = Record<string, ((...args: any[]) => unknown) | undefined>;
+
+/** Passes every callback through and releases the Client when the request ends (undici's classic handler interface). */
+class ReleasingLegacyHandler {
+  #done = false;
+  constructor(
+    readonly pool: ClientPool,
+    readonly client: PooledClient,
+    readonly inner: Dispatcher.DispatchHandler,
+  ) {}
+  #release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    // After undici has finished with this request: dispatching from inside its callback re-enters the Client
+    // (a failed connect errors the whole queue, then asserts it is empty).
+    process.nextTick(releaseClient, this.pool, this.client);
+  }
+  onConnect(abort: (err?: Error) => void, context?: object): void {
+    return (this.inner as unknown as Legacy).onConnect?.(abort, context) as void;
+  }
+  onResponseStarted(): void {
+    (this.inner as unknown as Legacy).onResponseStarted?.();
+  }
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    return (this.inner as unknown as Legacy).onHeaders?.(statusCode, headers, resume, statusText) as boolean;
+  }
+  onData(chunk: Buffer): boolean {
+    return (this.inner as unknown as Legacy).onData?.(chunk) as boolean;
+  }
+  onBodySent(chunk: unknown): void {
+    (this.inner as unknown as Legacy).onBodySent?.(chunk);
+  }
+  onRequestSent(): void {
+    (this.inner as unknown as Legacy).onRequestSent?.();
+  }
+  onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: unknown): void {
+    this.#release();
+    (this.inner as unknown as Legacy).onUpgrade?.(statusCode, headers, socket);
+  }
+  onComplete(trailers: string[] | null): void {
+    try {
+      (this.inner as unknown as Legacy).onComplete?.(trailers);
+    } finally {
+      this.#release();
+    }
+  }
+  onError(err: Error): void {
+    try {
+      (this.inner as unknown as Legacy).onError?.(err);
+    } finally {
+      this.#release();
+    }
+  }
+}
+
+/** The same for undici's newer handler interface (onRequestStart … onResponseEnd / onResponseError). */
+class ReleasingHandler {
+  #done = false;
+  constructor(
+    readonly pool: ClientPool,
+    readonly client: PooledClient,
+    readonly inner: Dispatcher.DispatchHandler,
+  ) {}
+  #release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    // After undici has finished with this request: dispatching from inside its callback re-enters the Client
+    // (a failed connect errors the whole queue, then asserts it is empty).
+    process.nextTick(releaseClient, this.pool, this.client);
+  }
+  onRequestStart(controller: unknown, context: unknown): void {
+    (this.inner as unknown as Legacy).onRequestStart?.(controller, context);
+  }
+  onRequestUpgrade(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void {
+    this.#release();
+    (this.inner as unknown as Legacy).onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+  onResponseStart(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void {
+    (this.inner as unknown as Legacy).onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+  onResponseData(controller: unknown, chunk: Buffer): void {
+    (this.inner as unknown as Legacy).onResponseData?.(controller, chunk);
+  }
+  onResponseEnd(controller: unknown, trailers: unknown): void {
+    try {
+      (this.inner as unknown as Legacy).onResponseEnd?.(controller, trailers);
+    } finally {
+      this.#release();
+    }
+  }
+  onResponseError(controller: unknown, err: Error): void {
+    try {
+      (this.inner as unknown as Legacy).onResponseError?.(controller, err);
+    } finally {
+      this.#release();
+    }
+  }
+}

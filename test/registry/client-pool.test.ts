@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ClientPool } from '../../src/registry/client-pool.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const servers: Server[] = [];
+const pools: ClientPool[] = [];
+
+async function serve(handler: Handler): Promise<{ origin: string; sockets: Set<Socket> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer(handler);
+  server.on('connection', (s) => sockets.add(s));
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sockets };
+}
+
+function pool(origin: string, connections?: number): ClientPool {
+  const p = new ClientPool(origin, connections === undefined ? {} : { connections });
+  pools.push(p);
+  return p;
+}
+
+async function get(p: ClientPool, path: string): Promise<{ status: number; body: string; remotePort: string | undefined }> {
+  const res = await p.request({ path, method: 'GET' });
+  return { status: res.statusCode, body: await res.body.text(), remotePort: undefined };
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.destroy()));
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+describe('ClientPool', () => {
+  it('reuses the idle connection for sequential requests (keep-alive, one socket)', async () => {
+    const { origin, sockets } = await serve((_req, res) => res.end('ok'));
+    const p = pool(origin);
+    for (let i = 0; i < 5; i++) expect((await get(p, '/v2/')).body).toBe('ok');
+    expect(sockets.size).toBe(1);
+    expect(p.size).toBe(1);
+  });
+
+  it('opens one connection per concurrent request when uncapped (no pipelining, as the runtime)', async () => {
+    let waiting: ServerResponse[] = [];
+    const { origin, sockets } = await serve((_req, res) => {
+      waiting.push(res);
+      if (waiting.length === 6) for (const w of waiting.splice(0)) w.end('late');
+    });
+    const p = pool(origin);
+    const all = await Promise.all(Array.from({ length: 6 }, () => get(p, '/slow')));
+    expect(all.map((r) => r.body)).toEqual(Array(6).fill('late'));
+    expect(sockets.size).toBe(6);
+    waiting = [];
+  });
+
+  it('queues requests beyond the cap in order and sends each on the next connection that frees up', async () => {
+    const order: string[] = [];
+    const held: ServerResponse[] = [];
+    const { origin, sockets } = await serve((req, res) => {
+      order.push(req.url!);
+      if (req.url === '/a' || req.url === '/b') held.push(res);
+      else res.end(req.url);
+    });
+    const p = pool(origin, 2);
+    const a = get(p, '/a');
+    const b = get(p, '/b');
+    const c = get(p, '/c');
+    const d = get(p, '/d');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual(['/a', '/b']); // c and d wait: both connections are busy
+    held.shift()!.end('/a');
+    held.shift()!.end('/b');
+    expect((await Promise.all([a, b, c, d])).map((r) => r.body)).toEqual(['/a', '/b', '/c', '/d']);
+    expect(order).toEqual(['/a', '/b', '/c', '/d']);
+    expect(sockets.size).toBe(2);
+  });
+
+  it('retires a client whose connection failed, and a queued request still gets a connection', async () => {
+    let first = true;
+    const { origin } = await serve((req, res) => res.end(req.url));
+    const p = new ClientPool(origin, {
+      connections: 1,
+      // The first dial fails, later ones succeed: the failed client must not be handed out again.
+      connect: (opts, cb) => {
+        if (first) {
+          first = false;
+          setImmediate(() => cb(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), null));
+          return;
+        }
+        void import('node:net').then(({ connect }) => {
+          const s = connect(Number(opts.port), opts.hostname);
+          s.once('connect', () => cb(null, s));
+          s.once('error', (e) => cb(e, null));
+        });
+      },
+    });
+    pools.push(p);
+    const failed = get(p, '/one');
+    const queued = get(p, '/two');
+    await expect(failed).rejects.toThrow(/ECONNREFUSED/);
+    expect((await queued).body).toBe('/two');
+    expect(p.size).toBe(1);
+  });
+
+  it('close() fails queued requests with ClientClosedError and refuses new ones', async () => {
+    const held: ServerResponse[] = [];
+    const { origin } = await serve((_req, res) => held.push(res));
+    const p = pool(origin, 1);
+    const running = get(p, '/a');
+    const queued = get(p, '/b');
+    await new Promise((r) => setTimeout(r, 30));
+    const closing = p.close();
+    await expect(queued).rejects.toThrow(/closed/i);
+    held.shift()!.end('a');
+    expect((await running).body).toBe('a'); // in flight: allowed to finish
+    await closing;
+    await expect(get(p, '/c')).rejects.toThrow(/closed/i);
+  });
+
+  it('destroy() ends requests in flight', async () => {
+    const { origin } = await serve(() => {
+      /* never answers */
+    });
+    const p = pool(origin);
+    const pending = get(p, '/hang');
+    await new Promise((r) => setTimeout(r, 30));
+    await p.destroy();
+    await expect(pending).rejects.toThrow();
+  });
+});
