@@ -54,4 +54,39 @@ describe('pullpath load', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--duration 0 needs --max-requests/);
   });
+
+  it('--connections caps connections per endpoint: pulls beyond it wait in the generator, and the wait counts', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'pp-load-'));
+    const scenario = join(home, 'slow.toml');
+    const q = "'''";
+    await writeFile(
+      scenario,
+      [
+        'name = "slow"',
+        '[config]',
+        `registries-conf = ${q}`,
+        '[[registry]]',
+        'location = "slow.example.com"',
+        'insecure = true',
+        q,
+        '[[registry]]',
+        'host = "slow.example.com"',
+        'tls = false',
+        'images = [{ repository = "acme/app", tags = ["1.4"] }]',
+        'faults = [{ kind = "latency", ms = 600, route = "manifest" }]',
+        '[[pull]]',
+        'ref = "slow.example.com/acme/app:1.4"',
+        'timeout-ms = 20000',
+      ].join('\n'),
+    );
+    // 4 pulls scheduled at once on one connection: each manifest GET waits for the ones before (4 × 600 ms).
+    const r = await cli(['--scenario', scenario, '--rate', '1000', '--max-requests', '4', '--duration', '0', '--connections', '1', '--output', 'json'], home);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout.trim()) as LoadSummary;
+    expect(s.successes).toBe(4);
+    expect(s.latency.maxMs).toBeGreaterThanOrEqual(4 * 600);
+    const bad = await cli(['--scenario', scenario, '--max-requests', '1', '--connections', 'many'], home);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--connections/);
+  });
 });

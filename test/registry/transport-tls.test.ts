@@ -62,6 +62,25 @@ describe('--connect-to over TLS', () => {
     expect(err.message).toBe('pinging container registry only.example.com: Get "https://only.example.com/v2/": x509: certificate signed by unknown authority');
   });
 
+  it('re-reads certs.d after certsCacheMs: a CA added between two pings is used once the reading is stale', async () => {
+    const roots = [join(dir, 'late-ca')];
+    const dispatchers = createDispatcherFactory({ hostMap: HostMap.parse([`only.example.com:127.0.0.1:${port}`]) });
+    const ping = (c: ReturnType<typeof createRegistryClient>) => c.ping('only.example.com', { insecure: false, repository: 'only.example.com/x' }).then(() => 'ok', (e: Error) => e.message);
+    const cached = createRegistryClient({ dispatchers, certs: { roots }, certsCacheMs: 60_000 });
+    const everyPing = createRegistryClient({ dispatchers, certs: { roots }, certsCacheMs: 0 });
+    const short = createRegistryClient({ dispatchers, certs: { roots }, certsCacheMs: 50 });
+    expect(await ping(cached)).toMatch(/unknown authority/);
+    expect(await ping(short)).toMatch(/unknown authority/);
+    expect(await ping(everyPing)).toMatch(/unknown authority/);
+    await mkdir(join(dir, 'late-ca', 'only.example.com'), { recursive: true });
+    await writeFile(join(dir, 'late-ca', 'only.example.com', 'ca.crt'), await import('node:fs/promises').then((f) => f.readFile(join(dir, 'certs.d', 'only.example.com', 'ca.crt'), 'utf8')));
+    expect(await ping(everyPing)).toBe('ok'); // read at every ping, as the runtime does
+    expect(await ping(cached)).toMatch(/unknown authority/); // still the reading from before the CA existed
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await ping(short)).toBe('ok');
+    await dispatchers.close();
+  });
+
   it('sends the client certificate pair from certs.d', async () => {
     const dispatchers = createDispatcherFactory({ hostMap: HostMap.parse([`only.example.com:127.0.0.1:${port}`]) });
     const client = createRegistryClient({ dispatchers, certs: { roots: [join(dir, 'with-client')] } });
