@@ -13,14 +13,11 @@ import { createRegistryClient, type RegistryClient } from '../../src/registry/cl
 import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import type { HostMap } from '../../src/registry/host-map.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
-import { prepareScenario } from '../../src/scenario/prepare.ts';
-import { startEnvironment, type ScenarioEnvironment } from '../../src/scenario/environment.ts';
+import type { ScenarioEnvironment } from '../../src/scenario/environment.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
 import { faultKindFromWindows, faultWindows } from '../../src/load/fault-windows.ts';
-import { expectedDigest } from '../../src/load/expected-digests.ts';
 import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
@@ -167,6 +164,14 @@ export async function run(argv: string[]): Promise<number> {
   let timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
 
   if (values.scenario !== undefined) {
+    // Scenario code (mock registries, their CA, image builder) is loaded only for --scenario: a run against
+    // real endpoints keeps that much less in memory.
+    const [{ loadScenario }, { prepareScenario }, { startEnvironment }, { expectedDigest }] = await Promise.all([
+      import('../../src/scenario/load.ts'),
+      import('../../src/scenario/prepare.ts'),
+      import('../../src/scenario/environment.ts'),
+      import('../../src/load/expected-digests.ts'),
+    ]);
     const prepared = prepareScenario(await loadScenario(values.scenario));
     resolutions = positionals.length > 0 ? positionals.map((p) => resolveArg(prepared.compiled, p)) : prepared.resolutions;
     if (values.timeout === undefined) timeoutMs = prepared.scenario.pulls[0]?.timeoutMs ?? prepared.scenario.defaults.timeoutMs;
