@@ -7,8 +7,8 @@
  * every scavenge promotes pulls that are about to finish; the old generation then carries them as
  * garbage, and V8 lets it grow to about twice the live heap before collecting. Here the nursery stays
  * at its initial size and the old generation is collected once it is 20 % over the live heap.
- * 10,000 pulls in flight against a slow mock (bench/load.ts, part 2) peak at 237 MB with this and
- * 376 MB without, for 15-33 % more CPU.
+ * 10,000 pulls in flight against a slow mock (bench/load.ts, part 2) peak at 247 MB with this and
+ * 377 MB without, for about 20 % more CPU.
  *
  * Both flags are read whenever V8 sizes the heap after a GC, so they work when set at run time.
  */
