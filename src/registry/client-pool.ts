@@ -88,17 +88,7 @@ export class ClientPool extends Dispatcher {
     if (!client[kBusy]) return;
     client[kBusy] = false;
     if (client[kRetired] || client.closed || client.destroyed) return;
-    if (this.#head < this.#queue.length) {
-      const next = this.#queue[this.#head]!;
-      this.#queue[this.#head++] = undefined as unknown as Queued;
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
-      this.#send(client, next.opts, next.handler);
-      return;
-    }
-    this.#idle.push(client);
+    if (!this.#sendNextQueued(client)) this.#idle.push(client);
   }
 
   /** @internal a Client's connection failed: it is not used again. */
@@ -106,14 +96,24 @@ export class ClientPool extends Dispatcher {
     client[kRetired] = true;
     this.#clients.delete(client);
     void client.close().catch(() => {});
-    // A queued request needs a Client now: the retired one will not drain for it.
+    // A queued request now has one Client fewer to wait for: give it a new one if the cap allows.
     if (this.#head < this.#queue.length) {
       const c = this.#take();
-      if (c) {
-        c[kBusy] = true;
-        this.released(c);
-      }
+      if (c) this.#sendNextQueued(c);
     }
+  }
+
+  /** Sends the oldest queued request on `client`; false when nothing is queued. */
+  #sendNextQueued(client: PooledClient): boolean {
+    if (this.#head >= this.#queue.length) return false;
+    const next = this.#queue[this.#head]!;
+    this.#queue[this.#head++] = undefined as unknown as Queued;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#send(client, next.opts, next.handler);
+    return true;
   }
 
   #failQueued(err: Error): void {
@@ -164,21 +164,25 @@ function onConnectionError(this: PooledClient): void {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pass-through: argument types are undici's own
 type Legacy = Record<string, ((...args: any[]) => unknown) | undefined>;
 
-/** Passes every callback through and releases the Client when the request ends (undici's classic handler interface). */
-class ReleasingLegacyHandler {
+/** Wraps a request's handler: passes every callback through, and hands the Client back once the request ends. */
+abstract class Releasing {
   #done = false;
   constructor(
     readonly pool: ClientPool,
     readonly client: PooledClient,
     readonly inner: Dispatcher.DispatchHandler,
   ) {}
-  #release(): void {
+  protected release(): void {
     if (this.#done) return;
     this.#done = true;
     // After undici has finished with this request: dispatching from inside its callback re-enters the Client
     // (a failed connect errors the whole queue, then asserts it is empty).
     process.nextTick(releaseClient, this.pool, this.client);
   }
+}
+
+/** undici's classic handler interface (onConnect … onComplete / onError). */
+class ReleasingLegacyHandler extends Releasing {
   onConnect(abort: (err?: Error) => void, context?: object): void {
     return (this.inner as unknown as Legacy).onConnect?.(abort, context) as void;
   }
@@ -198,45 +202,32 @@ class ReleasingLegacyHandler {
     (this.inner as unknown as Legacy).onRequestSent?.();
   }
   onUpgrade(statusCode: number, headers: Buffer[] | string[] | null, socket: unknown): void {
-    this.#release();
+    this.release();
     (this.inner as unknown as Legacy).onUpgrade?.(statusCode, headers, socket);
   }
   onComplete(trailers: string[] | null): void {
     try {
       (this.inner as unknown as Legacy).onComplete?.(trailers);
     } finally {
-      this.#release();
+      this.release();
     }
   }
   onError(err: Error): void {
     try {
       (this.inner as unknown as Legacy).onError?.(err);
     } finally {
-      this.#release();
+      this.release();
     }
   }
 }
 
-/** The same for undici's newer handler interface (onRequestStart … onResponseEnd / onResponseError). */
-class ReleasingHandler {
-  #done = false;
-  constructor(
-    readonly pool: ClientPool,
-    readonly client: PooledClient,
-    readonly inner: Dispatcher.DispatchHandler,
-  ) {}
-  #release(): void {
-    if (this.#done) return;
-    this.#done = true;
-    // After undici has finished with this request: dispatching from inside its callback re-enters the Client
-    // (a failed connect errors the whole queue, then asserts it is empty).
-    process.nextTick(releaseClient, this.pool, this.client);
-  }
+/** undici's newer handler interface (onRequestStart … onResponseEnd / onResponseError). */
+class ReleasingHandler extends Releasing {
   onRequestStart(controller: unknown, context: unknown): void {
     (this.inner as unknown as Legacy).onRequestStart?.(controller, context);
   }
   onRequestUpgrade(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void {
-    this.#release();
+    this.release();
     (this.inner as unknown as Legacy).onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
   onResponseStart(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void {
@@ -249,14 +240,14 @@ class ReleasingHandler {
     try {
       (this.inner as unknown as Legacy).onResponseEnd?.(controller, trailers);
     } finally {
-      this.#release();
+      this.release();
     }
   }
   onResponseError(controller: unknown, err: Error): void {
     try {
       (this.inner as unknown as Legacy).onResponseError?.(controller, err);
     } finally {
-      this.#release();
+      this.release();
     }
   }
 }

@@ -3,7 +3,7 @@
  * pending connect/TLS handshake, so the caller is answered at once and the request aborted when undici
  * reaches it), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
  * and a body limit stops reading instead of buffering whatever the server sends. Requests go to the
- * origin's own Pool from the dispatcher factory, through undici's dispatch-handler interface.
+ * origin's own ClientPool from the dispatcher factory, through undici's dispatch-handler interface.
  */
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
