@@ -9,6 +9,7 @@
  *  3. Time-to-failover: a refused first mirror (median < 10 ms before the next source) and a blackholed one
  *     (= the attempt timeout, ≤ 5 % over).
  * Loopback only. Run: npx tsx bench/load.ts   (ROUNDS=2 DUR=5 by default; PARTS=rate,memory,failover)
+ *   RATE_TUNED=1 runs part 1 with `pullpath load`'s heap tuning (cli/heap-tuning.ts) applied to the process.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -23,9 +23,9 @@ function pool(origin: string, connections?: number): ClientPool {
   return p;
 }
 
-async function get(p: ClientPool, path: string): Promise<{ status: number; body: string; remotePort: string | undefined }> {
+async function get(p: ClientPool, path: string): Promise<{ status: number; body: string }> {
   const res = await p.request({ path, method: 'GET' });
-  return { status: res.statusCode, body: await res.body.text(), remotePort: undefined };
+  return { status: res.statusCode, body: await res.body.text() };
 }
 
 afterEach(async () => {
@@ -43,7 +43,7 @@ describe('ClientPool', () => {
   });
 
   it('opens one connection per concurrent request when uncapped (no pipelining, as the runtime)', async () => {
-    let waiting: ServerResponse[] = [];
+    const waiting: ServerResponse[] = [];
     const { origin, sockets } = await serve((_req, res) => {
       waiting.push(res);
       if (waiting.length === 6) for (const w of waiting.splice(0)) w.end('late');
@@ -52,7 +52,6 @@ describe('ClientPool', () => {
     const all = await Promise.all(Array.from({ length: 6 }, () => get(p, '/slow')));
     expect(all.map((r) => r.body)).toEqual(Array(6).fill('late'));
     expect(sockets.size).toBe(6);
-    waiting = [];
   });
 
   it('queues requests beyond the cap in order and sends each on the next connection that frees up', async () => {
