@@ -8,7 +8,7 @@ import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
 import { lintRegistriesConf } from '../src/config/lint/index.ts';
 import { parse } from 'smol-toml';
 
-const dir = new URL('../../shared/bench-data/', import.meta.url);
+const dir = new URL('./data/', import.meta.url); // the anchor inputs, see bench/data/README.md
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  *   (c) Debian's docker-registry serving the same manifest (when /usr/bin/docker-registry exists),
  *   (d) a bare node:http server answering the same headers (the ceiling),
  * all in the same run, with one undici Pool per target (`reset: false` on HEAD: undici otherwise closes the
- * connection after every HEAD; see research/bench-anchors.md note 2). Servers run in a child process.
+ * connection after every HEAD; see bench/data/README.md). Servers run in a child process.
  *
  * The machine is shared (2 cores, other processes): rounds are interleaved (every target at c=8, then at
  * c=64, three times) and the table shows each figure's median over the rounds, with min–max.

@@ -61,7 +61,7 @@ async function failoverLatency(): Promise<void> {
     }
     console.log(`  ${name.padEnd(36)} p50 ${f(pct(xs, 50))} ms  p95 ${f(pct(xs, 95))} ms  max ${f(Math.max(...xs))} ms`);
   }
-  console.log('  baseline (bench-anchors.md, same box earlier): skopeo 16.2 / 18.8 / 19.5 ms per run, of which ~11 ms is process start');
+  console.log('  baseline (bench/data/README.md, same box earlier): skopeo 16.2 / 18.8 / 19.5 ms per run, of which ~11 ms is process start');
   await Promise.all([ok.stop(), empty.stop()]);
   await rm(work, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /**
- * Resolution throughput and peak memory on the shared benchmark inputs (../shared/bench-data/), the very
- * inputs on which containers/image 5.23.1 was timed (../shared/research/bench-anchors.md).
+ * Resolution throughput and peak memory on the benchmark inputs in bench/data/, the very inputs on which
+ * containers/image 5.23.1 was timed (its figures are in bench/data/README.md).
  *
  * Per reference, as the anchor loop does: parse (ParseNormalizedNamed) → find the entry for ref.name() → pull sources
  * (every rewritten source re-parsed canonically). We also decide `blocked` per source (one more lookup per
@@ -23,7 +23,7 @@ import { compileConfig, findRegistry, findRegistryByScan, pullSources, resolveRe
 import type { CompiledConfig } from '../src/resolve/index.ts';
 
 const ANCHORS: Record<number, number> = { 10: 115_038, 1000: 51_931, 10000: 8_352 };
-/** Refs that matched an entry in the runtime (bench-anchors.md "Actual hits"), to check we decide the same. */
+/** Refs that matched an entry in the runtime (bench/data/README.md), to check we decide the same. */
 const RUNTIME_HITS: Record<number, number> = { 10: 60_136, 1000: 60_000, 10000: 60_167 };
 
 const { values } = parseArgs({
@@ -31,7 +31,7 @@ const { values } = parseArgs({
 });
 const rounds = Math.max(1, Number(values.rounds));
 const sizes = values.sizes!.split(',').map(Number);
-const dataDir = new URL('../../shared/bench-data/', import.meta.url);
+const dataDir = new URL('./data/', import.meta.url);
 
 type Lookup = (c: CompiledConfig, name: string) => RegistryEntry | null;
 const byIndex: Lookup = (c, name) => findRegistry(c, name);

@@ -1,6 +1,6 @@
 /**
  * skopeo 1.9.3 vs `pullpath pull`, wall time per pull with process start included for both (that is what
- * a user feels), on the three anchor situations of research/bench-anchors.md §4 against docker-registry on
+ * a user feels), on the three anchor situations of bench/data/README.md (skopeo's figures) against docker-registry on
  * 127.0.0.1: (a) direct, (b) mirror 1 refused then mirror 2, (c) mirror 1 empty (404) then mirror 2.
  * Start-up alone (`skopeo --version`, `pullpath --help`) is measured beside them as the baseline.
  * Each command runs RUNS times (default 7) after one warm-up; the median and min–max are printed.

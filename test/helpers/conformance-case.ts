@@ -1,8 +1,8 @@
-/** The shared conformance data (`../shared/conformance/`, produced by containers/image v5.23.1), as loader input. */
+/** The conformance data (`test/fixtures/conformance/`, produced by containers/image v5.23.1), as loader input. */
 import type { LoadTextsInput } from '../../src/config/load-texts.ts';
 import type { ConfigText } from '../../src/config/types.ts';
 
-export const conformanceDir = new URL('../../../shared/conformance/', import.meta.url);
+export const conformanceDir = new URL('../fixtures/conformance/', import.meta.url);
 
 /** One line of resolve-cases.jsonl. */
 export interface ConformanceCase {

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tryParseNormalizedNamed } from '../../src/reference/index.ts';
 import { compileConfig, findRegistry, findRegistryByScan } from '../../src/resolve/index.ts';
+import { benchDataDir } from '../helpers/bench-data.ts';
 import { confFrom } from './helpers.ts';
 
 const FIND_REGISTRY_CONF = `
@@ -122,7 +123,7 @@ location = "host.local"
 });
 
 function names(file: string): string[] {
-  const refs = gunzipSync(readFileSync(new URL(`../../../shared/bench-data/${file}`, import.meta.url))).toString('utf8').split('\n');
+  const refs = gunzipSync(readFileSync(new URL(file, benchDataDir))).toString('utf8').split('\n');
   const out: string[] = [];
   for (const s of refs) {
     const p = tryParseNormalizedNamed(s);
@@ -133,7 +134,7 @@ function names(file: string): string[] {
 
 describe('the index agrees with the runtime\'s linear scan', () => {
   it('on every name of the N=1,000 benchmark set', () => {
-    const text = readFileSync(new URL('../../../shared/bench-data/registries-N1000.conf', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('registries-N1000.conf', benchDataDir), 'utf8');
     const conf = confFrom(text);
     const compiled = compileConfig(conf);
     let hits = 0;
@@ -142,7 +143,7 @@ describe('the index agrees with the runtime\'s linear scan', () => {
       if (e !== findRegistryByScan(conf, n)) expect.fail(`${n}: index ${e?.prefix} vs scan ${findRegistryByScan(conf, n)?.prefix}`);
       if (e !== null) hits++;
     }
-    expect(hits).toBe(60_000); // what containers/image matched on this set (bench-anchors.md)
+    expect(hits).toBe(60_000); // what containers/image matched on this set (bench/data/README.md)
   });
 
   it('on generated names over tricky prefixes', () => {

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { parseNormalizedNamed, tryParseNormalizedNamed } from '../../src/reference/index.ts';
 import { compileConfig, findRegistry, rewriteReference } from '../../src/resolve/index.ts';
 import { joinableLocation } from '../../src/resolve/location-join.ts';
+import { benchDataDir } from '../helpers/bench-data.ts';
 import { confFrom } from './helpers.ts';
 
-const data = new URL('../../../shared/bench-data/', import.meta.url);
+const data = benchDataDir;
 
 describe('location join shortcut', () => {
   it.each(['10', '1000'])('agrees with the full parse on every source of the N=%s set', (n) => {
