@@ -23,8 +23,6 @@ function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<
   return { verdict, rejection: verdict.allowed === false ? verdict.message : null };
 }
 
-// Factories rather than named arrows inside pullOne: tsx (esbuild `keepNames`) gives each named function
-// expression a `name` property (a dictionary per closure), and thousands of pulls are in flight at once.
 function clockSince(t0: number): () => number {
   return () => Math.round((performance.now() - t0) * 10) / 10;
 }

@@ -130,7 +130,6 @@ export function exchange(dispatchers: DispatcherFactory, req: HttpRequest): Prom
   return new Promise<HttpResponse>((resolve, reject) => start(dispatchers, req, resolve, reject));
 }
 
-// Module-level (not a closure per request): tsx (esbuild `keepNames`) names every named function expression.
 function start(dispatchers: DispatcherFactory, req: HttpRequest, resolve: (r: HttpResponse) => void, reject: (e: unknown) => void): void {
   if (req.signal?.aborted) return reject(abortReason(req.signal));
   let origin: string;
