@@ -1,11 +1,13 @@
-// Builds (when needed) and locates the CLI bundle: cli/main.ts and everything it imports from src/ and cli/,
-// bundled by esbuild with npm packages left as imports, one chunk per command (commands stay lazy).
-// The bundle lives in node_modules/.cache/pullpath/STAMP/, where STAMP hashes every source file's path,
-// size and mtime: an edited file gives a new STAMP and a rebuild (~0.4 s). Concurrent first runs each build
-// into a private folder and rename it into place; whoever loses the race uses the winner's copy.
+// Builds the CLI bundle: cli/main.ts and everything it imports from src/ and cli/, bundled by esbuild with npm
+// packages left as imports, one chunk per command (commands stay lazy).
+// - `node bin/build-cli.js` (the prepack script) builds it into dist/, which the package ships and runs.
+// - In a source checkout, bundledCli() builds it when needed into node_modules/.cache/pullpath/STAMP/, where
+//   STAMP hashes every source file's path, size and mtime: an edited file gives a new STAMP and a rebuild
+//   (~0.4 s). Concurrent first runs each build into a private folder and rename it into place; whoever loses
+//   the race uses the winner's copy.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -84,4 +86,12 @@ function pruneOld(cache, keep) {
       // best effort
     }
   }
+}
+
+/** `node bin/build-cli.js [DIR]`: a fresh bundle in DIR (default dist/), for the package. */
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const outdir = resolve(root, process.argv[2] ?? 'dist');
+  rmSync(outdir, { recursive: true, force: true });
+  await buildCli(outdir);
+  console.log(`pullpath: CLI bundle built in ${relative(process.cwd(), outdir) || '.'}`);
 }
