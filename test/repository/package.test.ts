@@ -59,7 +59,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
+  if (tarball) await forgetNpxInstall(tarball);
 });
+
+/** npx installs a tarball into the npm cache's _npx/HASH/, keyed by its path: a new entry per run, so remove ours. */
+async function forgetNpxInstall(file: string): Promise<void> {
+  const cache = (await run('npm', ['config', 'get', 'cache'], tmpdir())).stdout.trim();
+  const npx = join(cache, '_npx');
+  if (!cache || !existsSync(npx)) return;
+  for (const id of readdirSync(npx)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(npx, id, 'package.json'), 'utf8')) as { _npx?: { packages?: string[] } };
+      if (manifest._npx?.packages?.includes(file)) await rm(join(npx, id), { recursive: true, force: true });
+    } catch {
+      // another run's entry, half written or gone: not ours
+    }
+  }
+}
 
 describe('npm pack', () => {
   it('ships the bundle built at pack time, the bin, the demo scenario and the sources the exports name', () => {
@@ -120,5 +136,5 @@ describe('npx --package TARBALL (the README\'s way to run it before the name is 
     const r = await run('npx', ['--yes', '--prefer-offline', '--package', tarball, 'pullpath', '--version'], work);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`pullpath ${pkg.version}\n`);
-  });
+  }, 240_000); // npx installs the tarball's dependencies into its own folder first
 });
