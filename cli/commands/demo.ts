@@ -27,7 +27,8 @@ Exit status: 0 the demo behaved as containers/image does, 1 an expectation was n
 
 /**
  * scenarios/demo.toml, found by walking up from this module so `npx pullpath demo` works from any folder,
- * whether it runs from source (cli/commands/) or from the bundle (node_modules/.cache/pullpath/ID/).
+ * whether it runs from source (cli/commands/) or from a bundle (node_modules/.cache/pullpath/ID/ in a checkout,
+ * dist/ in the installed package).
  */
 export function demoScenarioPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -122,7 +122,7 @@ describe('npm install -g from the tarball', () => {
     const r = await run(join(prefix, 'bin', 'pullpath'), ['demo', '--no-tui', '--output', 'json'], work, { PATH: process.env.PATH ?? '', HOME: work, CI: 'true' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-  });
+  }, 120_000);
 
   it('never writes into its own install folder', async () => {
     await run(join(prefix, 'bin', 'pullpath'), ['--help'], work);
