@@ -26,7 +26,7 @@ Exit status: 0 the demo behaved as containers/image does, 1 an expectation was n
 `;
 
 /**
- * scenarios/demo.toml, found by walking up from this module so `npx pullpath demo` works from any folder,
+ * scenarios/demo.toml, found by walking up from this module so `pullpath demo` works from any folder,
  * whether it runs from source (cli/commands/) or from a bundle (node_modules/.cache/pullpath/ID/ in a checkout,
  * dist/ in the installed package).
  */
