@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmEnv } from '../helpers/npm-env.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string>; exports: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string>; exports: Record<string, string>; dependencies: Record<string, string> };
 
 interface Run {
   code: number;
@@ -123,6 +123,20 @@ describe('npm install -g from the tarball', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }, 120_000);
+
+  it('the bundle imports only Node built-ins and runtime dependencies (every command, not only those run here)', () => {
+    const imported = new Set<string>();
+    for (const f of packed.filter((p) => p.startsWith('dist/'))) {
+      const text = readFileSync(join(installed, f), 'utf8');
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w./-]*)?)["']/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(3);
+    expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
+  });
 
   it('never writes into its own install folder', async () => {
     await run(join(prefix, 'bin', 'pullpath'), ['--help'], work);
