@@ -42,6 +42,8 @@ Canaries (an image that must exist on every endpoint of a prefix):
 
 Probing:
   --check-blob               run step 3
+  --mirrors-only             probe mirrors only (disconnected clusters): each source is listed as skipped,
+                             with the reason, and does not count toward the exit status
   --watch                    keep probing; stop with Ctrl-C (or after --rounds)
   --interval S               seconds between the starts of two passes (default ${DEFAULT_INTERVAL_S})
   --rounds N                 stop after N passes (with --watch)
@@ -96,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       canary: { type: 'string', multiple: true },
       images: { type: 'string', multiple: true },
       'check-blob': { type: 'boolean' },
+      'mirrors-only': { type: 'boolean' },
       watch: { type: 'boolean' },
       interval: { type: 'string' },
       rounds: { type: 'string' },
@@ -139,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
   // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
   if (values.policy !== undefined) throw new UsageError('--policy does not apply to probe: use resolve, pull or verify --policy');
   const config = await loadConfigFromFlags(values);
-  const plan = planProbe({ config, canaries, images });
+  const plan = planProbe({ config, canaries, images, mirrorsOnly: values['mirrors-only'] === true });
   if (plan.endpoints.length === 0) {
     process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
     return 2;
