@@ -32,7 +32,8 @@ Flags:
                        Default: each registry on a random free port of 127.0.0.1, reached with
                        pullpath's --connect-to (printed).
   --seed N             seed for random faults (flaky, latency distributions); default 1
-  --output text|json   text (default), or one JSON object describing the registries and files
+  --output text|json   text (default), or one {"type":"mock",…} JSON object describing the registries
+                       and files (schemas/mock.schema.json)
   -h, --help           this help
 
 Fault timelines (from/to in seconds) count from the moment the registries start.
@@ -121,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (output === 'json') {
     const { close: _close, ...data } = mocks;
-    process.stdout.write(JSON.stringify({ scenario: scenario.name, file: scenario.file, ...data }) + '\n');
+    process.stdout.write(JSON.stringify({ type: 'mock', scenario: scenario.name, file: scenario.file, ...data }) + '\n');
   } else {
     process.stdout.write(describe(scenario, mocks));
   }

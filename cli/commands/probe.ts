@@ -12,6 +12,7 @@ import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
 import { formatHealthChange, formatProbeTable } from '../../src/report/probe-text.ts';
+import { createPassWriter, passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
@@ -54,8 +55,9 @@ Probing:
 
 Output:
   --output text|json         text (default): the endpoint table, and in --watch one line per health change;
-                             json: JSON Lines: {"type":"probe",…} per probe, {"type":"change",…} per health
-                             change, {"type":"pass",…} per pass
+                             json: JSON Lines (schemas/probe.schema.json): per pass, {"type":"probe",…} per
+                             endpoint in config order (each followed by its {"type":"change",…}, if any),
+                             then {"type":"pass",…}
   --no-tui                   plain output even on a terminal (the TUI is used for a person at a terminal)
   --metrics-port P           serve Prometheus metrics at http://127.0.0.1:P/metrics while probing:
                              pullpath_probe_up, pullpath_probe_health_state{state}, pullpath_probe_duration_seconds
@@ -167,18 +169,20 @@ export async function run(argv: string[]): Promise<number> {
       health: { window, slowMs }, ...(rounds !== undefined ? { maxRounds: rounds } : {}),
     });
     const t0 = performance.now();
+    // JSON: a pass's probe records in endpoint (plan) order, written when the pass ends.
+    const passRecords = createPassWriter(plan.endpoints.map((e) => e.location), (text) => out.write(text));
     const handle = (ev: ProbeRunEvent): void => {
       if (ev.type === 'probe') {
         metrics.observe(ev.outcome, ev.change, ev.state);
-        if (output === 'json') {
-          out.write(JSON.stringify({ type: 'probe', endpoint: ev.outcome.endpoint, atMs: Math.round(ev.outcome.atMs), ok: ev.outcome.ok, state: ev.state, reason: ev.reason, steps: ev.outcome.steps }) + '\n');
-          if (ev.change) out.write(JSON.stringify({ type: 'change', ...ev.change, atMs: Math.round(ev.change.atMs) }) + '\n');
-        } else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
+        if (output === 'json') passRecords.push(ev.outcome.endpoint, probeRecordsJson(ev));
+        else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
       } else {
         const first = last === null;
         last = ev.snapshot;
-        if (output === 'json') out.write(JSON.stringify({ type: 'pass', round: ev.snapshot.round, counts: ev.snapshot.counts, skipped: ev.snapshot.skipped }) + '\n');
-        else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
+        if (output === 'json') {
+          passRecords.end();
+          out.write(passRecordJson(ev.snapshot));
+        } else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
       }
     };
     if (tui) {
@@ -201,6 +205,7 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       for await (const ev of events) handle(ev);
     }
+    passRecords.end(); // a pass cut short (Ctrl-C): the probes it finished
     const final = last as ProbeSnapshot | null;
     // The table stays behind after the board closes; in plain --watch it closes the run (the first pass was printed).
     if (final && output !== 'json' && (tui || (watch && final.round > 1))) out.write((tui ? '' : '\n') + formatProbeTable(final, { watch }) + '\n');

@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)('pullpath probe against docker-registry', () => {
     const r = await cli([...base(), '--output', 'json']);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const probes = lines.filter((l) => l.type === 'probe');
-    expect(probes.map((p) => [p.endpoint, p.state]).sort()).toEqual([
+    expect(probes.map((p) => [p.location, p.state]).sort()).toEqual([
       ['dead.example.com/org', 'down'], ['empty.example.com/org', 'degraded'], ['registry.example.com/org', 'up'],
     ]);
     expect(lines.at(-1)).toMatchObject({ type: 'pass', round: 1, counts: { up: 1, degraded: 1, down: 1, unknown: 0 } });
@@ -132,7 +132,7 @@ insecure = true
     const r = await cli([...args, '--mirrors-only', '--output', 'json']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.filter((l) => l.type === 'probe').map((p) => [p.endpoint, p.state])).toEqual([['registry.example.com/org', 'up']]);
+    expect(lines.filter((l) => l.type === 'probe').map((p) => [p.location, p.state])).toEqual([['registry.example.com/org', 'up']]);
     const pass = lines.at(-1) as { skipped: { location: string; reason: string }[] };
     expect(pass.skipped).toEqual([expect.objectContaining({ location: 'source.example.com/org', reason: expect.stringMatching(/not probed with --mirrors-only/) })]);
     const text = await cli([...args, '--mirrors-only']);

@@ -64,7 +64,7 @@ describe('pullpath scenario run', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => `${l['type']} ${l['ok']}`)).toEqual(['pull true', 'pull true', 'scenario true', 'pull false', 'scenario false']);
-    expect(lines[0]).toMatchObject({ key: 'pull[0]#1', ref: 'quay.io/acme/app:1.4', result: { ok: true, source: 'secure-mirror.example.com:5000/acme/app:1.4' } });
+    expect(lines[0]).toMatchObject({ key: 'pull[0]#1', image: 'quay.io/acme/app:1.4', result: { ok: true, source: 'secure-mirror.example.com:5000/acme/app:1.4' } });
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuites name="pullpath scenarios" tests="3" failures="1" errors="0">');
     for (const out of [r.stdout, r.stderr, xml]) {
