@@ -12,7 +12,7 @@ import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
 import { formatHealthChange, formatProbeTable } from '../../src/report/probe-text.ts';
-import { createPassWriter, passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
+import { passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
@@ -169,20 +169,17 @@ export async function run(argv: string[]): Promise<number> {
       health: { window, slowMs }, ...(rounds !== undefined ? { maxRounds: rounds } : {}),
     });
     const t0 = performance.now();
-    // JSON: a pass's probe records in endpoint (plan) order, written when the pass ends.
-    const passRecords = createPassWriter(plan.endpoints.map((e) => e.location), (text) => out.write(text));
     const handle = (ev: ProbeRunEvent): void => {
       if (ev.type === 'probe') {
         metrics.observe(ev.outcome, ev.change, ev.state);
-        if (output === 'json') passRecords.push(ev.outcome.endpoint, probeRecordsJson(ev));
+        // runProbe yields a pass's probes in config order (after the whole pass), so JSON needs no reordering.
+        if (output === 'json') out.write(probeRecordsJson(ev));
         else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
       } else {
         const first = last === null;
         last = ev.snapshot;
-        if (output === 'json') {
-          passRecords.end();
-          out.write(passRecordJson(ev.snapshot));
-        } else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
+        if (output === 'json') out.write(passRecordJson(ev.snapshot));
+        else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
       }
     };
     if (tui) {
@@ -205,7 +202,6 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       for await (const ev of events) handle(ev);
     }
-    passRecords.end(); // a pass cut short (Ctrl-C): the probes it finished
     const final = last as ProbeSnapshot | null;
     // The table stays behind after the board closes; in plain --watch it closes the run (the first pass was printed).
     if (final && output !== 'json' && (tui || (watch && final.round > 1))) out.write((tui ? '' : '\n') + formatProbeTable(final, { watch }) + '\n');

@@ -1,12 +1,11 @@
 /**
  * `pullpath probe --output json` (schemas/probe.schema.json): per pass, one `probe` record per endpoint,
- * in the order the configuration lists them (whatever order the probes finish in), each followed by its
- * `change` record when the health changed, then one `pass` record. An endpoint is named by `location`,
+ * in the order the configuration lists them (runProbe yields a pass's outcomes in plan order), each
+ * followed by its `change` record when the health changed, then one `pass` record. An endpoint is named by `location`,
  * as in every other command's output.
  */
 import type { ProbeRunEvent } from '../probe/run-probe.ts';
 import type { ProbeSnapshot } from '../probe/probe-tracker.ts';
-import { createInputOrderWriter } from './input-order.ts';
 
 type ProbeEvent = Extract<ProbeRunEvent, { type: 'probe' }>;
 
@@ -23,21 +22,4 @@ export function probeRecordsJson(ev: ProbeEvent): string {
 
 export function passRecordJson(s: ProbeSnapshot): string {
   return JSON.stringify({ type: 'pass', round: s.round, counts: s.counts, skipped: s.skipped }) + '\n';
-}
-
-/** Holds a pass's records and writes them in endpoint order; `end()` closes the pass. */
-export function createPassWriter(order: readonly string[], write: (text: string) => void): { push(location: string, text: string): void; end(): void } {
-  const position = new Map(order.map((l, i) => [l, i]));
-  let pass = createInputOrderWriter<string>(write);
-  return {
-    push(location, text) {
-      const i = position.get(location);
-      if (i === undefined) write(text);
-      else pass.push(i, text);
-    },
-    end() {
-      pass.flush();
-      pass = createInputOrderWriter<string>(write);
-    },
-  };
 }
