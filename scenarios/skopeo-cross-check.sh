@@ -9,7 +9,7 @@
 #   SKOPEO_CMD=copy scenarios/skopeo-cross-check.sh scenarios/corrupt-manifest-mirror.toml quay.io/acme/app:1.4
 #
 # References with {{digest …}} templates: pass the expanded reference (see `pullpath scenario run
-# --output json`, field "ref").
+# --output json`, field "image").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=$1; shift

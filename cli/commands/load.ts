@@ -174,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
     ]);
     const prepared = prepareScenario(await loadScenario(values.scenario));
     resolutions = positionals.length > 0 ? positionals.map((p) => resolveArg(prepared.compiled, p)) : prepared.resolutions;
+    if (resolutions.length === 0) throw new UsageError(`${values.scenario}: nothing to pull: the scenario has no [[pull]] tables; give REFs to load-test its registries`);
     if (values.timeout === undefined) timeoutMs = prepared.scenario.pulls[0]?.timeoutMs ?? prepared.scenario.defaults.timeoutMs;
     env = await startEnvironment(prepared.scenario, { seed });
     hostMap = env.hostMap;

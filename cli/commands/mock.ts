@@ -7,8 +7,10 @@ import { ConfigError, UsageError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { startStandaloneMocks, type StandaloneMocks } from '../../src/scenario/standalone.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
+import { parseBasePort, parseListen } from '../../src/scenario/listen.ts';
 
-export const help = `Usage: pullpath mock SCENARIO [--duration S] [--same-ports] [--seed N] [--output text|json]
+export const help = `Usage: pullpath mock SCENARIO [--duration S] [--same-ports | --listen NAME=ADDR:PORT... | --base-port N]
+                     [--seed N] [--output text|json]
 
 Starts the mock registries of a scenario file (with their images, auth, TLS and fault timeline) on
 loopback, writes the scenario's registries.conf, drop-ins, certs.d (the mocks' CA) and auth.json to a
@@ -18,11 +20,20 @@ temporary folder, prints where everything is, and serves until Ctrl-C. Use it to
 Flags:
   --duration S         stop by itself after S seconds (default: run until Ctrl-C)
   --same-ports         listen on the port each configured name implies (":5000", else 443 with TLS,
-                       80 without), each registry on its own address 127.0.0.N, so /etc/hosts lines
-                       are enough for skopeo and podman (ports under 1024 need privileges).
-                       Default: random free ports, reached with pullpath's --connect-to.
+                       80 without), each registry on its own loopback address: the i-th [[registry]]
+                       (file order, from 0) binds 127.0.0.(i+2), so /etc/hosts lines (printed) are
+                       enough for skopeo and podman (ports under 1024 need privileges)
+  --listen NAME=ADDR:PORT
+                       the registry whose host is NAME (as in its [[registry]] table) listens exactly on
+                       ADDR:PORT (e.g. 127.0.0.1:5000, [::1]:5000; only the addresses you give are bound
+                       besides loopback); repeatable. For firewall rules and fixed client configs.
+  --base-port N        the i-th [[registry]] (file order, from 0) listens on 127.0.0.1:N+i (a --listen
+                       for a registry wins). Not combined with --same-ports.
+                       Default: each registry on a random free port of 127.0.0.1, reached with
+                       pullpath's --connect-to (printed).
   --seed N             seed for random faults (flaky, latency distributions); default 1
-  --output text|json   text (default), or one JSON object describing the registries and files
+  --output text|json   text (default), or one {"type":"mock",…} JSON object describing the registries
+                       and files (schemas/mock.schema.json)
   -h, --help           this help
 
 Fault timelines (from/to in seconds) count from the moment the registries start.
@@ -67,7 +78,10 @@ function describe(s: Scenario, m: StandaloneMocks): string {
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
-    options: { duration: { type: 'string' }, 'same-ports': { type: 'boolean' }, seed: { type: 'string' }, output: { type: 'string' } },
+    options: {
+      duration: { type: 'string' }, 'same-ports': { type: 'boolean' }, listen: { type: 'string', multiple: true }, 'base-port': { type: 'string' },
+      seed: { type: 'string' }, output: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const { values, positionals } = parsed;
@@ -81,6 +95,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, got "${values.seed}"`);
+  const listen = (values.listen ?? []).map(parseListen);
+  const basePort = values['base-port'] === undefined ? null : parseBasePort(values['base-port']);
+  if (values['same-ports'] === true && (listen.length > 0 || basePort !== null)) throw new UsageError('--same-ports cannot be combined with --listen or --base-port');
 
   let scenario: Scenario;
   try {
@@ -92,10 +109,20 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const mocks = await startStandaloneMocks(scenario, { samePorts: values['same-ports'] === true, seed });
+  let mocks: StandaloneMocks;
+  try {
+    mocks = await startStandaloneMocks(scenario, { samePorts: values['same-ports'] === true, listen, basePort, seed });
+  } catch (err) {
+    // A port in use or an address this machine lacks: the user's input, said with the registry it concerns.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pullpath mock: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   if (output === 'json') {
     const { close: _close, ...data } = mocks;
-    process.stdout.write(JSON.stringify({ scenario: scenario.name, file: scenario.file, ...data }) + '\n');
+    process.stdout.write(JSON.stringify({ type: 'mock', scenario: scenario.name, file: scenario.file, ...data }) + '\n');
   } else {
     process.stdout.write(describe(scenario, mocks));
   }

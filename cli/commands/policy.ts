@@ -9,6 +9,7 @@ import { defaultPolicyPath, loadPolicyFile } from '../../src/policy/load-policy.
 import { parsePolicy } from '../../src/policy/parse.ts';
 import type { Policy, PolicyVerdict } from '../../src/policy/types.ts';
 import { openShiftTextsFromFlags } from '../openshift-flags.ts';
+import { policyVerdictJson, policyVerdictWord } from '../../src/report/policy-json.ts';
 
 export const help = `Usage: pullpath policy [--policy FILE | --openshift PATH...] [flags] REF...
 
@@ -28,9 +29,9 @@ Flags:
   --ocp-version V       with --openshift: release line format (current or e.g. 4.12)
   --transport NAME      policy transport section to use (default docker)
   --check-signatures    verify signatures (not implemented: exits 2)
-  --output text|json    text (default) or JSON Lines, one object per reference:
-                        {reference, imageName, verdict, allowed, transport, scope, scopeMatch, policyFile,
-                        requirements:[{type, outcome, detail}], message}
+  --output text|json    text (default) or JSON Lines, one object per reference, in order:
+                        {type:"policy", image, normalized, imageName, transport, verdict, allowed, scope,
+                        scopeMatch, requirements:[{type, outcome, detail}], message, policyFile}
   -h, --help            this help
 
 Exit status: 0 every reference allowed or needing only signatures, 1 some reference rejected, 2 bad usage,
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     if (v.allowed === false) rejected = true;
-    if (output === 'json') process.stdout.write(JSON.stringify({ ...v, verdict: verdictWord(v), policyFile: policy.file }) + '\n');
+    if (output === 'json') process.stdout.write(JSON.stringify(policyVerdictJson(ref, v, policy.file)) + '\n');
     else process.stdout.write(formatVerdict(v, policy.file));
   }
   if (bad) return 2;
@@ -100,9 +101,7 @@ async function policyFromOpenShift(paths: string[], releaseImage: string | undef
   return parsePolicy(t?.policyJson ?? '', '(rendered) /etc/containers/policy.json');
 }
 
-function verdictWord(v: PolicyVerdict): string {
-  return v.allowed === true ? 'allowed' : v.allowed === false ? 'rejected' : 'signature-required';
-}
+const verdictWord = policyVerdictWord;
 
 function formatVerdict(v: PolicyVerdict, file: string): string {
   const scope = v.scopeMatch === 'global-default' ? 'default' : `transports.${v.transport}[${JSON.stringify(v.scope)}]`;

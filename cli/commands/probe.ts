@@ -12,6 +12,7 @@ import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
 import { formatHealthChange, formatProbeTable } from '../../src/report/probe-text.ts';
+import { passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
@@ -42,6 +43,8 @@ Canaries (an image that must exist on every endpoint of a prefix):
 
 Probing:
   --check-blob               run step 3
+  --mirrors-only             probe mirrors only (disconnected clusters): each source is listed as skipped,
+                             with the reason, and does not count toward the exit status
   --watch                    keep probing; stop with Ctrl-C (or after --rounds)
   --interval S               seconds between the starts of two passes (default ${DEFAULT_INTERVAL_S})
   --rounds N                 stop after N passes (with --watch)
@@ -52,8 +55,9 @@ Probing:
 
 Output:
   --output text|json         text (default): the endpoint table, and in --watch one line per health change;
-                             json: JSON Lines: {"type":"probe",…} per probe, {"type":"change",…} per health
-                             change, {"type":"pass",…} per pass
+                             json: JSON Lines (schemas/probe.schema.json): per pass, {"type":"probe",…} per
+                             endpoint in config order (each followed by its {"type":"change",…}, if any),
+                             then {"type":"pass",…}
   --no-tui                   plain output even on a terminal (the TUI is used for a person at a terminal)
   --metrics-port P           serve Prometheus metrics at http://127.0.0.1:P/metrics while probing:
                              pullpath_probe_up, pullpath_probe_health_state{state}, pullpath_probe_duration_seconds
@@ -96,6 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       canary: { type: 'string', multiple: true },
       images: { type: 'string', multiple: true },
       'check-blob': { type: 'boolean' },
+      'mirrors-only': { type: 'boolean' },
       watch: { type: 'boolean' },
       interval: { type: 'string' },
       rounds: { type: 'string' },
@@ -139,7 +144,7 @@ export async function run(argv: string[]): Promise<number> {
   // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
   if (values.policy !== undefined) throw new UsageError('--policy does not apply to probe: use resolve, pull or verify --policy');
   const config = await loadConfigFromFlags(values);
-  const plan = planProbe({ config, canaries, images });
+  const plan = planProbe({ config, canaries, images, mirrorsOnly: values['mirrors-only'] === true });
   if (plan.endpoints.length === 0) {
     process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
     return 2;
@@ -167,14 +172,13 @@ export async function run(argv: string[]): Promise<number> {
     const handle = (ev: ProbeRunEvent): void => {
       if (ev.type === 'probe') {
         metrics.observe(ev.outcome, ev.change, ev.state);
-        if (output === 'json') {
-          out.write(JSON.stringify({ type: 'probe', endpoint: ev.outcome.endpoint, atMs: Math.round(ev.outcome.atMs), ok: ev.outcome.ok, state: ev.state, reason: ev.reason, steps: ev.outcome.steps }) + '\n');
-          if (ev.change) out.write(JSON.stringify({ type: 'change', ...ev.change, atMs: Math.round(ev.change.atMs) }) + '\n');
-        } else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
+        // runProbe yields a pass's probes in config order (after the whole pass), so JSON needs no reordering.
+        if (output === 'json') out.write(probeRecordsJson(ev));
+        else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
       } else {
         const first = last === null;
         last = ev.snapshot;
-        if (output === 'json') out.write(JSON.stringify({ type: 'pass', round: ev.snapshot.round, counts: ev.snapshot.counts, skipped: ev.snapshot.skipped }) + '\n');
+        if (output === 'json') out.write(passRecordJson(ev.snapshot));
         else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
       }
     };

@@ -17,7 +17,7 @@ import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
 import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/pull/events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
-import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
+import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 
@@ -52,7 +52,8 @@ Flags:
   --overall-timeout S    deadline for the whole run (default: none)
   --jobs N               images in flight at once (default 4)
   --images FILE          more references, one a line (# comments and blank lines ignored)
-  --output text|json     text, or JSON Lines of the events (image, attempt, result); implies no TUI
+  --output text|json     text, or JSON Lines of the events (image, attempt, result), each image's
+                         records together, images in input order; implies no TUI
   --no-tui               plain text even at a terminal
   -h, --help             this help
 
@@ -198,12 +199,10 @@ export async function run(argv: string[]): Promise<number> {
 
 async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: AbortController, order: string[]): Promise<ResultEvent[]> {
   if (flags.output === 'json') {
-    const results: ResultEvent[] = [];
-    for await (const e of events) {
-      if (e.type === 'result') results.push(e);
-      if (includeInJsonLines(e)) process.stdout.write(pullEventToJsonLine(e));
-    }
-    return results;
+    // Each image's records together, images in input order (schemas/pull.schema.json).
+    const writer = createPullJsonWriter((s) => process.stdout.write(s), order);
+    for await (const e of events) writer.push(e);
+    return writer.end();
   }
   if (shouldUseTui({ stdout: process.stdout, env: process.env, flags: { noTui: flags.noTui, output: flags.output } })) {
     // ── TUI hook ── the Ink view (cli/tui/, loaded lazily so text runs never load Ink). If it cannot load,

@@ -29,8 +29,9 @@ ARG forms:
 
 Flags:
   --output text|json         text (default): a readable chain per ARG; json: JSON Lines, one object per
-                             ARG in order: {ref, normalized, registry, sources, skipped, candidates, error}
-                             (and "policy": {allowed, scope, message} with --policy or --openshift)
+                             ARG in order: {type:"resolve", image, normalized, registry, sources, skipped,
+                             candidates, error, whatToDo} (and "policy": {allowed, scope, message} with
+                             --policy or --openshift); schemas/resolve.schema.json
   --no-tui                   accepted for symmetry with other commands (resolve always prints plain text)
   -h, --help                 this help
 

@@ -102,6 +102,12 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
     }
     throw err;
   }
+  // A mock-only scenario is valid (`pullpath mock` serves it) but gives `run` nothing to check.
+  const empty = prepared.filter((p) => p.scenario.pulls.length === 0);
+  if (empty.length > 0) {
+    for (const p of empty) process.stderr.write(`pullpath scenario: ${p.scenario.file}: nothing to run: it has no [[pull]] tables (a mock-only scenario: serve its registries with pullpath mock ${p.scenario.file})\n`);
+    return 2;
+  }
   const tui = shouldUseTui({
     stdout: process.stdout,
     env: process.env,

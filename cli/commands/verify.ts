@@ -9,10 +9,12 @@ import { ConfigError, UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
-import { runVerify } from '../../src/verify/run-verify.ts';
+import { runVerifyIndexed } from '../../src/verify/run-verify.ts';
 import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
 import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
+import { verifySummaryJson, verifyVerdictJson } from '../../src/report/verify-json.ts';
+import { createInputOrderWriter } from '../../src/report/input-order.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 
@@ -44,8 +46,9 @@ Checks:
   --jobs N                   images verified at once (default ${DEFAULT_JOBS})
 
 Output:
-  --output text|json         text (default): one line per image as it finishes, then the summary;
-                             json: JSON Lines, {"type":"verify",…} per image and {"type":"summary",…} last
+  --output text|json         text (default): one line per image, in input order, then the summary;
+                             json: JSON Lines, {"type":"verify",…} per image (input order) and
+                             {"type":"summary",…} last (schemas/verify.schema.json)
   --junit FILE               also write a JUnit XML report (one testcase per image)
   --no-tui                   accepted for symmetry; verify prints progress to stderr on a terminal
   -h, --help                 this help
@@ -102,8 +105,11 @@ export async function run(argv: string[]): Promise<number> {
   const verdicts: VerifyVerdict[] = [];
   const progress = process.stderr.isTTY === true && images.length > 20;
   const out = process.stdout;
+  // The report lists images in input order (a slow first image holds back the lines after it); the
+  // stderr counter shows progress as images finish.
+  const report = createInputOrderWriter<VerifyVerdict>((v) => out.write((output === 'json' ? JSON.stringify(verifyVerdictJson(v)) : formatVerdictLine(v)) + '\n'));
   try {
-    for await (const v of runVerify({
+    for await (const { index, verdict: v } of runVerifyIndexed({
       compiled: compileConfig(config),
       images,
       noSource: values['no-source'] === true ? true : null,
@@ -116,14 +122,15 @@ export async function run(argv: string[]): Promise<number> {
         const failed = verdicts.filter((x) => !x.ok).length;
         process.stderr.write(`\r[${verdicts.length}/${images.length}] ${verdicts.length - failed} passed, ${failed} failed `);
       }
-      out.write((output === 'json' ? JSON.stringify(v) : formatVerdictLine(v)) + '\n');
+      report.push(index, v);
     }
   } finally {
+    report.flush();
     if (progress) process.stderr.write('\n');
     await client.close();
   }
   const summary = summarizeVerdicts(verdicts);
-  out.write(output === 'json' ? JSON.stringify({ type: 'summary', ...summary }) + '\n' : '\n' + formatVerifySummary(summary) + '\n');
+  out.write(output === 'json' ? JSON.stringify(verifySummaryJson(summary)) + '\n' : '\n' + formatVerifySummary(summary) + '\n');
   if (values.junit !== undefined) await writeFile(values.junit, formatVerifyJunit(verdicts, performance.now() - started));
   return summary.failed > 0 ? 1 : 0;
 }

@@ -20,6 +20,12 @@ export interface ProbePlanInput {
   canaries?: { prefix: string; ref: string }[];
   /** Images given on the command line or with --images (canaries by default, and extra endpoints). */
   images?: string[];
+  /**
+   * `--mirrors-only`: probe mirror endpoints only. In a disconnected cluster the sources are expected to be
+   * down (that is why the mirrors exist), so a primary is listed as skipped with the reason instead of
+   * being probed and failing the run.
+   */
+  mirrorsOnly?: boolean;
 }
 
 export interface ProbePlan {
@@ -108,8 +114,18 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
     }
     attachCanary(r);
   }
-  for (const ep of byLocation.values()) {
+  let endpoints = [...byLocation.values()];
+  if (input.mirrorsOnly === true) {
+    // A location that is some entry's mirror stays, even when it is also another entry's primary.
+    const mirrorLocations = new Set(input.config.registries.flatMap((e) => e.mirrors.map((m) => m.location)));
+    for (const ep of endpoints) {
+      if (mirrorLocations.has(ep.location)) continue;
+      skipped.push({ location: ep.location, reason: `source of ${ep.prefixes.join(', ')}: not probed with --mirrors-only (a disconnected cluster expects it to be down)`, origin: ep.origin });
+    }
+    endpoints = endpoints.filter((ep) => mirrorLocations.has(ep.location));
+  }
+  for (const ep of endpoints) {
     if (ep.canary === null) notes.push(`${ep.location}: no canary image (give --canary ${ep.prefixes[0]}=REF, by digest for digest-only mirrors): only /v2/ is probed`);
   }
-  return { endpoints: [...byLocation.values()], skipped, notes };
+  return { endpoints, skipped, notes };
 }

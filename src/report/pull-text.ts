@@ -7,6 +7,7 @@
  */
 import { describeDecision } from '../policy/judge-resolution.ts';
 import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import { formatFixes, pullFixes } from './what-to-do.ts';
 
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
@@ -69,7 +70,10 @@ export function renderImageText(events: readonly PullEvent[]): string {
   if (start?.error) lines.push(`  resolution failed: no source is tried`);
   for (const e of events) if (e.type === 'attempt') lines.push(formatAttemptLine(e));
   const result = events.find((e): e is ResultEvent => e.type === 'result');
-  if (result) lines.push(...verdictLines(result));
+  if (result) {
+    lines.push(...verdictLines(result));
+    lines.push(...formatFixes(pullFixes(start, events.filter((e): e is AttemptEvent => e.type === 'attempt'), result)));
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,16 +1,22 @@
 /**
- * `pullpath resolve --output json`: one JSON object per argument (JSON Lines), with the field names and order
- * of the CLI contract: `ref, normalized, registry, sources, skipped, candidates, error`.
- * Explanations (`why`, origins of sources) stay in the text report; blocked sources carry the runtime's text.
+ * `pullpath resolve --output json`: one JSON object per argument (JSON Lines, in argument order), with the
+ * field names and order of the CLI contract (schemas/resolve.schema.json):
+ * `type, image, normalized, registry, sources, skipped, candidates, error, [policy], whatToDo`.
+ * `image` is the argument as given (the name every command uses for it); `whatToDo` the fixes that
+ * verify and pull also print (what-to-do.ts). Explanations (`why`, origins of sources) stay in the text
+ * report; blocked sources carry the runtime's text.
  */
+import { resolutionFixes, type Fix } from './what-to-do.ts';
 import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 export interface ResolutionJson {
-  ref: string;
+  type: 'resolve';
+  /** The argument as given (`docker://REF` or a bare REF). */
+  image: string;
   normalized: string | null;
   registry: MatchedRegistry | null;
   sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean }[];
-  skipped: { location: string; reason: string }[];
+  skipped: { location: string; reason: string; kind: 'digest-only' | 'tag-only' | null }[];
   /** Short names only (a bare REF without a registry); [] otherwise. */
   candidates: {
     reference: string;
@@ -23,6 +29,7 @@ export interface ResolutionJson {
   error: string | null;
   /** Only with a policy (`--policy` or `--openshift`). */
   policy?: PolicyDecision;
+  whatToDo: Fix[];
 }
 
 function registryJson(r: MatchedRegistry | null): MatchedRegistry | null {
@@ -48,7 +55,7 @@ function sourcesJson(sources: PullSource[]): ResolutionJson['sources'] {
 }
 
 function skippedJson(skipped: SkippedMirror[]): ResolutionJson['skipped'] {
-  return skipped.map((s) => ({ location: s.location, reason: s.reason }));
+  return skipped.map((s) => ({ location: s.location, reason: s.reason, kind: s.kind ?? null }));
 }
 
 function candidateJson(c: ShortNameCandidate): ResolutionJson['candidates'][number] {
@@ -64,7 +71,8 @@ function candidateJson(c: ShortNameCandidate): ResolutionJson['candidates'][numb
 
 export function resolutionToJson(r: Resolution): ResolutionJson {
   return {
-    ref: r.ref,
+    type: 'resolve',
+    image: r.ref,
     normalized: r.normalized,
     registry: registryJson(r.registry),
     sources: sourcesJson(r.sources),
@@ -72,6 +80,7 @@ export function resolutionToJson(r: Resolution): ResolutionJson {
     candidates: (r.candidates ?? []).map(candidateJson),
     error: r.error,
     ...(r.policy !== undefined ? { policy: r.policy } : {}),
+    whatToDo: resolutionFixes(r),
   };
 }
 

@@ -4,6 +4,7 @@
  * left out and why, blocked sources with the runtime's error). Pure: Resolution in, string out.
  */
 import { describeDecision } from '../policy/judge-resolution.ts';
+import { formatFixes, resolutionFixes } from './what-to-do.ts';
 import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 function registryLines(r: MatchedRegistry | null, indent: string): string[] {
@@ -69,5 +70,6 @@ export function formatResolutionText(r: Resolution): string {
     const where = r.errorKind === 'rewrite' ? ' (the whole pull fails before any registry is contacted)' : '';
     lines.push(`  error${where}: ${r.error}`);
   }
+  lines.push(...formatFixes(resolutionFixes(r)));
   return lines.join('\n');
 }

@@ -1,28 +1,32 @@
 /**
- * JSON Lines for `pullpath scenario run --output json`: one `pull` object per pull run, then one
- * `scenario` object per scenario. camelCase, stable field names; attempts and the result are the
- * engine's own events (the `pull --output json` contract), expectations as checked.
+ * JSON Lines for `pullpath scenario run --output json` (schemas/scenario.schema.json): one `pull` object per
+ * pull run, then one `scenario` object per scenario. camelCase, stable field names; attempts and the
+ * result are the records `pull --output json` writes for the same events, expectations as checked.
+ * Counts are named as verify's summary names them: `total`, `passed`, `failed`.
  */
 import type { AttemptEvent, ImageStartEvent, ResultEvent } from '../pull/events.ts';
+import { pullEventJson, resultJson } from './pull-jsonl.ts';
 import type { ScenarioReport } from '../scenario/types.ts';
 
 export function formatScenarioJsonLines(r: ScenarioReport): string {
   const lines: string[] = [];
   for (const p of r.pulls) {
-    const start = p.events.find((e): e is ImageStartEvent => e.type === 'image') ?? null;
+    const start = p.events.find((e): e is ImageStartEvent => e.type === 'image');
+    const attempts = p.events.filter((e): e is AttemptEvent => e.type === 'attempt').sort((a, b) => a.index - b.index);
+    const result = p.events.find((e): e is ResultEvent => e.type === 'result');
     lines.push(
       JSON.stringify({
         type: 'pull',
         scenario: r.name,
         file: r.file,
         key: p.key,
-        ref: p.ref,
+        image: p.ref,
         run: p.run,
         ok: p.ok,
         expectations: p.expectations,
         skipped: start?.skipped ?? [],
-        attempts: p.events.filter((e): e is AttemptEvent => e.type === 'attempt').sort((a, b) => a.index - b.index),
-        result: p.events.find((e): e is ResultEvent => e.type === 'result') ?? null,
+        attempts: attempts.map((a) => pullEventJson(a)),
+        result: result ? resultJson(result, start, attempts) : null,
       }),
     );
   }
@@ -33,11 +37,11 @@ export function formatScenarioJsonLines(r: ScenarioReport): string {
       file: r.file,
       ok: r.ok,
       error: r.error,
-      pulls: r.pulls.length,
+      total: r.pulls.length,
       passed: r.pulls.filter((p) => p.ok).length,
       failed: r.pulls.filter((p) => !p.ok).length,
       expectationsMet: r.pulls.reduce((n, p) => n + p.expectations.filter((x) => x.ok).length, 0),
-      expectations: r.pulls.reduce((n, p) => n + p.expectations.length, 0),
+      expectationsTotal: r.pulls.reduce((n, p) => n + p.expectations.length, 0),
       durationMs: Math.round(r.durationMs),
       mocks: r.mocks,
     }),

@@ -93,7 +93,7 @@ export function pullSourcesFor(compiled: CompiledConfig, entry: CompiledEntry, r
     const m = entry.mirrors[i]!;
     const reason = skipReason(entry, m, digested);
     if (reason !== null) {
-      skipped.push({ location: m.location, reason, origin: m.origin });
+      skipped.push({ location: m.location, reason, kind: digested ? 'tag-only' : 'digest-only', origin: m.origin });
       continue;
     }
     const r = rewriteReference(ref, entry.prefix, m.location, m.join);

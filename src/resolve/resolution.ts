@@ -49,6 +49,8 @@ export interface PullSource {
 export interface SkippedMirror {
   location: string;
   reason: string;
+  /** Which rule skipped it, for machines and for the suggested fix (the words are in `reason`). */
+  kind?: 'digest-only' | 'tag-only';
   origin?: string;
 }
 

@@ -72,8 +72,8 @@ export function parseScenario(text: string, file: string): Scenario {
     if (hosts.has(m.host)) throw new ConfigError(`${file}: ${m.key}.host: "${m.host}" is declared twice; expected one [[registry]] table per host`, { file, code: SCENARIO_CODE });
     hosts.add(m.host);
   }
+  // No [[pull]] table is a mock-only scenario: `pullpath mock` serves it; `scenario run` has nothing to run.
   const pulls = top.tables('pull').map(readPull);
-  if (pulls.length === 0) throw top.fail('pull', 'at least one [[pull]] table');
   top.rejectUnknown(TOP_KEYS);
   return expandTemplates({ file, name, story, config, authJson, mocks, pulls, defaults: { timeoutMs } });
 }

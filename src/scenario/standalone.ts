@@ -5,6 +5,7 @@
  * - `samePorts`: each registry on the port its configured name implies (":5000", else 443 with TLS, 80
  *   without), each on its own loopback address 127.0.0.N, so `/etc/hosts` lines are all another client
  *   needs (ports under 1024 need privileges).
+ * - `listen` / `basePort` (see listen.ts): fixed addresses, for firewall rules; the rest on random ports.
  * Everything is written to one temporary folder: the registries.conf, drop-ins, certs.d and auth.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,10 +16,11 @@ import type { ImageCache } from '../mock/content-store.ts';
 import { deriveSeed } from '../mock/prng.ts';
 import { startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
 import { createMockCa, stripPort } from '../mock/tls.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
 import { splitHostPort } from './environment.ts';
 import { prepareScenario } from './prepare.ts';
 import type { Scenario } from './types.ts';
+import { placeRegistries, type ListenAddress, type ListenRequest } from './listen.ts';
 
 export interface StandaloneRegistry {
   /** As configured: `mirror.example.com:5000`. */
@@ -50,6 +52,10 @@ export interface StandaloneMocks {
 
 export interface StandaloneOptions {
   samePorts?: boolean;
+  /** `--listen NAME=ADDR:PORT` requests (not with samePorts). */
+  listen?: ListenRequest[];
+  /** `--base-port N`: the i-th registry on 127.0.0.1:N+i (not with samePorts). */
+  basePort?: number | null;
   seed?: number;
 }
 
@@ -57,15 +63,21 @@ function configuredPort(host: string, tls: boolean): number {
   return splitHostPort(host).port ?? (tls ? 443 : 80);
 }
 
-async function startSamePorts(s: Scenario, certsDir: string, seed: number): Promise<RunningMockRegistry[]> {
+/** Same ports: 127.0.0.(i+2) on the port the configured name implies. */
+function samePortsPlacement(s: Scenario): ListenAddress[] {
+  return s.mocks.map((m, i) => ({ bind: `127.0.0.${i + 2}`, port: configuredPort(m.host, m.spec.tls === true) }));
+}
+
+/** Starts every registry at its placed address (null: a random port on 127.0.0.1), sharing a clock, CA and cache. */
+async function startPlaced(s: Scenario, certsDir: string, seed: number, placed: readonly (ListenAddress | null)[]): Promise<RunningMockRegistry[]> {
   const clock = createRealClock();
   const ca = s.mocks.some((m) => m.spec.tls) ? await createMockCa() : undefined;
   const cache: ImageCache = new Map();
   const started: RunningMockRegistry[] = [];
   try {
     for (const [i, m] of s.mocks.entries()) {
-      const bind = `127.0.0.${i + 2}`;
-      const port = configuredPort(m.host, m.spec.tls === true);
+      const bind = placed[i]?.bind ?? '127.0.0.1';
+      const port = placed[i]?.port ?? 0;
       try {
         started.push(
           await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}) }),
@@ -75,8 +87,12 @@ async function startSamePorts(s: Scenario, certsDir: string, seed: number): Prom
         const hint =
           code === 'EACCES'
             ? `; ports under 1024 need privileges (run as root, or give node CAP_NET_BIND_SERVICE, or give the registry a port ≥ 1024 in the scenario)`
-            : '';
-        throw new ConfigError(`${s.file}: ${m.key}: cannot listen on ${bind}:${port} for ${m.host}: ${code ?? (err as Error).message}${hint}`, { file: s.file });
+            : code === 'EADDRINUSE'
+              ? '; another process listens there (choose another port)'
+              : code === 'EADDRNOTAVAIL'
+                ? '; no interface of this machine has that address'
+                : '';
+        throw new ConfigError(`${s.file}: ${m.key}: cannot listen on ${bind.includes(':') ? `[${bind}]` : bind}:${port} for ${m.host}: ${code ?? (err as Error).message}${hint}`, { file: s.file });
       }
     }
   } catch (err) {
@@ -94,8 +110,11 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
   let running: RunningMockRegistry[] = [];
   let closeAll = async (): Promise<void> => undefined;
   try {
-    if (opts.samePorts) {
-      running = await startSamePorts(s, certsDir, seed);
+    const fixed = (opts.listen?.length ?? 0) > 0 || (opts.basePort ?? null) !== null;
+    if (opts.samePorts && fixed) throw new UsageError('--same-ports cannot be combined with --listen or --base-port');
+    if (opts.samePorts || fixed) {
+      const placed = opts.samePorts ? samePortsPlacement(s) : placeRegistries(s.mocks.map((m) => m.host), opts.listen ?? [], opts.basePort ?? null);
+      running = await startPlaced(s, certsDir, seed, placed);
       const list = running;
       closeAll = async () => {
         await Promise.all(list.map((r) => r.close()));

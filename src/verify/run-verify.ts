@@ -45,22 +45,40 @@ export async function verifyImage(image: string, opts: Omit<VerifyRunOptions, 'i
   return classifyVerify(image, resolution, plan, attempts, result);
 }
 
+/** A verdict and the input position of its image (reports list images in input order). */
+export interface IndexedVerdict {
+  index: number;
+  verdict: VerifyVerdict;
+}
+
 /** Yields verdicts in completion order. An engine crash on one image becomes that image's failure, not the run's. */
 export function runVerify(opts: VerifyRunOptions): AsyncIterable<VerifyVerdict> {
-  const out = new EventChannel<VerifyVerdict>();
+  return mapChannel(runVerifyIndexed(opts), (x) => x.verdict);
+}
+
+/** As `runVerify`, with each verdict's input position, so a report can restore input order. */
+export function runVerifyIndexed(opts: VerifyRunOptions): AsyncIterable<IndexedVerdict> {
+  const out = new EventChannel<IndexedVerdict>();
   const limit = pLimit(Math.max(1, opts.jobs));
-  const all = opts.images.map((image) =>
+  const all = opts.images.map((image, index) =>
     limit(async () => {
       try {
-        out.push(await verifyImage(image, opts));
+        out.push({ index, verdict: await verifyImage(image, opts) });
       } catch (err) {
         out.push({
-          type: 'verify', image, normalized: null, ok: false, reason: 'mirror-error', detail: `internal error while verifying: ${(err as Error)?.message ?? String(err)}`,
-          mirror: null, endpoint: null, digest: null, byDigest: false, noSource: opts.noSource ?? false, attempts: [], durationMs: 0,
+          index,
+          verdict: {
+            type: 'verify', image, normalized: null, ok: false, reason: 'mirror-error', detail: `internal error while verifying: ${(err as Error)?.message ?? String(err)}`,
+            mirror: null, endpoint: null, digest: null, byDigest: false, noSource: opts.noSource ?? false, attempts: [], durationMs: 0,
+          },
         });
       }
     }),
   );
   void Promise.all(all).then(() => out.close());
   return out;
+}
+
+async function* mapChannel<A, B>(source: AsyncIterable<A>, fn: (a: A) => B): AsyncIterable<B> {
+  for await (const a of source) yield fn(a);
 }

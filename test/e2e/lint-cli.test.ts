@@ -50,7 +50,7 @@ describe('pullpath lint', () => {
       ['PP_LINT_KEY_IN_MIRROR_TABLE', 5],
       ['PP_LINT_TOP_LEVEL_KEY_IN_TABLE', 6],
     ]);
-    expect(Object.keys(lines[0]!)).toEqual(['severity', 'code', 'file', 'line', 'message', 'fix']);
+    expect(Object.keys(lines[0]!)).toEqual(['type', 'severity', 'code', 'file', 'line', 'message', 'fix']);
   });
 
   it('fails with exit 1 when an explicit --registries-conf does not exist', () => {

@@ -32,9 +32,9 @@ describe('pullpath policy', () => {
   it('uses the rendered policy with --openshift and emits JSON Lines', async () => {
     const r = await cli('policy', '--openshift', `${F}/docs-insecure.yaml`, '--output', 'json', 'quay.io/a/b:1', 'docker.io/library/busybox');
     const v = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(v.map((x) => [x.reference, x.verdict, x.scope])).toEqual([
-      ['quay.io/a/b:1', 'allowed', 'quay.io'],
-      ['docker.io/library/busybox:latest', 'rejected', 'default'],
+    expect(v.map((x) => [x.type, x.image, x.normalized, x.verdict, x.scope])).toEqual([
+      ['policy', 'quay.io/a/b:1', 'quay.io/a/b:1', 'allowed', 'quay.io'],
+      ['policy', 'docker.io/library/busybox', 'docker.io/library/busybox:latest', 'rejected', 'default'],
     ]);
     expect(r.code).toBe(1);
   });

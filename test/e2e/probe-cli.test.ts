@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)('pullpath probe against docker-registry', () => {
     const r = await cli([...base(), '--output', 'json']);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const probes = lines.filter((l) => l.type === 'probe');
-    expect(probes.map((p) => [p.endpoint, p.state]).sort()).toEqual([
+    expect(probes.map((p) => [p.location, p.state]).sort()).toEqual([
       ['dead.example.com/org', 'down'], ['empty.example.com/org', 'degraded'], ['registry.example.com/org', 'up'],
     ]);
     expect(lines.at(-1)).toMatchObject({ type: 'pass', round: 1, counts: { up: 1, degraded: 1, down: 1, unknown: 0 } });
@@ -111,5 +111,31 @@ describe.skipIf(skip !== null)('pullpath probe against docker-registry', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(1); // stopped by SIGINT, with endpoints down: exit 1, not a crash
+  });
+
+  it('--mirrors-only: the source is down as expected in a disconnected cluster; the mirror is up; exit 0', async () => {
+    const disc = join(work, 'disconnected.conf');
+    await writeFile(disc, `[[registry]]
+prefix = "source.example.com/org"
+location = "source.example.com/org"
+[[registry.mirror]]
+location = "registry.example.com/org"
+insecure = true
+`);
+    const args = [
+      '--registries-conf', disc, '--registries-conf-dir', join(work, 'none.d'), '--timeout', '3',
+      '--connect-to', `registry.example.com:${good.addr}`, '--connect-to', `source.example.com:127.0.0.1:${dead}`,
+      '--canary', `source.example.com/org=source.example.com/org/app@${img.digest}`,
+    ];
+    const without = await cli(args);
+    expect(without.code).toBe(1); // the dead source fails the run without the flag
+    const r = await cli([...args, '--mirrors-only', '--output', 'json']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.type === 'probe').map((p) => [p.location, p.state])).toEqual([['registry.example.com/org', 'up']]);
+    const pass = lines.at(-1) as { skipped: { location: string; reason: string }[] };
+    expect(pass.skipped).toEqual([expect.objectContaining({ location: 'source.example.com/org', reason: expect.stringMatching(/not probed with --mirrors-only/) })]);
+    const text = await cli([...args, '--mirrors-only']);
+    expect(text.stdout).toMatch(/skipped\s+source\.example\.com\/org: source of source\.example\.com\/org: not probed with --mirrors-only/);
   });
 });

@@ -32,7 +32,7 @@ describe('pullpath resolve', () => {
     const r = await pullpath(['resolve', ...configFlags, '--output', 'json', 'app', 'docker://Bad/Ref', 'docker://blocked.example.com/x']);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.ref)).toEqual(['app', 'docker://Bad/Ref', 'docker://blocked.example.com/x']);
+    expect(lines.map((l) => l.image)).toEqual(['app', 'docker://Bad/Ref', 'docker://blocked.example.com/x']);
     expect(lines[0].candidates.map((c: { reference: string }) => c.reference)).toEqual(['quay.io/org/app:latest']);
     expect(lines[1].error).toBe('invalid reference format: repository name must be lowercase');
     expect(lines[2].sources).toEqual([

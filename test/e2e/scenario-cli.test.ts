@@ -1,4 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { freePort } from '../helpers/docker-registry.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,12 @@ describe('pullpath scenario run', () => {
     expect(r.stderr).toMatch(/invalid-attempt-outcome\.toml: pull\[0\]\.expect\.attempts\[0\]\.outcome: expected one of "ok", "failed", "blocked", got the string "succeeded"/);
   }, 60_000);
 
+  it('exits 2 for a mock-only scenario and says there is nothing to run', async () => {
+    const r = await cli(['scenario', 'run', join(fixtures, 'mock-only.toml'), '--no-tui']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mock-only\.toml: nothing to run: it has no \[\[pull\]\] tables \(a mock-only scenario: serve its registries with pullpath mock /);
+  }, 60_000);
+
   it('exits 2 on bad usage', async () => {
     expect((await cli(['scenario'])).code).toBe(2);
     expect((await cli(['scenario', 'run'])).code).toBe(2);
@@ -57,7 +64,7 @@ describe('pullpath scenario run', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => `${l['type']} ${l['ok']}`)).toEqual(['pull true', 'pull true', 'scenario true', 'pull false', 'scenario false']);
-    expect(lines[0]).toMatchObject({ key: 'pull[0]#1', ref: 'quay.io/acme/app:1.4', result: { ok: true, source: 'secure-mirror.example.com:5000/acme/app:1.4' } });
+    expect(lines[0]).toMatchObject({ key: 'pull[0]#1', image: 'quay.io/acme/app:1.4', result: { ok: true, source: 'secure-mirror.example.com:5000/acme/app:1.4' } });
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuites name="pullpath scenarios" tests="3" failures="1" errors="0">');
     for (const out of [r.stdout, r.stderr, xml]) {
@@ -67,6 +74,17 @@ describe('pullpath scenario run', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
+
+async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('\n')) resolve(buf.slice(0, buf.indexOf('\n')));
+    });
+    child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
+  });
+}
 
 describe('pullpath mock', () => {
   it('serves a scenario standalone, prints its addresses and --connect-to flags, and stops after --duration', async () => {
@@ -107,6 +125,43 @@ describe('pullpath mock', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  }, 60_000);
+
+  it('serves a mock-only scenario (no [[pull]]) on the --listen and --base-port addresses it is given', async () => {
+    const [a, b] = await Promise.all([freePort(), freePort()]);
+    const args = ['mock', join(fixtures, 'mock-only.toml'), '--duration', '20', '--output', 'json', '--listen', `mirror.corp.example.com:5000=127.0.0.1:${a}`, '--base-port', String(b)];
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
+    try {
+      const line = await firstLine(child);
+      const info = JSON.parse(line) as { registries: { host: string; address: string }[] };
+      expect(info.registries.map((r) => [r.host, r.address])).toEqual([
+        ['mirror.corp.example.com:5000', `127.0.0.1:${a}`],
+        ['quay.io', `127.0.0.1:${b + 1}`], // the second [[registry]]: base + 1
+      ]);
+      const res = await fetch(`http://127.0.0.1:${a}/v2/acme/app/manifests/1.4`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      expect(res.status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('exits 2 for --listen naming no registry of the scenario, and for --same-ports with --base-port', async () => {
+    const r = await cli(['mock', join(fixtures, 'mock-only.toml'), '--listen', 'ghcr.io=127.0.0.1:5000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no \[\[registry\]\] with host "ghcr\.io" \(hosts: mirror\.corp\.example\.com:5000, quay\.io\)/);
+    const both = await cli(['mock', join(fixtures, 'mock-only.toml'), '--same-ports', '--base-port', '15000']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--same-ports cannot be combined/);
+  }, 60_000);
+
+  it('documents --same-ports with the address it binds, --listen and --base-port', async () => {
+    const r = await cli(['mock', '--help']);
+    expect(r.stdout).toMatch(/--same-ports[\s\S]*binds 127\.0\.0\.\(i\+2\)/);
+    expect(r.stdout).toMatch(/--listen NAME=ADDR:PORT/);
+    expect(r.stdout).toMatch(/--base-port N +the i-th \[\[registry\]\]/);
   }, 60_000);
 
   it('exits 2 for a missing scenario', async () => {

@@ -89,7 +89,7 @@ describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => 
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const byImage = new Map(lines.filter((l) => l.type === 'verify').map((l) => [l.image, l]));
-    expect(byImage.get(`quay.io/openshift-release-dev/release@${present.digest}`)).toMatchObject({ ok: true, endpoint: 'mirror.example.com/ocp', digest: present.digest });
+    expect(byImage.get(`quay.io/openshift-release-dev/release@${present.digest}`)).toMatchObject({ ok: true, location: 'mirror.example.com/ocp', digest: present.digest });
     // The first mirror is refused, the second has no such manifest: the most telling reason wins.
     expect(byImage.get(`quay.io/openshift-release-dev/other@${absent.digest}`)).toMatchObject({ ok: false, reason: 'not-mirrored' });
     expect(byImage.get('quay.io/openshift-release-dev/release:v1')).toMatchObject({ ok: false, reason: 'tag-on-digest-only' });

@@ -74,3 +74,20 @@ describe('planProbe', () => {
     expect(() => planProbe({ config, canaries: [{ prefix: 'quay.io/ocp', ref: 'registry.redhat.io/a:1' }] })).toThrow(/matches \[\[registry\]\] "registry\.redhat\.io", not "quay\.io\/ocp"/);
   });
 });
+
+describe('planProbe --mirrors-only', () => {
+  it('probes mirrors only; each source is skipped with the reason (a disconnected cluster expects it down)', () => {
+    const p = planProbe({ config, mirrorsOnly: true, images: ['ghcr.io/org/tool:1'] });
+    expect(p.endpoints.map((e) => [e.location, e.role]).sort()).toEqual([
+      ['mirror.example.com/ocp', 'mirror'],
+      ['mirror.example.com/redhat', 'mirror'],
+    ]);
+    const reason = (loc: string) => p.skipped.find((s) => s.location === loc)?.reason;
+    expect(reason('registry.redhat.io')).toMatch(/source of registry\.redhat\.io: not probed with --mirrors-only/);
+    expect(reason('ghcr.io/org/tool:1')).toMatch(/source of ghcr\.io: not probed with --mirrors-only/);
+    // Blocked sources keep their own reason.
+    expect(reason('quay.io/ocp')).toMatch(/blocked in registries\.conf/);
+    // No canary note for an endpoint that is not probed.
+    expect(p.notes.some((n) => n.startsWith('registry.redhat.io:'))).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPullTextWriter, renderImageText } from '../../src/report/pull-text.ts';
 import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
 import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import { FIX_TEXT } from '../../src/report/what-to-do.ts';
 
 const image = 'docker://p.example.com/lib/x:1';
 const attempt = (index: number, extra: Partial<AttemptEvent>): AttemptEvent => ({
@@ -12,7 +13,7 @@ const result = (extra: Partial<ResultEvent>): ResultEvent => ({ type: 'result', 
 
 describe('pull text', () => {
   const failedRun: PullEvent[] = [
-    { type: 'image', image, at: 0, normalized: 'p.example.com/lib/x:1', registry: { prefix: 'p.example.com', location: 'p.example.com', insecure: false, blocked: false, mirrorByDigestOnly: false, origin: '/etc/r.conf:3' }, plan: [], skipped: [{ location: 'd.example.com', reason: 'digest-only mirror, tag reference' }], error: null },
+    { type: 'image', image, at: 0, normalized: 'p.example.com/lib/x:1', registry: { prefix: 'p.example.com', location: 'p.example.com', insecure: false, blocked: false, mirrorByDigestOnly: false, origin: '/etc/r.conf:3' }, plan: [], skipped: [{ location: 'd.example.com', reason: 'digest-only mirror, tag reference', kind: 'digest-only' }], error: null },
     attempt(0, { error: 'reading manifest 1 in m0.example.com/lib/x: manifest unknown: manifest unknown', errorClass: 'not-found', httpStatus: 404, steps: [{ step: 'ping', ok: true, url: 'http://m0.example.com/v2/', durationMs: 1 }] }),
     attempt(1, { mirror: false, reference: 'p.example.com/lib/x:1', outcome: 'blocked', error: 'registry p.example.com is blocked in a or b', errorClass: 'blocked' }),
     result({ error: '(Mirrors also failed: [m0.example.com/lib/x:1: E]): p.example.com/lib/x:1: registry p.example.com is blocked in a or b', errorClass: 'blocked' }),
@@ -32,9 +33,19 @@ describe('pull text', () => {
         '  FAILED (blocked) in 1.50 s',
         '  error (as the runtime reports it):',
         '(Mirrors also failed: [m0.example.com/lib/x:1: E]): p.example.com/lib/x:1: registry p.example.com is blocked in a or b',
+        '  what to do:',
+        `    - d.example.com (skipped): ${FIX_TEXT['tag-on-digest-only']}`,
+        `    - m0.example.com: ${FIX_TEXT['not-found']}`,
+        `    - m1.example.com: ${FIX_TEXT.blocked}`,
         '',
       ].join('\n'),
     );
+    expect(FIX_TEXT['tag-on-digest-only']).toMatch(/^pin by digest, or add an ImageTagMirrorSet/);
+  });
+
+  it('suggests nothing for an image that pulled', () => {
+    const ok = [failedRun[0]!, attempt(0, { outcome: 'ok' }), result({ ok: true, source: 'm0.example.com/lib/x:1', sourceIndex: 0 })];
+    expect(renderImageText(ok)).not.toContain('what to do');
   });
 
   it('releases blocks in input order and keeps each image together', () => {
@@ -54,7 +65,8 @@ describe('pull text', () => {
   it('JSON Lines are the events themselves, one a line, without live-only starts', () => {
     const line = pullEventToJsonLine(failedRun[1]!);
     expect(line.endsWith('\n')).toBe(true);
-    expect(JSON.parse(line)).toEqual(failedRun[1]);
+    const { at, ...rest } = failedRun[1] as AttemptEvent;
+    expect(JSON.parse(line)).toEqual({ ...rest, atMs: at }); // `at` is written atMs, the shared vocabulary
     expect(includeInJsonLines({ type: 'attempt-start', image, index: 0, at: 0, reference: 'r', location: 'l', mirror: true, insecure: false })).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /** The JSON Lines contract of `pullpath resolve --output json`: field names, order and shapes. */
 import { describe, expect, it } from 'vitest';
 import { formatResolutionJsonLine, resolutionToJson } from '../../src/report/resolution-json.ts';
+import { FIX_TEXT } from '../../src/report/what-to-do.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { confFrom } from '../resolve/helpers.ts';
 
@@ -21,15 +22,20 @@ location = "mirror.local/quay"
 describe('resolution JSON', () => {
   it('has exactly the contract fields, in order', () => {
     const o = resolutionToJson(resolveArg(compiled, 'docker://quay.io/org/app:1'));
-    expect(Object.keys(o)).toEqual(['ref', 'normalized', 'registry', 'sources', 'skipped', 'candidates', 'error']);
+    expect(Object.keys(o)).toEqual(['type', 'image', 'normalized', 'registry', 'sources', 'skipped', 'candidates', 'error', 'whatToDo']);
     expect(o).toEqual({
-      ref: 'docker://quay.io/org/app:1',
+      type: 'resolve',
+      image: 'docker://quay.io/org/app:1',
       normalized: 'quay.io/org/app:1',
       registry: { prefix: 'quay.io', location: 'quay.io', insecure: false, blocked: true, mirrorByDigestOnly: true, origin: 'c.conf:2' },
       sources: [{ location: 'quay.io', insecure: false, reference: 'quay.io/org/app:1', blocked: true, mirror: false }],
-      skipped: [{ location: 'mirror.local/quay', reason: 'digest-only mirror skipped for a tag reference (mirror-by-digest-only = true)' }],
+      skipped: [{ location: 'mirror.local/quay', reason: 'digest-only mirror skipped for a tag reference (mirror-by-digest-only = true)', kind: 'digest-only' }],
       candidates: [],
       error: null,
+      whatToDo: [
+        { subject: 'mirror.local/quay (skipped)', topic: 'tag-on-digest-only', text: FIX_TEXT['tag-on-digest-only'] },
+        { subject: 'quay.io', topic: 'blocked', text: FIX_TEXT.blocked },
+      ],
     });
   });
 

@@ -1,6 +1,7 @@
 /** The text chain of `pullpath resolve`: what users read to learn where a pull goes and why. */
 import { describe, expect, it } from 'vitest';
 import { formatResolutionText } from '../../src/report/resolution-text.ts';
+import { FIX_TEXT } from '../../src/report/what-to-do.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { confFrom } from '../resolve/helpers.ts';
 
@@ -37,6 +38,8 @@ describe('resolution text', () => {
       '       blocked by [[registry]] "quay.io" (c.conf:2)',
       '  mirrors left out:',
       '    - digests.local/quay: digest-only mirror skipped for a tag reference (pull-from-mirror = "digest-only") (c.conf:7)',
+      '  what to do:',
+      `    - digests.local/quay (skipped): ${FIX_TEXT['tag-on-digest-only']}`,
     ]);
   });
 
@@ -49,8 +52,18 @@ describe('resolution text', () => {
     expect(text).toContain('registry: no [[registry]] entry matches; the reference is pulled as is');
   });
 
-  it('ends with the error', () => {
-    const text = formatResolutionText(resolveArg(compiled, 'docker://quay.io/x:1@sha256:' + 'a'.repeat(64)));
-    expect(text.split('\n').at(-1)).toBe('  error: Docker references with both a tag and digest are currently not supported');
+  it('ends with the error, then what to do', () => {
+    const ref = 'docker://quay.io/x:1@sha256:' + 'a'.repeat(64);
+    const text = formatResolutionText(resolveArg(compiled, ref));
+    expect(text.split('\n').slice(-3)).toEqual([
+      '  error: Docker references with both a tag and digest are currently not supported',
+      '  what to do:',
+      `    - ${ref}: ${FIX_TEXT['invalid-reference']}`,
+    ]);
+  });
+
+  it('says what to do about a digest-only mirror skipped for a tag: pin by digest, or add an ImageTagMirrorSet', () => {
+    const text = formatResolutionText(resolveArg(compiled, 'docker://quay.io/org/app:1'));
+    expect(text).toContain('  what to do:\n    - digests.local/quay (skipped): pin by digest, or add an ImageTagMirrorSet');
   });
 });

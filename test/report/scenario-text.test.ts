@@ -55,6 +55,6 @@ describe('formatScenarioJsonLines', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ type: 'pull', scenario: 'two-sources', key: 'pull[0]', ok: false, result: { ok: false, errorClass: 'not-found' } });
     expect(lines[0].attempts.map((a: { index: number }) => a.index)).toEqual([0, 1]);
-    expect(lines[1]).toMatchObject({ type: 'scenario', ok: false, pulls: 1, passed: 0, failed: 1, expectationsMet: 1, expectations: 2, durationMs: 1500 });
+    expect(lines[1]).toMatchObject({ type: 'scenario', ok: false, total: 1, passed: 0, failed: 1, expectationsMet: 1, expectationsTotal: 2, durationMs: 1500 });
   });
 });

@@ -61,7 +61,7 @@ describe('pull sources (TestPullSourcesFromReference)', () => {
     const r = parseNormalizedNamed('registry-g.com/baz/image:aaa');
     const ps = pullSources(compiled, findRegistry(compiled, r.name()), r);
     expect(ps.skipped).toEqual([
-      { location: 'mirror-1.registry-g.com', reason: expect.stringContaining('digest-only mirror skipped for a tag reference'), origin: expect.stringMatching(/^test\.conf:\d+$/) },
+      { location: 'mirror-1.registry-g.com', reason: expect.stringContaining('digest-only mirror skipped for a tag reference'), kind: 'digest-only', origin: expect.stringMatching(/^test\.conf:\d+$/) },
     ]);
     const b = parseNormalizedNamed('registry-b.com/foo/image:aaa');
     expect(pullSources(compiled, findRegistry(compiled, b.name()), b).skipped.map((s) => s.reason)).toEqual([

@@ -88,10 +88,13 @@ ref = "a.example.com/x:1"
     expect(s.config.dropins.map((d) => d.source)).toEqual(['file', 'inline']);
   });
 
+  it('accepts a mock-only scenario (no [[pull]] tables): pullpath mock serves it', () => {
+    expect(parseScenario(base, 'scen.toml').pulls).toEqual([]);
+  });
+
   it.each([
     ['a TOML syntax error, with line and column', 'name = \n', /^scen\.toml:1:\d+: not valid TOML/],
     ['a missing name', base.replace('name = "t"', '') + '[[pull]]\nref = "x.io/a:1"\n', /scen\.toml: name: expected a string \(required\)/],
-    ['no pulls', base, /scen\.toml: pull: expected at least one \[\[pull\]\] table/],
     ['a misspelt expectation key, with a hint', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\nerorr-class = "refused"\n', /pull\[0\]\.expect\.erorr-class: unknown key \(did you mean "error-class"\?\)/],
     ['an unknown error class', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\nerror-class = "kaput"\n', /pull\[0\]\.expect\.error-class: expected one of "refused", .*got the string "kaput"/],
     ['a wrong outcome', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\noutcome = "success"\n', /pull\[0\]\.expect\.outcome: expected one of "ok", "failed"/],

@@ -19,7 +19,7 @@ export function formatLintText(report: LintReport): string {
 
 export function formatLintJsonLines(report: LintReport): string {
   return report.findings
-    .map((f) => JSON.stringify({ severity: f.severity, code: f.code, file: f.file, line: f.line ?? null, message: f.message, fix: f.fix ?? null }))
+    .map((f) => JSON.stringify({ type: 'finding', severity: f.severity, code: f.code, file: f.file, line: f.line ?? null, message: f.message, fix: f.fix ?? null }))
     .map((l) => l + '\n')
     .join('');
 }

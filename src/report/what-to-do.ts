@@ -1,0 +1,155 @@
+/**
+ * What a user can do about each way a pull goes wrong: the one source of the fix texts that `verify`,
+ * `resolve` and `pull` print (text and JSON). Pure: data in, suggestions out.
+ *
+ * A suggestion names its subject (the mirror or source it concerns) so a chain with several failures
+ * says which fix belongs where.
+ */
+import type { AttemptEvent, ErrorClass, ImageStartEvent, ResultEvent } from '../pull/events.ts';
+import type { Resolution, SkippedMirror } from '../resolve/resolution.ts';
+import type { VerifyReason } from '../verify/verdict.ts';
+
+export type FixTopic =
+  | 'tag-on-digest-only'
+  | 'digest-on-tag-only'
+  | 'no-mirror'
+  | 'blocked'
+  | 'not-found'
+  | 'auth'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'http-to-https'
+  | 'not-a-registry'
+  | 'digest-mismatch'
+  | 'registry-error'
+  | 'rate-limited'
+  | 'blobs-missing'
+  | 'policy'
+  | 'invalid-reference'
+  | 'resolution-error'
+  | 'source-only';
+
+export const FIX_TEXT: Record<FixTopic, string> = {
+  'tag-on-digest-only': 'pin by digest, or add an ImageTagMirrorSet (registries.conf: pull-from-mirror = "all" or "tag-only")',
+  'digest-on-tag-only': 'pull by tag, or add an ImageDigestMirrorSet (registries.conf: pull-from-mirror = "all" or "digest-only")',
+  'no-mirror': 'add a mirror for its repository: an ImageDigestMirrorSet (or ImageTagMirrorSet for tags); registries.conf: [[registry.mirror]]',
+  blocked: 'blocked in registries.conf (image.config blockedRegistries, or mirrorSourcePolicy: NeverContactSource): add a mirror that serves it, or unblock it',
+  'not-found': 'the image is not there: check the name, tag and digest; on a mirror, mirror the image (oc-mirror, skopeo copy)',
+  auth: 'check the credentials in auth.json (the pull secret) for that host: a mirror uses its own host\'s entry, never the source\'s',
+  unreachable: 'nothing answered: check the host name, port, DNS, firewall and proxy',
+  timeout: 'no answer before the deadline: a firewall may drop the connection silently; check the route, or raise --timeout',
+  tls: 'TLS failed: put the registry\'s CA in certs.d/HOST[:PORT]/ca.crt (image.config additionalTrustedCA), or mark the endpoint insecure',
+  'http-to-https': 'the endpoint speaks plain HTTP: set insecure = true for it (image.config insecureRegistries), or serve TLS',
+  'not-a-registry': 'something other than a registry answered (a proxy login, a web page): check the host, port and proxy settings',
+  'digest-mismatch': 'the content served does not match its digest: re-mirror the image',
+  'registry-error': 'the registry answered with an error (5xx or an unexpected status): check its logs and storage, then retry',
+  'rate-limited': 'the registry is rate-limiting pulls (429): authenticate, wait, or pull through a mirror',
+  'blobs-missing': 'the manifest is there but blobs are missing (the pull would fail mid-way, with no failover): re-mirror the image',
+  policy: 'rejected by policy.json (judged on the image as asked for): allow its scope (image.config allowedRegistries / blockedRegistries)',
+  'invalid-reference': 'the reference is not accepted as written: fix it (the error says why)',
+  'resolution-error': 'fix registries.conf or the reference (the error says which); a short name needs an alias or unqualified-search-registries, or qualify it',
+  'source-only': 'only the source served it, so a disconnected cluster would fail: mirror the image and add an ImageDigestMirrorSet',
+};
+
+export interface Fix {
+  /** What it concerns: a mirror or source location, or the image. */
+  subject: string;
+  topic: FixTopic;
+  text: string;
+}
+
+const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
+  refused: 'unreachable',
+  dns: 'unreachable',
+  reset: 'unreachable',
+  timeout: 'timeout',
+  tls: 'tls',
+  'http-to-https': 'http-to-https',
+  unauthorized: 'auth',
+  forbidden: 'auth',
+  'not-found': 'not-found',
+  'rate-limited': 'rate-limited',
+  'server-error': 'registry-error',
+  'http-error': 'registry-error',
+  'too-large': 'registry-error',
+  'digest-mismatch': 'digest-mismatch',
+  'not-a-registry': 'not-a-registry',
+  blocked: 'blocked',
+  policy: 'policy',
+  config: 'resolution-error',
+};
+
+/** The verify summary's reasons, each with its fix (same words as resolve and pull). */
+export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
+  'invalid-reference': 'invalid-reference',
+  'resolution-error': 'resolution-error',
+  'no-mirror': 'no-mirror',
+  'tag-on-digest-only': 'tag-on-digest-only',
+  blocked: 'blocked',
+  'not-mirrored': 'not-found',
+  auth: 'auth',
+  unreachable: 'unreachable',
+  'not-a-registry': 'not-a-registry',
+  'digest-mismatch': 'digest-mismatch',
+  'mirror-error': 'registry-error',
+  'blobs-missing': 'blobs-missing',
+  policy: 'policy',
+  'source-only': 'source-only',
+};
+
+const fix = (subject: string, topic: FixTopic): Fix => ({ subject, topic, text: FIX_TEXT[topic] });
+
+function skipFix(s: SkippedMirror): Fix | null {
+  if (s.kind === 'digest-only') return fix(`${s.location} (skipped)`, 'tag-on-digest-only');
+  if (s.kind === 'tag-only') return fix(`${s.location} (skipped)`, 'digest-on-tag-only');
+  return null;
+}
+
+function dedupe(fixes: (Fix | null)[]): Fix[] {
+  const seen = new Set<string>();
+  return fixes.filter((f): f is Fix => {
+    if (f === null) return false;
+    const key = `${f.subject}\0${f.topic}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * `resolve`, offline: a resolution error, a policy rejection, mirrors left out for this reference, and
+ * sources that are blocked (when no source is left to pull from).
+ */
+export function resolutionFixes(r: Resolution): Fix[] {
+  const subject = r.normalized ?? r.ref;
+  if (r.error !== null) return [fix(r.ref, r.errorKind === 'parse' || r.errorKind === 'transport' ? 'invalid-reference' : 'resolution-error')];
+  const fixes: (Fix | null)[] = r.skipped.map(skipFix);
+  if (r.sources.length > 0 && r.sources.every((s) => s.blocked)) fixes.push(...r.sources.map((s) => fix(s.location || s.reference, 'blocked')));
+  if (r.policy?.allowed === false) fixes.push(fix(subject, 'policy'));
+  return dedupe(fixes);
+}
+
+/**
+ * `pull`, for an image that failed: each mirror left out, each attempt's failure (in try order), missing
+ * blobs and a policy rejection. Nothing for an image that pulled.
+ */
+export function pullFixes(start: ImageStartEvent | undefined, attempts: readonly AttemptEvent[], result: ResultEvent): Fix[] {
+  if (result.ok) return [];
+  if (start?.error) return [fix(start.normalized ?? start.image, /^invalid reference format/.test(start.error) ? 'invalid-reference' : 'resolution-error')];
+  const fixes: (Fix | null)[] = (start?.skipped ?? []).map(skipFix);
+  for (const a of attempts) {
+    if (a.outcome === 'ok') continue;
+    const topic = a.outcome === 'blocked' ? 'blocked' : TOPIC_OF_CLASS[a.errorClass ?? 'other'];
+    if (topic !== undefined) fixes.push(fix(a.location || a.reference, topic));
+  }
+  if (result.missingBlobs && result.missingBlobs.length > 0) fixes.push(fix(result.source ?? result.image, 'blobs-missing'));
+  if (result.errorClass === 'policy' || result.policy?.allowed === false) fixes.push(fix(result.image, 'policy'));
+  return dedupe(fixes);
+}
+
+/** Text lines (`  what to do:` and one `    - SUBJECT: TEXT` per fix), or none. */
+export function formatFixes(fixes: readonly Fix[], indent = '  '): string[] {
+  if (fixes.length === 0) return [];
+  return [`${indent}what to do:`, ...fixes.map((f) => `${indent}  - ${f.subject}: ${f.text}`)];
+}

@@ -1,0 +1,142 @@
+/**
+ * Every `--output json` producer, run for real, checked against its JSON Schema in schemas/ (one schema
+ * per command, one vocabulary: schemas/defs.schema.json). And reports in input order: with --jobs > 1
+ * and a mock that answers the FIRST image slowest, verify, pull and probe still list it first.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockRegistries, type MockRegistrySet } from '../../src/mock/start.ts';
+import { hermeticEnv, runCli, type CliResult } from '../helpers/run-cli.ts';
+import { checkJsonLines, schemaNames } from '../helpers/json-schemas.ts';
+
+const SLOW_MS = 1500;
+const img = (repository: string) => ({ repository, tags: ['1'], content: repository });
+const IMAGES = ['slow', 'a', 'b', 'missing'].map((n) => `source.example.com/org/${n}:1`);
+
+let mocks: MockRegistrySet;
+let work: string;
+let conf: string;
+const covered = new Set<string>();
+
+function connectTo(): string[] {
+  const addr = (h: string) => mocks.get(h)!.address;
+  return ['--connect-to', `mirror.example.com:${addr('mirror.example.com')}`, '--connect-to', `source.example.com:${addr('source.example.com')}`, '--connect-to', `digests.example.com:${addr('mirror.example.com')}`];
+}
+const configFlags = () => ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d')];
+const cli = (args: string[]): Promise<CliResult> => runCli(args, { env: hermeticEnv(work), timeoutMs: 60_000 });
+
+/** Validates the output against the schema and returns the records. */
+function records(schema: string, r: CliResult): Record<string, unknown>[] {
+  const { records: recs, failures } = checkJsonLines(schema, r.stdout);
+  expect(failures, `${schema}: stderr: ${r.stderr}`).toEqual([]);
+  covered.add(schema);
+  return recs;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'pp-schemas-'));
+  mocks = await startMockRegistries([
+    // The first image is the slowest on the mirror, so with --jobs > 1 it finishes last.
+    { host: 'mirror.example.com', images: [img('org/slow'), img('org/a'), img('org/b')], faults: [{ kind: 'latency', ms: SLOW_MS, route: 'manifest', repository: 'org/slow' }] },
+    { host: 'source.example.com', images: [img('org/slow'), img('org/a'), img('org/b')] },
+  ]);
+  conf = join(work, 'registries.conf');
+  await writeFile(
+    conf,
+    `[[registry]]
+prefix = "source.example.com/org"
+location = "source.example.com/org"
+insecure = true
+[[registry.mirror]]
+location = "digests.example.com/org"
+insecure = true
+pull-from-mirror = "digest-only"
+[[registry.mirror]]
+location = "mirror.example.com/org"
+insecure = true
+`,
+  );
+}, 60_000);
+afterAll(async () => {
+  await mocks?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('JSON output matches its schema', () => {
+  it('resolve: one record per ARG in order, with what to do', async () => {
+    const r = await cli(['resolve', ...configFlags(), '--output', 'json', ...IMAGES, 'docker://Bad']);
+    expect(r.code).toBe(1);
+    const recs = records('resolve', r);
+    expect(recs.map((x) => x.image)).toEqual([...IMAGES, 'docker://Bad']);
+    expect((recs[0]!.whatToDo as { text: string }[])[0]!.text).toMatch(/^pin by digest, or add an ImageTagMirrorSet/);
+  });
+
+  it('pull --jobs 4: images in input order although the first finishes last', async () => {
+    const r = await cli(['pull', ...configFlags(), ...connectTo(), '--jobs', '4', '--timeout', '10', '--output', 'json', ...IMAGES]);
+    expect(r.code).toBe(1);
+    const recs = records('pull', r);
+    const results = recs.filter((x) => x.type === 'result');
+    expect(results.map((x) => x.image)).toEqual(IMAGES);
+    // The slow image really did finish last (what makes the order check meaningful).
+    expect(Math.max(...results.map((x) => (x.atMs as number)))).toBe(results[0]!.atMs);
+    // Each image's records stay together: image, attempts, result.
+    expect(recs.map((x) => x.image)).toEqual([...recs.map((x) => x.image)].sort((p, q) => IMAGES.indexOf(p as string) - IMAGES.indexOf(q as string)));
+    const missing = results[3] as { ok: boolean; whatToDo: { subject: string; topic: string }[] };
+    expect(missing.ok).toBe(false);
+    expect(missing.whatToDo.map((f) => [f.subject, f.topic])).toEqual([
+      ['digests.example.com/org (skipped)', 'tag-on-digest-only'], ['mirror.example.com/org', 'not-found'], ['source.example.com/org', 'not-found'],
+    ]);
+  }, 60_000);
+
+  it('verify --jobs 4: verdicts in input order although the first finishes last; summary last', async () => {
+    const r = await cli(['verify', ...configFlags(), ...connectTo(), '--jobs', '4', '--timeout', '10', '--output', 'json', ...IMAGES]);
+    expect(r.code).toBe(1);
+    const recs = records('verify', r);
+    expect(recs.map((x) => x.image ?? x.type)).toEqual([...IMAGES, 'summary']);
+    expect(recs[0]).toMatchObject({ ok: true, source: 'mirror.example.com/org/slow:1', location: 'mirror.example.com/org' });
+    expect(recs[3]).toMatchObject({ ok: false, reason: 'not-mirrored', whatToDo: [{ topic: 'not-found' }] });
+    // Text lists them in the same order.
+    const text = await cli(['verify', ...configFlags(), ...connectTo(), '--jobs', '4', '--timeout', '10', ...IMAGES]);
+    expect(text.stdout.split('\n').filter((l) => /^(PASS|FAIL) /.test(l)).map((l) => l.split(/\s+/)[1])).toEqual(IMAGES);
+  }, 60_000);
+
+  it('probe: endpoints in config order although a mirror answers last', async () => {
+    const r = await cli(['probe', ...configFlags(), ...connectTo(), '--concurrency', '4', '--timeout', '10', '--canary', `source.example.com/org=${IMAGES[0]}`, '--output', 'json']);
+    const recs = records('probe', r);
+    const probes = recs.filter((x) => x.type === 'probe');
+    expect(probes.map((x) => x.location)).toEqual(['digests.example.com/org', 'mirror.example.com/org', 'source.example.com/org']);
+    // The mirror's manifest step waited for the slow canary: the other probes finished before it.
+    const manifest = (probes[1]!.steps as { step: string; durationMs: number }[]).find((x) => x.step === 'manifest')!;
+    expect(manifest.durationMs).toBeGreaterThanOrEqual(SLOW_MS - 50);
+    expect(recs.at(-1)!.type).toBe('pass');
+  }, 60_000);
+
+  it('policy: one record per reference, in order', async () => {
+    const policy = join(work, 'policy.json');
+    await writeFile(policy, JSON.stringify({ default: [{ type: 'reject' }], transports: { docker: { 'source.example.com': [{ type: 'insecureAcceptAnything' }] } } }));
+    const r = await cli(['policy', '--policy', policy, '--output', 'json', IMAGES[0]!, 'docker.io/library/busybox']);
+    expect(r.code).toBe(1);
+    expect(records('policy', r).map((x) => [x.image, x.normalized, x.verdict])).toEqual([
+      [IMAGES[0], IMAGES[0], 'allowed'],
+      ['docker.io/library/busybox', 'docker.io/library/busybox:latest', 'rejected'],
+    ]);
+  });
+
+  it('lint, render: findings and files', async () => {
+    records('lint', await cli(['lint', '--registries-conf', 'test/fixtures/config/mirror-key-misplaced.conf', '--registries-conf-dir', join(work, 'none.d'), '--output', 'json']));
+    const rendered = records('render', await cli(['render', 'openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
+    expect(rendered.filter((x) => x.type === 'file')).toHaveLength(3);
+  });
+
+  it('scenario run and mock', async () => {
+    const s = records('scenario', await cli(['scenario', 'run', 'scenarios/insecure-http-mirror.toml', '--no-tui', '--output', 'json']));
+    expect(s.at(-1)!.type).toBe('scenario');
+    records('mock', await cli(['mock', 'test/fixtures/scenario/mock-only.toml', '--duration', '0.5', '--output', 'json']));
+  }, 60_000);
+
+  it('every schema in schemas/ was checked against real output', () => {
+    expect([...covered].sort()).toEqual(schemaNames().sort());
+  });
+});
