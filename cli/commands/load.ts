@@ -17,7 +17,7 @@ import type { ScenarioEnvironment } from '../../src/scenario/environment.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
-import { faultKindFromWindows, faultWindows } from '../../src/load/fault-windows.ts';
+import { faultWindows } from '../../src/load/fault-windows.ts';
 import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
@@ -160,7 +160,9 @@ export async function run(argv: string[]): Promise<number> {
   let resolutions: Resolution[];
   let hostMap: HostMap;
   let expected: (string | null)[] = [];
-  let faults: FaultWindow[] = [];
+  // Read at the instant the load run's clock starts (see runLoad): the mock clock has been running since the
+  // registries started, and loading the TUI in between must not shift the windows.
+  let faults: (() => FaultWindow[]) | undefined;
   let timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
 
   if (values.scenario !== undefined) {
@@ -187,7 +189,8 @@ export async function run(argv: string[]): Promise<number> {
     };
     const specs = prepared.scenario.mocks.map((m) => m.spec);
     expected = resolutions.map((r) => expectedDigest(r, specs));
-    faults = faultWindows(specs, env.mocks.clock.nowMs());
+    const mockClock = env.mocks.clock;
+    faults = () => faultWindows(specs, mockClock.nowMs());
   } else {
     if (positionals.length === 0) throw new UsageError('nothing to pull: give --scenario FILE, or REFs with the config and network flags');
     // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
@@ -227,7 +230,7 @@ export async function run(argv: string[]): Promise<number> {
     const running = runLoad({
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
-      mode, durationMs, maxRequests, signal: abort.signal, faults, faultKindOf: faultKindFromWindows(faults), onSnapshot,
+      mode, durationMs, maxRequests, signal: abort.signal, ...(faults ? { faults } : {}), onSnapshot,
     });
     let summary: LoadSummary;
     try {
