@@ -204,7 +204,8 @@ export async function run(argv: string[]): Promise<number> {
     try {
       if (renderLoad) {
         const done = running.finally(() => boards.close());
-        await renderLoad(boards, { title: 'pullpath load', abort, printSummary: false });
+        // The board stays until q (when keys can be read); the report below is the one --no-tui prints.
+        await renderLoad(boards, { title: 'load', abort, printSummary: false, keepOpen: true });
         summary = await done;
       } else summary = await running;
     } finally {
