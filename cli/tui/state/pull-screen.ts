@@ -157,7 +157,7 @@ export function skippedLines(state: PullViewState, width: number, maxLines: numb
     shown++;
   }
   if (shown < notes.length) {
-    lines.push([{ text: endEllipsis(`! ${notes.length - shown} more skipped mirror(s): enter on an image lists its own`, width), tone: 'warn' }]);
+    lines.push([{ text: endEllipsis(`! ${notes.length - shown} more skipped mirror(s) · enter on an image`, width), tone: 'warn' }]);
   }
   return lines;
 }
