@@ -42,6 +42,12 @@ describe('probeScreen', () => {
     for (const l of [s.header, s.tableHeader, ...s.rows.map((r) => r.line), ...s.footer]) expect(lineText(l).length).toBeLessThanOrEqual(80);
   });
 
+  it('keeps a space between a shortened endpoint and its health, and does not name `unknown` as a prior state', () => {
+    const snap = probeSnapshot(2000, [probeEndpoint('mirror.corp.example.com:5000/ocp4/release', { lastChange: { at: 1120, from: 'unknown' } })]);
+    const s = probeScreen(reduceProbeSnapshots(initialBoardState<ProbeBoardSnapshot>(), [snap]), initialViewState(), ctx);
+    expect(lineText(s.rows[0]!.line)).toMatch(/^› mirror\.corp…ocp4\/release ● up\s+12ms\s+30ms\s+80ms\s+0% 880ms ago\s*$/);
+  });
+
   it('expands the selected endpoint to its role and last error, and filters to problems', () => {
     const s = probeScreen(board, initialViewState({ expanded: true, failuresOnly: true, selected: 'quay.io' }), ctx);
     expect(s.keys).toEqual(['mirror2.example.com', 'quay.io']);
