@@ -17,7 +17,7 @@ import type { ScenarioEnvironment } from '../../src/scenario/environment.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
-import { faultKindFromWindows, faultWindows } from '../../src/load/fault-windows.ts';
+import { faultWindows } from '../../src/load/fault-windows.ts';
 import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
@@ -75,37 +75,6 @@ Exit status: 0 done, 1 wrong content accepted (digest mismatch) or success rate 
 2 bad usage or input.
 `;
 
-/** The TUI's view of a summary; `prev` gives the throughput over the last interval. */
-export function toLoadBoard(s: LoadSummary, prev: LoadSummary | null, durationMs: number | null): LoadBoardSnapshot {
-  const dt = prev ? (s.elapsedMs - prev.elapsedMs) / 1000 : s.elapsedMs / 1000;
-  const rate = (now: number, before: number): number => (dt > 0 ? Math.round(((now - before) / dt) * 10) / 10 : 0);
-  const failed = Object.values(s.failures).reduce((a, b) => a + b, 0);
-  return {
-    at: s.elapsedMs,
-    durationMs,
-    completed: s.requests,
-    succeeded: s.successes,
-    failed,
-    inFlight: s.inFlight,
-    throughput: rate(s.requests, prev?.requests ?? 0),
-    failovers: Object.values(s.failover).reduce((a, l) => a + l.count, 0),
-    upstreamHits: s.perEndpoint.filter((e) => !e.mirror).reduce((a, e) => a + (s.winners[e.endpoint] ?? 0), 0),
-    timeToFailover: Object.entries(s.failover).map(([faultKind, l]) => ({ faultKind, count: l.count, p50Ms: l.p50Ms, p99Ms: l.p99Ms, maxMs: l.maxMs })),
-    endpoints: s.perEndpoint.map((e) => {
-      const before = prev?.perEndpoint.find((p) => p.endpoint === e.endpoint);
-      return {
-        endpoint: e.endpoint,
-        role: e.mirror ? 'mirror' : 'source',
-        requests: e.attempts,
-        errors: e.failed + e.blocked,
-        wins: s.winners[e.endpoint] ?? 0,
-        throughput: rate(e.attempts, before?.attempts ?? 0),
-        latencyMs: e.latency.count > 0 ? { p50: e.latency.p50Ms, p90: e.latency.p90Ms, p99: e.latency.p99Ms } : null,
-      };
-    }),
-  };
-}
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
@@ -160,7 +129,9 @@ export async function run(argv: string[]): Promise<number> {
   let resolutions: Resolution[];
   let hostMap: HostMap;
   let expected: (string | null)[] = [];
-  let faults: FaultWindow[] = [];
+  // Read at the instant the load run's clock starts (see runLoad): the mock clock has been running since the
+  // registries started, and loading the TUI in between must not shift the windows.
+  let faults: (() => FaultWindow[]) | undefined;
   let timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
 
   if (values.scenario !== undefined) {
@@ -188,7 +159,8 @@ export async function run(argv: string[]): Promise<number> {
     };
     const specs = prepared.scenario.mocks.map((m) => m.spec);
     expected = resolutions.map((r) => expectedDigest(r, specs));
-    faults = faultWindows(specs, env.mocks.clock.nowMs());
+    const mockClock = env.mocks.clock;
+    faults = () => faultWindows(specs, mockClock.nowMs());
   } else {
     if (positionals.length === 0) throw new UsageError('nothing to pull: give --scenario FILE, or REFs with the config and network flags');
     // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
@@ -217,24 +189,24 @@ export async function run(argv: string[]): Promise<number> {
     const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
     const progress = !tui && process.stderr.isTTY === true;
     const boards = new EventChannel<LoadBoardSnapshot>();
-    let prev: LoadSummary | null = null;
     const onSnapshot = (s: LoadSummary): void => {
-      if (tui) boards.push(toLoadBoard(s, prev, durationMs));
+      // The board gets the recorder's summary itself, as the report and the JSON do.
+      if (tui) boards.push({ summary: s, durationMs });
       if (progress) process.stderr.write(`\r${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requests} pulls, ${s.successes} ok, ${s.inFlight} in flight `);
-      prev = s;
     };
     // Load Ink before the clock starts: compiling the TUI blocks the event loop for a moment.
     const renderLoad = tui ? (await import('../tui/render.tsx')).renderLoad : null;
     const running = runLoad({
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
-      mode, durationMs, maxRequests, signal: abort.signal, faults, faultKindOf: faultKindFromWindows(faults), onSnapshot,
+      mode, durationMs, maxRequests, signal: abort.signal, ...(faults ? { faults } : {}), onSnapshot,
     });
     let summary: LoadSummary;
     try {
       if (renderLoad) {
         const done = running.finally(() => boards.close());
-        await renderLoad(boards, { title: 'pullpath load', abort, printSummary: false });
+        // The board stays until q (when keys can be read); the report below is the one --no-tui prints.
+        await renderLoad(boards, { title: 'load', abort, printSummary: false, keepOpen: true });
         summary = await done;
       } else summary = await running;
     } finally {

@@ -196,7 +196,8 @@ export async function run(argv: string[]): Promise<number> {
           boards.close(err);
         }
       })();
-      await renderProbe(boards, { title: 'pullpath probe', abort, keepOpen: watch });
+      // The board stays until q (when keys can be read); the table printed below is the one --no-tui prints.
+      await renderProbe(boards, { title: 'probe', abort, keepOpen: true });
       abort.abort();
       await feed;
     } else {

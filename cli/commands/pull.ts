@@ -198,6 +198,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: AbortController, order: string[]): Promise<ResultEvent[]> {
+  // The engine started just before this call; loading Ink below takes a while and must count in the elapsed time.
+  const startedAt = performance.now();
   if (flags.output === 'json') {
     // Each image's records together, images in input order (schemas/pull.schema.json).
     const writer = createPullJsonWriter((s) => process.stdout.write(s), order);
@@ -209,11 +211,14 @@ async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: A
     // fall back to text below.
     const tui = await import('../tui/render.tsx').catch(() => null);
     if (tui) {
-      const results: ResultEvent[] = [];
-      const tapped = tap(events, (e) => {
-        if (e.type === 'result') results.push(e);
-      });
-      await tui.renderPull(tapped, { title: 'pullpath pull', abort });
+      // The view stays until q (when keys can be read). Then the report that --no-tui prints follows on the
+      // normal screen: the text writer reads the same events, and its output waits until Ink has unmounted.
+      const report: string[] = [];
+      const writer = createPullTextWriter((s) => report.push(s), order);
+      const tapped = tap(events, (e) => writer.push(e));
+      await tui.renderPull(tapped, { title: 'pull', abort, keepOpen: true, printSummary: false, startedAt });
+      const results = writer.end();
+      process.stdout.write(report.join(''));
       return results;
     }
   }

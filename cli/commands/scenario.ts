@@ -9,7 +9,7 @@ import { ConfigError, UsageError } from '../../src/errors.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { formatJunit } from '../../src/report/junit.ts';
 import { formatScenarioJsonLines } from '../../src/report/scenario-json.ts';
-import { formatScenarioText, formatScenarioTotals, formatScenarioVerdict } from '../../src/report/scenario-text.ts';
+import { formatScenarioText, formatScenarioTotals } from '../../src/report/scenario-text.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { prepareScenario, type PreparedScenario } from '../../src/scenario/prepare.ts';
 import { runScenario, startScenario } from '../../src/scenario/run.ts';
@@ -45,7 +45,7 @@ export interface ScenarioRunFlags {
   junit?: string;
   noTui: boolean;
   seed?: number;
-  /** TUI only: keep the screen open after the run until q (the demo, for exploring). */
+  /** TUI only: keep the screen open after the run until q (default true, as every TUI view; false closes it when the run ends). */
   keepOpen?: boolean;
   /** `--output` was given: plain output even on a terminal (the house convention). */
   explicitOutput?: boolean;
@@ -83,7 +83,7 @@ async function runWithTui(p: PreparedScenario, flags: ScenarioRunFlags): Promise
     },
   });
   void run.report.finally(() => views.close());
-  await renderPull(run.events, { title: `scenario ${p.scenario.name}`, abort, expectations: views, printSummary: false, keepOpen: flags.keepOpen === true });
+  await renderPull(run.events, { title: `scenario ${p.scenario.name}`, abort, expectations: views, printSummary: false, keepOpen: flags.keepOpen !== false });
   return run.report;
 }
 
@@ -125,8 +125,8 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
         ? await runWithTui(p, flags)
         : await runScenario(p, { signal: abort.signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
       reports.push(report);
-      // After the TUI the screen showed the attempts: print only the verdict and what was not met.
-      const text = tui ? formatScenarioVerdict(report) : formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');
+      // After the TUI, the same report as --no-tui, on the normal screen.
+      const text = formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');
       process.stdout.write(flags.output === 'json' ? formatScenarioJsonLines(report) : text);
     }
   } finally {

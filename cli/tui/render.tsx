@@ -37,8 +37,14 @@ export interface RenderOptions {
   stdin?: NodeJS.ReadStream;
   /** For NO_COLOR; defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Keep the screen open after the stream ends until q (default false: close and print the summary). */
+  /**
+   * Keep the screen open after the stream ends until q (default false: close when the stream ends). Honoured only
+   * when keys can be read: with stdin not a terminal (`pullpath pull … < /dev/null` at a terminal) nothing could
+   * ever close the view, so it closes when the run ends and its footer says that no keys are read.
+   */
   keepOpen?: boolean;
+  /** When the work began (performance.now()), if before this call: the elapsed time counts from there. */
+  startedAt?: number;
   /** How long to wait for the engine to wind down after an abort before closing anyway (default 1000 ms). */
   graceMs?: number;
   /** Minimum time between state commits (default 100 ms). */
@@ -82,7 +88,7 @@ function terminalPacing(out: NodeJS.WriteStream): { holdWhile: () => boolean; re
 }
 
 export async function renderPull(events: AsyncIterable<PullEvent>, opts: PullRenderOptions = {}): Promise<PullRunSummary> {
-  const startedAt = performance.now();
+  const startedAt = opts.startedAt ?? performance.now();
   const pacing = terminalPacing(opts.stdout ?? process.stdout);
   const store = createStreamStore(events, reducePullEvents, initialPullState(), { flushMs: opts.flushMs ?? 100, holdWhile: pacing.holdWhile });
   const expectations = createValueStore<readonly ScenarioExpectation[]>([]);
@@ -124,7 +130,7 @@ async function renderBoard<S>(
   layout: Parameters<typeof BoardApp<S>>[0]['layout'],
   opts: RenderOptions,
 ): Promise<BoardRunSummary<S>> {
-  const startedAt = performance.now();
+  const startedAt = opts.startedAt ?? performance.now();
   const pacing = terminalPacing(opts.stdout ?? process.stdout);
   const store = createStreamStore(snapshots, reduce, initialBoardState<S>(), { flushMs: opts.flushMs ?? 100, holdWhile: pacing.holdWhile });
   const phase = createValueStore<RunPhase>('running');
@@ -175,7 +181,7 @@ async function runView<S>(
   const first = await Promise.race([allDone, quitRequested]);
   if (first === 'done') {
     phase.set('done');
-    if (opts.keepOpen) await quitRequested;
+    if (opts.keepOpen && canReadKeys(opts.stdin ?? process.stdin)) await quitRequested;
   } else {
     cancelled = !store.isDone();
     if (cancelled) {
@@ -199,6 +205,11 @@ async function runView<S>(
   await instance.waitUntilExit().catch(() => undefined);
   restoreTerminal();
   return cancelled;
+}
+
+/** Whether q can ever arrive: Ink reads keys only from a terminal in raw mode (as its isRawModeSupported). */
+export function canReadKeys(stdin: NodeJS.ReadStream): boolean {
+  return stdin.isTTY === true && typeof stdin.setRawMode === 'function';
 }
 
 /** Feeds expectations (list, promise or stream of lists) into the store; resolves when they are final. */

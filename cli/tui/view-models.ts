@@ -1,9 +1,10 @@
 /**
- * View-model types that other engines feed to the TUI. The probe and load engines (another
- * issue) produce streams of these snapshots; the scenario runner produces expectations.
+ * View-model types that other engines feed to the TUI: probe snapshots, load summaries, scenario
+ * expectations.
  * Plain data only: the TUI renders them and derives nothing about resolution.
  */
 import type { ErrorClass } from '../../src/pull/events.ts';
+import type { LoadSummary } from '../../src/load/load-summary.ts';
 
 /** One scenario expectation as the scenario view shows it. */
 export interface ScenarioExpectation {
@@ -50,47 +51,12 @@ export interface ProbeBoardSnapshot {
   endpoints: ProbeEndpointView[];
 }
 
-/** One endpoint on the load board. */
-export interface LoadEndpointView {
-  endpoint: string;
-  role?: string;
-  /** Requests sent to this endpoint so far, and how many failed. */
-  requests: number;
-  errors: number;
-  /** Pulls this endpoint served (the winning source). */
-  wins: number;
-  /** Requests per second over the last interval; the board keeps a history for the sparkline. */
-  throughput: number;
-  latencyMs: LatencyPercentiles | null;
-  health?: Health;
-}
-
-/** Time spent on failing sources before the first success, for one fault kind. */
-export interface FailoverStat {
-  /** The fault as the scenario names it: "refused", "hang", "5xx", "404", "429", "digest". */
-  faultKind: string;
-  count: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-}
-
-/** The whole load board at one instant. */
+/**
+ * The load board at one instant: the load recorder's own summary, as the text report and the JSON get it.
+ * The board lays it out and derives nothing (DESIGN.md: no view re-derives what the engine knows).
+ */
 export interface LoadBoardSnapshot {
-  /** ms since the load run started. */
-  at: number;
-  /** Planned run length, when known. */
-  durationMs?: number | null;
-  completed: number;
-  succeeded: number;
-  failed: number;
-  inFlight: number;
-  /** Pulls per second over the last interval. */
-  throughput: number;
-  /** Pulls that succeeded from a source other than the first. */
-  failovers: number;
-  /** Pulls that reached the primary (upstream) location. */
-  upstreamHits?: number;
-  timeToFailover: FailoverStat[];
-  endpoints: LoadEndpointView[];
+  summary: LoadSummary;
+  /** Planned run length (--duration), when known. */
+  durationMs: number | null;
 }

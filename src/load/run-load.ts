@@ -10,6 +10,7 @@ import { pullOne } from '../pull/pull-one.ts';
 import { realClock, type Clock } from './clock.ts';
 import { LoadRecorder, type FaultKindOf } from './load-recorder.ts';
 import type { FaultWindow, LoadSummary } from './load-summary.ts';
+import { faultKindFromWindows } from './fault-windows.ts';
 import { runSchedule, type LoadMode } from './scheduler.ts';
 
 export type PullOneFn = (resolution: Resolution, options: PullOptions, emit: (e: PullEvent) => void, signal?: AbortSignal) => Promise<ResultEvent>;
@@ -29,7 +30,14 @@ export interface LoadRunOptions {
   durationMs: number | null;
   maxRequests: number | null;
   signal?: AbortSignal;
-  faults?: FaultWindow[];
+  /**
+   * The fault timeline in run time. A function is called at the instant the run's clock starts, so the
+   * windows are measured from that instant: whatever the caller does between starting the registries and
+   * starting the run (loading the TUI took 0.6 s) cannot shift them. Taken earlier, the windows started
+   * late in run time, and failures in the gap were named by error class (`refused`) instead of the fault.
+   */
+  faults?: FaultWindow[] | (() => FaultWindow[]);
+  /** Names the fault behind a failed attempt; default: the fault window active on its registry. */
   faultKindOf?: FaultKindOf;
   /** Live summaries every `snapshotEveryMs` (default 250) while running, and one at the end. */
   onSnapshot?: (s: LoadSummary) => void;
@@ -41,12 +49,15 @@ export interface LoadRunOptions {
 export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
   const clock = opts.clock ?? realClock;
   const run = opts.pullOne ?? pullOne;
-  const recorder = new LoadRecorder({ mode: opts.mode.kind, ...(opts.faults ? { faults: opts.faults } : {}), ...(opts.faultKindOf ? { faultKindOf: opts.faultKindOf } : {}) });
   const { resolutions, expectedDigests } = opts.target;
   if (resolutions.length === 0) throw new Error('load: no image to pull');
   // The engine's options per image, built once (not per pull).
   const pullOptions: PullOptions[] = resolutions.map((r) => Object.assign({}, opts.pull, { image: r.ref }));
+  // Nothing may run between reading the fault timeline and t0: both are the run's time base.
+  const faults = typeof opts.faults === 'function' ? opts.faults() : opts.faults;
   const t0 = clock.now();
+  const faultKindOf = opts.faultKindOf ?? (faults && faults.length > 0 ? faultKindFromWindows(faults) : undefined);
+  const recorder = new LoadRecorder({ mode: opts.mode.kind, ...(faults ? { faults } : {}), ...(faultKindOf ? { faultKindOf } : {}) });
   const now = (): number => clock.now() - t0;
   const timer = opts.onSnapshot ? setInterval(() => opts.onSnapshot!(recorder.summary(now())), opts.snapshotEveryMs ?? 250) : null;
   timer?.unref();

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { ImageStartEvent, PullEvent } from '../../src/pull/events.ts';
 import { loadSnapshot, PROBE_BOARD } from '../fixtures/tui/board-snapshots.ts';
 import { imagePull, stream, syntheticRun } from '../fixtures/tui/pull-events.ts';
 import { KEYS, stripAnsi, terminal, tick, until } from './helpers/fake-terminal.ts';
@@ -115,6 +115,28 @@ describe('renderPull', () => {
     expect((await run).cancelled).toBe(false);
   });
 
+  it('closes by itself when stdin is not a terminal (no q can arrive), and its footer offers no keys', async () => {
+    const { stdout, stdin } = terminal(80, 24);
+    stdin.isTTY = false; // `pullpath pull … < /dev/null` at a terminal
+    const summary = await renderPull(stream(syntheticRun(2)), { stdout, stdin, env: ENV, keepOpen: true, printSummary: false });
+    expect(summary.cancelled).toBe(false);
+    expect(stdout.lastFrame()).toContain('no keys: stdin is not a terminal · the report follows when the run ends');
+    expect(stdout.all()).not.toContain('q quit');
+  }, 10_000);
+
+  it('shows why a mirror was skipped, whole and wrapped within 80 columns, without pressing a key', async () => {
+    const { stdout, stdin } = terminal(80, 24);
+    const events = imagePull('quay.io/openshift-release-dev/ocp-release:4.16.0-x86_64', 'ocp-release:4.16.0-x86_64', [{ location: 'quay.io/openshift-release-dev', mirror: false, outcome: 'ok' }]);
+    (events[0] as ImageStartEvent).skipped = [
+      { location: 'mirror.corp.example.com:5000/ocp4/release', reason: 'digest-only mirror skipped for a tag reference (pull-from-mirror = "digest-only")' },
+    ];
+    await renderPull(stream(events), { stdout, stdin, env: ENV, printSummary: false });
+    const frame = stdout.lastFrame();
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const note = frame.split('\n').filter((l) => l.startsWith('! skipped') || l.startsWith('    ')).map((l) => l.trim()).join(' ');
+    expect(note).toBe('! skipped mirror.corp.example.com:5000/ocp4/release: digest-only mirror skipped for a tag reference (pull-from-mirror = "digest-only")');
+  });
+
   it('shows expectations from a stream of lists, the last one winning', async () => {
     const { stdout, stdin } = terminal(100, 30);
     async function* exps() {
@@ -174,15 +196,15 @@ describe('renderProbe and renderLoad', () => {
     const { stdout, stdin } = terminal(80, 24);
     const abort = new AbortController();
     async function* snaps() {
-      yield loadSnapshot(1000, 10);
+      yield loadSnapshot(1000);
       await new Promise((r) => abort.signal.addEventListener('abort', r));
     }
     const run = renderLoad(snaps(), { title: 'load', stdout, stdin, env: ENV, abort });
-    await until(() => stdout.lastFrame().includes('throughput'));
+    await until(() => stdout.lastFrame().includes('pulls in'));
     stdin.write('q');
     const summary = await run;
     expect(summary.cancelled).toBe(true);
     expect(abort.signal.aborted).toBe(true);
-    expect(stdout.lastFrame()).toMatch(/cancelled · 1\.0s \/ 1m00s/);
+    expect(stdout.lastFrame()).toMatch(/cancelled · 1\.0 s \/ 12\.0 s/);
   });
 });

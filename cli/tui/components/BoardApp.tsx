@@ -24,7 +24,7 @@ export interface BoardAppProps<S> {
 export function BoardApp<S>(props: BoardAppProps<S>) {
   const board = useStore(props.store);
   const phase = useStore(props.phase);
-  const { view, size, tick, keys } = useViewControls({
+  const { view, size, tick, keys, interactive } = useViewControls({
     phase,
     onQuit: props.onQuit,
     ...(props.initialView !== undefined ? { initialView: props.initialView } : {}),
@@ -36,6 +36,7 @@ export function BoardApp<S>(props: BoardAppProps<S>) {
     height: size.rows - 1,
     tick,
     phase,
+    interactive,
     ...(props.title !== undefined ? { title: props.title } : {}),
   });
   keys.current = screen.keys;

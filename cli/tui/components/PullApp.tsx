@@ -32,7 +32,7 @@ export function PullApp(props: PullAppProps) {
   const state = useStore(props.store);
   const expectations = useStore(props.expectations);
   const phase = useStore(props.phase);
-  const { view, size, tick, keys } = useViewControls({
+  const { view, size, tick, keys, interactive } = useViewControls({
     phase,
     onQuit: props.onQuit,
     ...(props.initialView !== undefined ? { initialView: props.initialView } : {}),
@@ -54,6 +54,7 @@ export function PullApp(props: PullAppProps) {
     elapsedMs: wall - props.startedAt,
     tick,
     phase,
+    interactive,
     ...(props.title !== undefined ? { title: props.title } : {}),
   });
   keys.current = screen.keys;

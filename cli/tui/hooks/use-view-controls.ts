@@ -17,6 +17,8 @@ export interface ViewControls {
   size: { columns: number; rows: number };
   tick: number;
   keys: MutableRefObject<string[]>;
+  /** Keys can be read: stdin is a terminal that supports raw mode. */
+  interactive: boolean;
 }
 
 export function useViewControls(opts: { phase: RunPhase; onQuit: () => void; initialView?: Partial<ViewState>; tickMs?: number }): ViewControls {
@@ -39,5 +41,5 @@ export function useViewControls(opts: { phase: RunPhase; onQuit: () => void; ini
     },
     { isActive: isRawModeSupported === true },
   );
-  return { view, setView, size, tick, keys };
+  return { view, setView, size, tick, keys, interactive: isRawModeSupported === true };
 }

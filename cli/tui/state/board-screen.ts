@@ -15,6 +15,8 @@ export interface BoardContext {
   tick: number;
   phase: RunPhase;
   title?: string;
+  /** Keys can be read (stdin is a terminal); default true. */
+  interactive?: boolean;
 }
 
 export interface BoardScreen {
@@ -44,7 +46,7 @@ export function boardHeader(ctx: BoardContext, right: string): Line {
 export function boardFooter(totals: string, ctx: BoardContext, failing: boolean): Line[] {
   return [
     [{ text: endEllipsis(totals, ctx.width), tone: failing ? 'fail' : 'normal' }],
-    [{ text: endEllipsis(keyLegend(ctx.width).replace('enter attempts', 'enter details').replace('f failures only', 'f problems only'), ctx.width), tone: 'dim' }],
+    [{ text: endEllipsis(keyLegend(ctx.width, ctx.interactive !== false).replace('enter attempts', 'enter details').replace('f failures only', 'f problems only'), ctx.width), tone: 'dim' }],
   ];
 }
 

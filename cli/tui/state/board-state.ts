@@ -1,5 +1,5 @@
 /**
- * Probe and load boards fold a stream of whole snapshots: the latest one is shown, and a
+ * Probe and load boards fold a stream of whole snapshots: the latest one is shown; for probe, a
  * short history per endpoint feeds the sparklines. Pure; the input state is never mutated.
  */
 import type { LoadBoardSnapshot, ProbeBoardSnapshot } from '../view-models.ts';
@@ -10,14 +10,12 @@ export const HISTORY = 60;
 export interface BoardState<S> {
   latest: S | null;
   snapshots: number;
-  /** Per endpoint: probe p50 latency or load requests/s, oldest first. */
+  /** Per endpoint: probe p50 latency, oldest first. */
   history: Readonly<Record<string, readonly number[]>>;
-  /** Load only: overall pulls/s, oldest first. */
-  total: readonly number[];
 }
 
 export function initialBoardState<S>(): BoardState<S> {
-  return { latest: null, snapshots: 0, history: {}, total: [] };
+  return { latest: null, snapshots: 0, history: {} };
 }
 
 function push(series: readonly number[] | undefined, value: number): number[] {
@@ -34,19 +32,14 @@ export function reduceProbeSnapshots(
   for (const snap of batch) {
     for (const ep of snap.endpoints) history[ep.endpoint] = push(history[ep.endpoint], ep.latencyMs?.p50 ?? 0);
   }
-  return { latest: batch[batch.length - 1]!, snapshots: state.snapshots + batch.length, history, total: state.total };
+  return { latest: batch[batch.length - 1]!, snapshots: state.snapshots + batch.length, history };
 }
 
+/** Load: the latest summary is all the board needs (its per-second counts feed the sparkline). */
 export function reduceLoadSnapshots(
   state: BoardState<LoadBoardSnapshot>,
   batch: readonly LoadBoardSnapshot[],
 ): BoardState<LoadBoardSnapshot> {
   if (batch.length === 0) return state;
-  const history: Record<string, readonly number[]> = { ...state.history };
-  let total = state.total;
-  for (const snap of batch) {
-    total = push(total, snap.throughput);
-    for (const ep of snap.endpoints) history[ep.endpoint] = push(history[ep.endpoint], ep.throughput);
-  }
-  return { latest: batch[batch.length - 1]!, snapshots: state.snapshots + batch.length, history, total };
+  return { latest: batch[batch.length - 1]!, snapshots: state.snapshots + batch.length, history: state.history };
 }

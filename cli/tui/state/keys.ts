@@ -43,8 +43,15 @@ export function keysToActions(input: string, key: KeyPress, page = 10): ViewActi
   return [...input].map((ch) => keyToAction(ch, {}, page)).filter((a): a is ViewAction => a !== null);
 }
 
-/** The key legend for the footer, shortest first when space is tight. */
-export function keyLegend(width: number): string {
+/**
+ * The key legend for the footer, shortest first when space is tight. Without a terminal on stdin no key can
+ * be read (`pullpath pull … < file` at a terminal): the footer says so instead of offering keys.
+ */
+export function keyLegend(width: number, interactive = true): string {
+  if (!interactive) {
+    const long = 'no keys: stdin is not a terminal · the report follows when the run ends';
+    return long.length <= width ? long : 'no keys (stdin is not a terminal)';
+  }
   const long = '↑↓/jk select · enter attempts · e full error · f failures only · q quit';
   const short = '↑↓ jk · ⏎ expand · e error · f failures · q quit';
   return long.length <= width ? long : short;

@@ -1,97 +1,146 @@
 /**
- * The load board: throughput with a sparkline, success rate, failovers, time to failover per
- * fault kind, then one row per endpoint with requests/s and its trend, success rate,
- * latency and the share of pulls it served. Pure.
+ * The load board: the load recorder's summary laid out for a terminal. Every figure (headline, time to
+ * failover, per-endpoint percentiles, failing windows, fault windows) is the one the text report prints,
+ * formatted by the same functions (src/report/load-figures.ts); this file only places them. Pure.
  */
-import { bar, sparkline } from '../format/sparkline.ts';
-import { formatMs, formatPercent, formatRate } from '../format/numbers.ts';
-import { cell, endEllipsis } from '../format/text.ts';
-import type { LoadBoardSnapshot, LoadEndpointView } from '../view-models.ts';
+import type { EndpointLoadSummary, LoadSummary } from '../../../src/load/load-summary.ts';
+import {
+  endpointFigures,
+  failedPulls,
+  failoverFigures,
+  faultFigures,
+  fmtRunTime,
+  loadHeadline,
+} from '../../../src/report/load-figures.ts';
+import { sparkline } from '../format/sparkline.ts';
+import { cell, wrapText } from '../format/text.ts';
+import type { LoadBoardSnapshot } from '../view-models.ts';
 import { boardFooter, boardHeader, windowRows, type BoardContext, type BoardScreen } from './board-screen.ts';
 import type { BoardState } from './board-state.ts';
-import type { Line } from './line.ts';
+import type { Line, Tone } from './line.ts';
 import type { ViewState } from './view-reducer.ts';
 
-const TREND = 12;
-const MAX_FAULTS = 4;
-/** Fixed columns: marker 2, req/s 8 + space, trend 12, ok% 6, p50 7, p99 7, share 2 + 8 + 5. */
-const FIXED = 2 + 9 + TREND + 6 + 7 + 7 + 15;
+const TREND = 24;
+const MAX_FAILOVER_ROWS = 4;
+const MAX_FAULT_ROWS = 3;
+/** Latency cells hold `fmtMs` output ("97.7 ms", "1.20 s", "12.3 s") right-aligned. */
+const MS = 9;
+/** Endpoint table: marker 2, attempts 9, failed 7, p50/p90/p99, served 8. */
+const EP_FIXED = 2 + 9 + 7 + 3 * MS + 8;
+/** Failover table: indent 2, pulls 7, p50/p90/p99/max. */
+const FO_FIXED = 2 + 7 + 4 * MS;
+
+const isProblem = (e: EndpointLoadSummary): boolean => e.failed + e.blocked > 0;
 
 export function visibleLoadKeys(snapshot: LoadBoardSnapshot | null, view: ViewState): string[] {
-  const eps = snapshot?.endpoints ?? [];
-  const problem = (e: LoadEndpointView): boolean => e.errors > 0 || (e.health !== undefined && e.health !== 'up');
-  return (view.failuresOnly ? eps.filter(problem) : eps).map((e) => e.endpoint);
+  const eps = snapshot?.summary.perEndpoint ?? [];
+  return (view.failuresOnly ? eps.filter(isProblem) : eps).map((e) => e.endpoint);
 }
 
 export function loadScreen(board: BoardState<LoadBoardSnapshot>, view: ViewState, ctx: BoardContext): BoardScreen {
   const snap = board.latest;
-  const byKey = new Map((snap?.endpoints ?? []).map((e) => [e.endpoint, e] as const));
+  const s = snap?.summary ?? null;
+  const byKey = new Map((s?.perEndpoint ?? []).map((e) => [e.endpoint, e] as const));
   const keys = visibleLoadKeys(snap, view);
-  const planned = snap?.durationMs ? ` / ${formatMs(snap.durationMs)}` : '';
-  const header = boardHeader(ctx, `${formatMs(snap?.at ?? 0)}${planned}${view.failuresOnly ? ' · problems only' : ''}`);
-  const summary = summaryLines(board, ctx.width);
-  const epWidth = Math.max(10, ctx.width - FIXED);
+  const planned = snap?.durationMs ? ` / ${fmtRunTime(snap.durationMs)}` : '';
+  const header = boardHeader(ctx, `${fmtRunTime(s?.elapsedMs ?? 0)}${planned}${view.failuresOnly ? ' · problems only' : ''}`);
+  const summary = s === null ? [] : summaryLines(s, ctx.width);
+  const epWidth = Math.max(10, ctx.width - EP_FIXED);
   const tableHeader: Line = [
-    { text: `  ${cell('endpoint', epWidth)}${cell('req/s', 8, 'right')} ${cell('trend', TREND)}${cell('ok', 6, 'right')}${cell('p50', 7, 'right')}${cell('p99', 7, 'right')}  served`, tone: 'dim' },
+    {
+      text: `  ${cell('endpoint', epWidth)}${cell('attempts', 9, 'right')}${cell('failed', 7, 'right')}${cell('p50', MS, 'right')}${cell('p90', MS, 'right')}${cell('p99', MS, 'right')}${cell('served', 8, 'right')}`,
+      tone: 'dim',
+    },
   ];
-  const done = snap?.completed ?? 0;
-  const totals = `${done} pulls · ${snap?.succeeded ?? 0} ok · ${snap?.failed ?? 0} failed · ${snap?.inFlight ?? 0} in flight · ${snap?.endpoints.length ?? 0} endpoints`;
-  const footer = boardFooter(totals, ctx, (snap?.failed ?? 0) > 0);
+  const failed = s === null ? 0 : failedPulls(s);
+  const totals = `${s?.requests ?? 0} pulls · ${s?.successes ?? 0} ok · ${failed} failed · ${s?.inFlight ?? 0} in flight · ${s?.perEndpoint.length ?? 0} endpoints`;
+  const footer = boardFooter(totals, ctx, failed > 0);
   const listHeight = Math.max(1, ctx.height - 2 - summary.length - footer.length);
   const list = windowRows(
     keys,
     view,
     listHeight,
-    (k) => endpointDetail(byKey.get(k)!, ctx.width),
-    (k, selected) => endpointRow(byKey.get(k)!, board.history[k] ?? [], snap?.succeeded ?? 0, epWidth, selected),
+    (k) => endpointDetail(s!, byKey.get(k)!, ctx.width),
+    (k, selected) => endpointRow(s!, byKey.get(k)!, epWidth, selected),
     snap === null ? 'waiting for the first snapshot…' : 'no endpoint has errors (f shows all)',
   );
   return { header, summary, tableHeader, ...list, footer, keys };
 }
 
-function summaryLines(board: BoardState<LoadBoardSnapshot>, width: number): Line[] {
-  const s = board.latest;
-  if (s === null) return [];
-  const success = s.completed > 0 ? s.succeeded / s.completed : null;
-  const spark = sparkline(board.total, Math.min(board.total.length, TREND * 2, Math.max(0, width - 45)));
-  const lines: Line[] = [
-    [
-      { text: `throughput ${formatRate(s.throughput)} ` },
-      { text: spark, tone: 'accent' },
-      { text: endEllipsis(` · success ${formatPercent(success)}`, Math.max(0, width - 18 - spark.length)), tone: success !== null && success < 1 ? 'warn' : 'normal' },
-    ],
-    [{ text: endEllipsis(`failovers ${s.failovers}${s.upstreamHits !== undefined ? ` · upstream hits ${s.upstreamHits}` : ''} · ${s.failed} failed pulls`, width) }],
-  ];
-  if (s.timeToFailover.length > 0) {
-    lines.push([{ text: `  ${cell('time to failover', 20)}${cell('count', 7, 'right')}${cell('p50', 8, 'right')}${cell('p99', 8, 'right')}${cell('max', 8, 'right')}`, tone: 'dim' }]);
-    const shown = s.timeToFailover.slice(0, MAX_FAULTS);
-    for (const f of shown) {
-      lines.push([{ text: `  ${cell(f.faultKind, 20)}${cell(String(f.count), 7, 'right')}${cell(formatMs(f.p50Ms), 8, 'right')}${cell(formatMs(f.p99Ms), 8, 'right')}${cell(formatMs(f.maxMs), 8, 'right')}` }]);
+/** Joins parts with " · " and wraps between parts (a part longer than the line wraps inside it). */
+function joinWrapped(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const p of parts) {
+    const next = cur === '' ? p : `${cur} · ${p}`;
+    if (next.length <= width) cur = next;
+    else {
+      if (cur !== '') lines.push(cur);
+      const wrapped = wrapText(p, width);
+      cur = wrapped.pop() ?? '';
+      lines.push(...wrapped);
     }
-    if (s.timeToFailover.length > shown.length) lines.push([{ text: `  … ${s.timeToFailover.length - shown.length} more fault kinds`, tone: 'dim' }]);
+  }
+  if (cur !== '') lines.push(cur);
+  return lines;
+}
+
+function summaryLines(s: LoadSummary, width: number): Line[] {
+  const failed = failedPulls(s);
+  const lines: Line[] = wrapText(loadHeadline(s), width).map((t): Line => [{ text: t, tone: failed > 0 ? 'warn' : 'normal' }]);
+  // Finished pulls per whole second (the recorder's buckets); the second still running is left out.
+  const whole = s.perSecond.slice(0, Math.floor(s.elapsedMs / 1000)).map((b) => b.ok + b.failed);
+  const spark = whole.length > 0 ? sparkline(whole, Math.min(whole.length, TREND)) : '';
+  const parts = [
+    ...(spark ? [`pulls/s ${spark}`] : []),
+    `${s.inFlight} in flight`,
+    ...(s.mode === 'open' && s.lateStarts > 0 ? [`${s.lateStarts} started late (latency counts from the schedule)`] : []),
+    `digest mismatches accepted: ${s.digestMismatches}`,
+  ];
+  for (const t of joinWrapped(parts, width)) lines.push([{ text: t, tone: s.digestMismatches > 0 && t.includes('digest mismatches') ? 'fail' : 'normal' }]);
+
+  const fo = failoverFigures(s);
+  if (fo.length > 0) {
+    const kindWidth = Math.max(8, width - FO_FIXED);
+    const row = (c: string[]): string =>
+      `  ${cell(c[0]!, kindWidth)}${cell(c[1]!, 7, 'right')}${c.slice(2).map((x) => cell(x, MS, 'right')).join('')}`;
+    lines.push([{ text: row(['time to failover', 'pulls', 'p50', 'p90', 'p99', 'max']), tone: 'dim' }]);
+    const shown = fo.length > MAX_FAILOVER_ROWS ? fo.slice(0, MAX_FAILOVER_ROWS - 1) : fo;
+    for (const f of shown) lines.push([{ text: row([f.kind, f.count, f.p50, f.p90, f.p99, f.max]) }]);
+    if (shown.length < fo.length) lines.push([{ text: `  … ${fo.length - shown.length} more fault kinds (enlarge the terminal, or see the report on exit)`, tone: 'dim' }]);
+  }
+  const faults = faultFigures(s);
+  if (faults.length > 0) {
+    const activeWidth = 15;
+    const faultWidth = Math.min(20, Math.max(8, ...faults.map((f) => f.fault.length)));
+    const onWidth = Math.max(8, Math.min(Math.max(...faults.map((f) => f.on.length)) + 2, width - 2 - faultWidth - 1 - activeWidth));
+    const row = (a: string, b: string, c: string): string => `  ${cell(a, faultWidth)} ${cell(b, onWidth)}${cell(c, activeWidth, 'right')}`;
+    lines.push([{ text: row('fault', 'on', 'active'), tone: 'dim' }]);
+    const shown = faults.length > MAX_FAULT_ROWS ? faults.slice(0, MAX_FAULT_ROWS - 1) : faults;
+    for (const f of shown) lines.push([{ text: row(f.fault, f.on, f.active), tone: 'warn' }]);
+    if (shown.length < faults.length) lines.push([{ text: `  … ${faults.length - shown.length} more faults`, tone: 'dim' }]);
   }
   return lines;
 }
 
-function endpointRow(e: LoadEndpointView, history: readonly number[], succeeded: number, epWidth: number, selected: boolean): Line {
-  const ok = e.requests > 0 ? (e.requests - e.errors) / e.requests : null;
-  const share = succeeded > 0 ? e.wins / succeeded : 0;
+function endpointRow(s: LoadSummary, e: EndpointLoadSummary, epWidth: number, selected: boolean): Line {
+  const f = endpointFigures(s, e);
   return [
     { text: selected ? '› ' : '  ', tone: 'accent', bold: true },
-    { text: cell(e.endpoint, epWidth), bold: selected },
-    { text: `${cell(formatRate(e.throughput), 8, 'right')} ` },
-    { text: sparkline(history, TREND), tone: 'accent' },
-    { text: cell(formatPercent(ok), 6, 'right'), tone: ok !== null && ok < 1 ? 'fail' : 'normal' },
-    { text: `${cell(formatMs(e.latencyMs?.p50), 7, 'right')}${cell(formatMs(e.latencyMs?.p99), 7, 'right')}  ` },
-    { text: bar(share, 8), tone: 'ok' },
-    { text: ` ${cell(formatPercent(share), 4, 'right')}` },
+    { text: cell(f.name, epWidth), bold: selected },
+    { text: cell(f.attempts, 9, 'right') },
+    { text: cell(f.failed, 7, 'right'), tone: isProblem(e) ? 'fail' : 'normal' },
+    { text: `${cell(f.p50, MS, 'right')}${cell(f.p90, MS, 'right')}${cell(f.p99, MS, 'right')}` },
+    { text: cell(f.share, 8, 'right'), tone: 'ok' },
   ];
 }
 
-function endpointDetail(e: LoadEndpointView, width: number): Line[] {
-  const lines: Line[] = [];
-  if (e.role) lines.push([{ text: endEllipsis(`    ${e.role}`, width), tone: 'accent' }]);
-  const health = e.health ? ` · health ${e.health}` : '';
-  lines.push([{ text: endEllipsis(`    ${e.requests} requests · ${e.errors} errors · served ${e.wins} pulls · p90 ${formatMs(e.latencyMs?.p90)}${health}`, width), tone: 'dim' }]);
-  return lines;
+function endpointDetail(s: LoadSummary, e: EndpointLoadSummary, width: number): Line[] {
+  const f = endpointFigures(s, e);
+  const text = (t: string, tone: Tone = 'dim'): Line[] => wrapText(t, width - 4).map((l): Line => [{ text: `    ${l}`, tone }]);
+  return [
+    ...text(f.name, 'accent'),
+    ...text(`${f.attempts} attempts · ${f.ok} ok · ${f.failed} failed · max ${f.max} · served ${f.won} pulls (${f.share})`),
+    ...(isProblem(e) ? text(`errors: ${f.errors} · failing ${f.failing}`, 'fail') : []),
+  ];
 }

@@ -54,7 +54,8 @@ export function probeScreen(board: BoardState<ProbeBoardSnapshot>, view: ViewSta
 
 function lastChange(e: ProbeEndpointView, at: number): string {
   if (e.lastChange === null) return 'never';
-  const was = e.lastChange.from !== null ? ` (${e.lastChange.from})` : '';
+  // Leaving `unknown` is the first verdict, not a change worth naming (and it would not fit the column).
+  const was = e.lastChange.from !== null && e.lastChange.from !== 'unknown' ? ` (${e.lastChange.from})` : '';
   return `${formatMs(at - e.lastChange.at)} ago${was}`;
 }
 
@@ -63,7 +64,8 @@ function endpointRow(e: ProbeEndpointView, at: number, epWidth: number, selected
   const l = e.latencyMs;
   return [
     { text: selected ? '› ' : '  ', tone: 'accent', bold: true },
-    { text: cell(e.endpoint, epWidth), bold: selected },
+    // One column kept free so a shortened endpoint never runs into its health.
+    { text: `${cell(e.endpoint, epWidth - 1)} `, bold: selected },
     { text: cell(label, 11), tone },
     { text: `${cell(formatMs(l?.p50), 7, 'right')}${cell(formatMs(l?.p90), 7, 'right')}${cell(formatMs(l?.p99), 7, 'right')}` },
     { text: cell(formatPercent(e.errorRate), 6, 'right'), tone: e.errorRate > 0 ? 'fail' : 'normal' },

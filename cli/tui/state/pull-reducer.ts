@@ -4,7 +4,8 @@
  * copy of the image table per batch, not per event.
  */
 import type { AttemptEvent, AttemptStartEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../../src/pull/events.ts';
-import type { AttemptView, ImageStatus, ImageView, PullTotals, PullViewState } from './pull-state.ts';
+import type { SkippedMirror } from '../../../src/resolve/resolution.ts';
+import type { AttemptView, ImageStatus, ImageView, PullTotals, PullViewState, SkipNote } from './pull-state.ts';
 
 /** Folds one event. Prefer `reducePullEvents` for many. */
 export function pullReducer(state: PullViewState, event: PullEvent): PullViewState {
@@ -17,6 +18,7 @@ export function reducePullEvents(state: PullViewState, events: readonly PullEven
   const images = new Map(state.images);
   const totals: PullTotals = { ...state.totals };
   let order = state.order;
+  let skips: readonly SkipNote[] = state.skips;
   let firstAt = state.firstAt;
   let lastAt = state.lastAt;
   // Rows copied in this batch may be updated in place; rows from `state` are copied first.
@@ -51,6 +53,7 @@ export function reducePullEvents(state: PullViewState, events: readonly PullEven
     switch (ev.type) {
       case 'image':
         applyImage(img, ev, setStatus);
+        if (ev.skipped.length > 0) skips = addSkips(skips === state.skips ? [...skips] : (skips as SkipNote[]), ev.skipped);
         break;
       case 'attempt-start':
         applyAttemptStart(img, ev, setStatus);
@@ -66,7 +69,17 @@ export function reducePullEvents(state: PullViewState, events: readonly PullEven
         break;
     }
   }
-  return { order, images, totals, firstAt, lastAt };
+  return { order, images, totals, skips, firstAt, lastAt };
+}
+
+/** Counts each skipped mirror once per image, grouped by location and reason (mutates `notes`, a fresh copy). */
+function addSkips(notes: SkipNote[], skipped: readonly SkippedMirror[]): SkipNote[] {
+  for (const s of skipped) {
+    const i = notes.findIndex((n) => n.location === s.location && n.reason === s.reason);
+    if (i >= 0) notes[i] = { ...notes[i]!, images: notes[i]!.images + 1 };
+    else notes.push({ location: s.location, reason: s.reason, ...(s.origin ? { origin: s.origin } : {}), images: 1 });
+  }
+  return notes;
 }
 
 function emptyImage(image: string, at: number): ImageView {

@@ -6,7 +6,7 @@
  */
 import type { ScenarioExpectation } from '../view-models.ts';
 import { formatMs } from '../format/numbers.ts';
-import { endEllipsis, oneLine } from '../format/text.ts';
+import { endEllipsis, oneLine, wrapText } from '../format/text.ts';
 import { attemptChainLines } from './attempt-chain-layout.ts';
 import { imageRowLine } from './image-row-layout.ts';
 import { keyLegend } from './keys.ts';
@@ -28,6 +28,8 @@ export interface ScreenContext {
   tick: number;
   phase: RunPhase;
   title?: string;
+  /** Keys can be read (stdin is a terminal); default true. */
+  interactive?: boolean;
 }
 
 export interface PullScreen {
@@ -38,6 +40,8 @@ export interface PullScreen {
   rows: { key: string; line: Line; selected: boolean }[];
   /** Attempt chain of the selected image (empty when folded), shown right under its row. */
   detail: Line[];
+  /** Mirrors the resolution left out and why, wrapped (never cut): the reason a tag pull went to the source. */
+  skipped: Line[];
   expectations: Line[];
   footer: Line[];
   /** The keys visible after the failure filter, for the view reducer. */
@@ -45,6 +49,8 @@ export interface PullScreen {
 }
 
 const MAX_EXPECTATIONS = 5;
+/** Lines the skipped-mirror notes may take; more notes are counted on one line. */
+const MAX_SKIP_LINES = 6;
 
 /** The keys of the rows shown under the current filter. */
 export function visibleImageKeys(state: PullViewState, view: ViewState): string[] {
@@ -62,7 +68,8 @@ export function pullScreen(
   const header = headerLine(state, view, keys.length, ctx);
   const footer = footerLines(state, view, ctx);
   const exp = expectationLines(expectations, ctx.width);
-  const listHeight = Math.max(1, ctx.height - 1 - footer.length - exp.length);
+  const skipped = skippedLines(state, ctx.width, Math.min(MAX_SKIP_LINES, Math.max(1, ctx.height - 1 - footer.length - exp.length - 4)));
+  const listHeight = Math.max(1, ctx.height - 1 - footer.length - exp.length - skipped.length);
 
   const sel = selectedIndex(view, keys);
   const selectedImage = sel >= 0 ? state.images.get(keys[sel]!) : undefined;
@@ -92,7 +99,7 @@ export function pullScreen(
     const empty = state.order.length === 0 ? 'waiting for the first image…' : 'no failed images (f shows all)';
     rows.push({ key: '', selected: false, line: [{ text: `  ${empty}`, tone: 'dim' }] });
   }
-  return { header, above: win.above, below: win.below, rows, detail, expectations: exp, footer, keys };
+  return { header, above: win.above, below: win.below, rows, detail, skipped, expectations: exp, footer, keys };
 }
 
 function headerLine(state: PullViewState, view: ViewState, shown: number, ctx: ScreenContext): Line {
@@ -124,8 +131,35 @@ function footerLines(state: PullViewState, view: ViewState, ctx: ScreenContext):
   );
   return [
     [{ text: totals, tone: t.failed > 0 ? 'fail' : 'normal' }],
-    [{ text: endEllipsis(keyLegend(ctx.width), ctx.width), tone: 'dim' }],
+    [{ text: endEllipsis(keyLegend(ctx.width, ctx.interactive !== false), ctx.width), tone: 'dim' }],
   ];
+}
+
+/**
+ * One note per skipped mirror and reason: `! skipped LOCATION: REASON`, wrapped under itself so the reason is
+ * read whole at any width. Notes that do not fit in `maxLines` are counted on a last line.
+ */
+export function skippedLines(state: PullViewState, width: number, maxLines: number): Line[] {
+  if (state.skips.length === 0 || maxLines <= 0) return [];
+  const several = state.order.length > 1;
+  const notes = state.skips.map((n) => {
+    const count = several ? ` (${n.images} of ${state.order.length} images)` : '';
+    const first = wrapText(`! skipped ${n.location}${count}: ${n.reason}`, width);
+    const [head, ...rest] = first;
+    return [head ?? '', ...wrapText(rest.join(' '), width - 4).filter((l) => l !== '').map((l) => `    ${l}`)];
+  });
+  const lines: Line[] = [];
+  let shown = 0;
+  for (const note of notes) {
+    const room = maxLines - lines.length - (shown + 1 < notes.length ? 1 : 0);
+    if (note.length > room) break;
+    for (const t of note) lines.push([{ text: t, tone: 'warn' }]);
+    shown++;
+  }
+  if (shown < notes.length) {
+    lines.push([{ text: endEllipsis(`! ${notes.length - shown} more skipped mirror(s) · enter on an image`, width), tone: 'warn' }]);
+  }
+  return lines;
 }
 
 /** Title plus up to five expectations, the unmet ones first (they are what needs reading). */

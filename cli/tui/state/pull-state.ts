@@ -69,12 +69,22 @@ export interface PullTotals {
   failedOver: number;
 }
 
+/** A mirror the resolution left out, with the reason, and how many images it was left out for. */
+export interface SkipNote {
+  location: string;
+  reason: string;
+  origin?: string;
+  images: number;
+}
+
 export interface PullViewState {
   /** Image names in the order they first appeared. */
   order: string[];
   /** Image name → its row. A Map: copying it per batch is cheap even with thousands of images. */
   images: ReadonlyMap<string, ImageView>;
   totals: PullTotals;
+  /** Mirrors left out of plans, one note per (location, reason), in the order first seen. */
+  skips: readonly SkipNote[];
   /** `at` of the first event (engine clock), or null before any event. */
   firstAt: number | null;
   /** Largest `at` seen (engine clock). */
@@ -86,6 +96,7 @@ export function initialPullState(): PullViewState {
     order: [],
     images: new Map(),
     totals: { images: 0, pending: 0, trying: 0, ok: 0, failed: 0, attempts: 0, failedAttempts: 0, failedOver: 0 },
+    skips: [],
     firstAt: null,
     lastAt: 0,
   };

@@ -20,13 +20,13 @@ describe('board reducers', () => {
     expect(s.history['a']!.at(-1)).toBe(HISTORY + 4);
   });
 
-  it('fold load snapshots one batch or one at a time to the same state', () => {
-    const snaps = [loadSnapshot(1000, 10), loadSnapshot(2000, 20), loadSnapshot(3000, 40)];
+  it('keep the latest load summary, one batch or one at a time', () => {
+    const snaps = [loadSnapshot(1000), loadSnapshot(2000), loadSnapshot(3000)];
     const batched = reduceLoadSnapshots(initialBoardState<LoadBoardSnapshot>(), snaps);
     const single = snaps.reduce((s, x) => reduceLoadSnapshots(s, [x]), initialBoardState<LoadBoardSnapshot>());
     expect(batched).toEqual(single);
-    expect(batched.total).toEqual([10, 20, 40]);
-    expect(batched.history['mirror1.example.com:5000']).toEqual([6, 12, 24]);
+    expect(batched.latest).toBe(snaps[2]);
+    expect(batched.snapshots).toBe(3);
   });
 });
 
@@ -42,6 +42,12 @@ describe('probeScreen', () => {
     for (const l of [s.header, s.tableHeader, ...s.rows.map((r) => r.line), ...s.footer]) expect(lineText(l).length).toBeLessThanOrEqual(80);
   });
 
+  it('keeps a space between a shortened endpoint and its health, and does not name `unknown` as a prior state', () => {
+    const snap = probeSnapshot(2000, [probeEndpoint('mirror.corp.example.com:5000/ocp4/release', { lastChange: { at: 1120, from: 'unknown' } })]);
+    const s = probeScreen(reduceProbeSnapshots(initialBoardState<ProbeBoardSnapshot>(), [snap]), initialViewState(), ctx);
+    expect(lineText(s.rows[0]!.line)).toMatch(/^› mirror\.corp…ocp4\/release ● up\s+12ms\s+30ms\s+80ms\s+0% 880ms ago\s*$/);
+  });
+
   it('expands the selected endpoint to its role and last error, and filters to problems', () => {
     const s = probeScreen(board, initialViewState({ expanded: true, failuresOnly: true, selected: 'quay.io' }), ctx);
     expect(s.keys).toEqual(['mirror2.example.com', 'quay.io']);
@@ -50,22 +56,30 @@ describe('probeScreen', () => {
 });
 
 describe('loadScreen', () => {
-  const board = reduceLoadSnapshots(initialBoardState<LoadBoardSnapshot>(), [loadSnapshot(1000, 10), loadSnapshot(2000, 50), loadSnapshot(12_300, 100)]);
+  const board = reduceLoadSnapshots(initialBoardState<LoadBoardSnapshot>(), [loadSnapshot(1000), loadSnapshot(2000), loadSnapshot(12_300)]);
 
-  it('shows throughput with its trend, success rate, failovers and time to failover per fault kind', () => {
+  it('shows the recorder\'s headline, time to failover with p90, and the fault windows, within 80 columns', () => {
     const s = loadScreen(board, initialViewState(), ctx);
     const summary = s.summary.map(lineText);
-    expect(summary[0]).toBe("throughput 100/s ▂▅█ · success 99%");
-    expect(summary[1]).toBe('failovers 340 · upstream hits 3 · 12 failed pulls');
-    expect(summary[3]).toMatch(/refused\s+200\s+1ms\s+4ms\s+9ms/);
-    expect(summary[4]).toMatch(/hang\s+120\s+2\.0s\s+2\.0s\s+2\.0s/);
-    expect(lineText(s.header)).toContain('12.3s / 1m00s');
+    expect(summary.slice(0, 2)).toEqual(['120 pulls in 12.3 s (open loop): 9.8/s, 118 ok, 2 failed (98.3% success);', 'failures: timeout 2']);
+    expect(summary[2]).toMatch(/^pulls\/s [▁-█]{12} · 0 in flight · digest mismatches accepted: 0$/);
+    expect(summary[3]).toMatch(/^ {2}time to failover\s+pulls\s+p50\s+p90\s+p99\s+max$/);
+    expect(summary[4]).toMatch(/^ {2}refuse\s+40\s+3\.00 ms\s+5\.00 ms\s+5\.00 ms\s+5\.00 ms$/);
+    expect(summary[5]).toMatch(/^ {2}refuse\+status 503\s+8\s+6\.00 ms\s+9\.01 ms\s+9\.01 ms\s+9\.00 ms$/);
+    expect(summary[7]).toMatch(/^ {2}refuse\s+mirror1\.example\.com:5000\s+3\.0 s – 8\.0 s$/);
+    expect(lineText(s.header)).toMatch(/12\.3 s \/ 12\.0 s$/);
+    for (const l of [s.header, ...s.summary, s.tableHeader, ...s.rows.map((r) => r.line), ...s.footer]) expect(lineText(l).length).toBeLessThanOrEqual(80);
   });
 
-  it('draws a sparkline and a share bar per endpoint', () => {
-    const s = loadScreen(board, initialViewState(), ctx);
-    const row = lineText(s.rows[0]!.line);
-    expect(row).toMatch(/^› mirror1\.ex…le\.com:5000\s+60\/s\s+▂▅█\s+75%\s+3ms\s+20ms\s+████░░░░\s+51%/);
-    expect(row.length).toBeLessThanOrEqual(80);
+  it('shows attempts, failures, p50/p90/p99 and the share served per endpoint; enter adds errors and the failing window', () => {
+    const s = loadScreen(board, initialViewState({ expanded: true }), ctx);
+    const rows = s.rows.map((r) => lineText(r.line));
+    expect(rows[0]).toMatch(/^› mirror1\.ex\S*:5000\/acme\s+120\s+50\s+4\.00 ms\s+6\.00 ms\s+6\.00 ms\s+59\.3%$/);
+    expect(rows[2]).toMatch(/^ {2}quay\.io\/acme \(source\)\s+10\s+2\s+42\.0 ms\s+47\.0 ms\s+48\.0 ms\s+6\.8%$/);
+    expect(s.detail.map(lineText)).toEqual([
+      '    mirror1.example.com:5000/acme',
+      '    120 attempts · 70 ok · 50 failed · max 6.00 ms · served 70 pulls (59.3%)',
+      '    errors: refused 50 · failing 3.0 s – 7.9 s',
+    ]);
   });
 });

@@ -3,10 +3,11 @@ import { attemptChainLines } from '../../../cli/tui/state/attempt-chain-layout.t
 import { imageRowLine, sourceText } from '../../../cli/tui/state/image-row-layout.ts';
 import { lineText } from '../../../cli/tui/state/line.ts';
 import { reducePullEvents } from '../../../cli/tui/state/pull-reducer.ts';
-import { expectationLines, fitParts, pullScreen, type ScreenContext } from '../../../cli/tui/state/pull-screen.ts';
+import { expectationLines, fitParts, pullScreen, skippedLines, type ScreenContext } from '../../../cli/tui/state/pull-screen.ts';
 import { initialPullState } from '../../../cli/tui/state/pull-state.ts';
 import { initialViewState } from '../../../cli/tui/state/view-reducer.ts';
 import { imagePull, syntheticRun } from '../../fixtures/tui/pull-events.ts';
+import type { ImageStartEvent } from '../../../src/pull/events.ts';
 
 const ctx = (over: Partial<ScreenContext> = {}): ScreenContext => ({ width: 80, height: 23, now: 0, elapsedMs: 1234, tick: 0, phase: 'done', ...over });
 const LONG = 'quay.io/org/team/a-very-long-repository-name-that-cannot-fit/component:1.4.2-rc1';
@@ -116,5 +117,40 @@ describe('pullScreen', () => {
     expect(text[1]).toBe('  ✗ e6');
     expect(text.at(-1)).toBe('  … 4 more');
     expect(text).toHaveLength(6);
+  });
+});
+
+describe('skipped mirrors', () => {
+  const skippedPull = (image: string, skipped: { location: string; reason: string }[]) => {
+    const events = imagePull(image, 'app:1', [{ location: 'quay.io/org', mirror: false, outcome: 'ok' }]);
+    (events[0] as ImageStartEvent).skipped = skipped;
+    return events;
+  };
+  const DIGEST_ONLY = { location: 'mirror.example.com/org', reason: 'digest-only mirror skipped for a tag reference (pull-from-mirror = "digest-only")' };
+  const TAG_ONLY = { location: 'tags.example.com/org', reason: 'tag-only mirror skipped for a digest reference (pull-from-mirror = "tag-only")' };
+
+  it('are one note per mirror and reason, counted over images, wrapped under the width', () => {
+    const s = reducePullEvents(initialPullState(), [
+      ...skippedPull('quay.io/org/a:1', [DIGEST_ONLY]),
+      ...skippedPull('quay.io/org/b:1', [DIGEST_ONLY]),
+      ...skippedPull('quay.io/org/c@sha256:aa', [TAG_ONLY]),
+    ]);
+    expect(s.skips.map((n) => [n.location, n.images])).toEqual([['mirror.example.com/org', 2], ['tags.example.com/org', 1]]);
+    const lines = skippedLines(s, 50, 10).map(lineText);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(50);
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toBe(
+      '! skipped mirror.example.com/org (2 of 3 images): digest-only mirror skipped for a tag reference (pull-from-mirror = "digest-only") ' +
+        '! skipped tags.example.com/org (1 of 3 images): tag-only mirror skipped for a digest reference (pull-from-mirror = "tag-only")',
+    );
+  });
+
+  it('that do not fit are counted on one line, never cut', () => {
+    const s = reducePullEvents(initialPullState(), [...skippedPull('quay.io/org/a:1', [DIGEST_ONLY]), ...skippedPull('quay.io/org/c@sha256:aa', [TAG_ONLY])]);
+    const lines = skippedLines(s, 50, 5).map(lineText);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    expect(lines.at(-1)).toBe('! 1 more skipped mirror(s) · enter on an image');
+    expect(lines.slice(0, -1).join(' ')).toContain('(pull-from-mirror = "digest-only")');
+    // On the screen they sit between the rows and the footer.
+    expect(pullScreen(s, initialViewState(), [], ctx()).skipped.map(lineText)[0]).toMatch(/^! skipped mirror\.example\.com\/org \(1 of 2 images\): digest-only/);
   });
 });
