@@ -17,7 +17,8 @@ and the runtime's final error for the image nothing serves. Then checks the scen
 
 Flags:
   --no-tui             plain report even on a terminal (also: CI=true, a pipe, --output)
-  --output text|json   text report (default) or JSON Lines (see pullpath scenario run --help)
+  -o, --output text|json
+                       text report (default) or JSON Lines (see pullpath scenario run --help)
   --junit FILE         also write a JUnit XML report
   --seed N             seed for the mocks' random faults; default 1
   -h, --help           this help

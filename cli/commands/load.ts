@@ -63,7 +63,7 @@ Load:
   --seed N                   fault seed for the scenario's mocks (default 1)
 
 Output:
-  --output text|json         text (default): the report at the end; json: one {"type":"load",…} object
+  -o, --output text|json     text (default): the report at the end; json: one {"type":"load",…} object
   --no-tui                   plain output even on a terminal (the live board is for a person at a terminal)
   -h, --help                 this help
 

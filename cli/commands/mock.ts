@@ -22,7 +22,8 @@ Flags:
                        are enough for skopeo and podman (ports under 1024 need privileges).
                        Default: random free ports, reached with pullpath's --connect-to.
   --seed N             seed for random faults (flaky, latency distributions); default 1
-  --output text|json   text (default), or one JSON object describing the registries and files
+  -o, --output text|json
+                       text (default), or one JSON object describing the registries and files
   -h, --help           this help
 
 Fault timelines (from/to in seconds) count from the moment the registries start.

@@ -28,7 +28,8 @@ Flags:
   --ocp-version V       with --openshift: release line format (current or e.g. 4.12)
   --transport NAME      policy transport section to use (default docker)
   --check-signatures    verify signatures (not implemented: exits 2)
-  --output text|json    text (default) or JSON Lines, one object per reference:
+  -o, --output text|json
+                        text (default) or JSON Lines, one object per reference:
                         {reference, imageName, verdict, allowed, transport, scope, scopeMatch, policyFile,
                         requirements:[{type, outcome, detail}], message}
   -h, --help            this help

@@ -51,7 +51,7 @@ Probing:
   --concurrency N            endpoints probed at once (default 8)
 
 Output:
-  --output text|json         text (default): the endpoint table, and in --watch one line per health change;
+  -o, --output text|json     text (default): the endpoint table, and in --watch one line per health change;
                              json: JSON Lines: {"type":"probe",…} per probe, {"type":"change",…} per health
                              change, {"type":"pass",…} per pass
   --no-tui                   plain output even on a terminal (the TUI is used for a person at a terminal)

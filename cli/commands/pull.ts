@@ -52,7 +52,8 @@ Flags:
   --overall-timeout S    deadline for the whole run (default: none)
   --jobs N               images in flight at once (default 4)
   --images FILE          more references, one a line (# comments and blank lines ignored)
-  --output text|json     text, or JSON Lines of the events (image, attempt, result); implies no TUI
+  -o, --output text|json
+                         text, or JSON Lines of the events (image, attempt, result); implies no TUI
   --no-tui               plain text even at a terminal
   -h, --help             this help
 

@@ -26,7 +26,8 @@ expectation (outcome, winning source, the exact attempt order, error class and t
 everything and prints a report. The scenario format is described in scenarios/README.md.
 
 Flags:
-  --output text|json   text report (default), or JSON Lines: one {"type":"pull",…} object per pull run
+  -o, --output text|json
+                       text report (default), or JSON Lines: one {"type":"pull",…} object per pull run
                        (attempts, result, expectations) and one {"type":"scenario",…} per file
   --junit FILE         also write a JUnit XML report (one testsuite per scenario, one testcase per pull)
   --no-tui             plain report even on a terminal (also: CI=true, a pipe, any --output);

@@ -44,7 +44,7 @@ Checks:
   --jobs N                   images verified at once (default ${DEFAULT_JOBS})
 
 Output:
-  --output text|json         text (default): one line per image as it finishes, then the summary;
+  -o, --output text|json     text (default): one line per image as it finishes, then the summary;
                              json: JSON Lines, {"type":"verify",…} per image and {"type":"summary",…} last
   --junit FILE               also write a JUnit XML report (one testcase per image)
   --no-tui                   accepted for symmetry; verify prints progress to stderr on a terminal
