@@ -6,6 +6,8 @@
  * descriptions stay aligned under their description column.
  */
 
+import { wrapWords } from '../src/report/wrap.ts';
+
 export const HELP_WIDTH = 80;
 
 /** An entry's first line: indent, term, a gap of 2+ spaces, description. */
@@ -88,38 +90,4 @@ function fitEntry(block: string[], descCol: number, width: number): string[] {
     return words.length === 0 ? termLines : [...termLines, ...wrapWords(words, ' '.repeat(col), ' '.repeat(col), width)];
   }
   return wrapWords(words, head, ' '.repeat(col), width);
-}
-
-/** Greedy word wrap; a word longer than a whole line is split at a `,` `/` `{` or, failing that, hard. */
-export function wrapWords(words: string[], firstPrefix: string, prefix: string, width: number): string[] {
-  const lines: string[] = [];
-  let cur = firstPrefix;
-  let empty = true;
-  const room = Math.max(10, width - prefix.length);
-  const pieces = words.flatMap((w) => splitLong(w, room));
-  for (const w of pieces) {
-    if (!empty && cur.length + 1 + w.length > width) {
-      lines.push(cur);
-      cur = prefix;
-      empty = true;
-    }
-    cur += (empty ? '' : ' ') + w;
-    empty = false;
-  }
-  if (!empty || lines.length === 0) lines.push(cur);
-  return lines;
-}
-
-function splitLong(word: string, room: number): string[] {
-  const out: string[] = [];
-  let rest = word;
-  while (rest.length > room) {
-    const window = rest.slice(0, room);
-    const cut = Math.max(window.lastIndexOf(','), window.lastIndexOf('/'), window.lastIndexOf('{') - 1);
-    const at = cut > room / 3 ? cut + 1 : room;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(at);
-  }
-  out.push(rest);
-  return out;
 }
