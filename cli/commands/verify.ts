@@ -15,6 +15,8 @@ import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
+import { parseLogLevel } from '../trace/log-level.ts';
+import { attemptLines } from '../trace/attempt-log.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_JOBS = 8;
@@ -98,6 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   const jobs = wholeNumberFlag('jobs', values.jobs) ?? DEFAULT_JOBS;
   const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
   const platform = values.platform !== undefined ? parsePlatform(values.platform) : undefined; // UsageError on bad input
+  const debug = parseLogLevel(values) === 'debug';
 
   const images = [...positionals];
   for (const f of values.images ?? []) images.push(...(await readList(f, false)));
@@ -120,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       pull: { client, attemptTimeoutMs: timeoutMs, policy, ...(platform ? { platform } : {}) },
     })) {
       verdicts.push(v);
+      if (debug) process.stderr.write(attemptLines(v.attempts)); // the runtime's lines, per image as it finishes
       if (progress) {
         const failed = verdicts.filter((x) => !x.ok).length;
         process.stderr.write(`\r[${verdicts.length}/${images.length}] ${verdicts.length - failed} passed, ${failed} failed `);
