@@ -4,6 +4,7 @@
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
  * --min-success-rate.
  */
+import { parseLogLevel } from '../trace/log-level.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -213,7 +214,7 @@ export async function run(argv: string[]): Promise<number> {
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
-    const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
+    const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
     const progress = !tui && process.stderr.isTTY === true;
     const boards = new EventChannel<LoadBoardSnapshot>();
     let prev: LoadSummary | null = null;

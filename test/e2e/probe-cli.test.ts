@@ -84,6 +84,13 @@ describe.skipIf(skip !== null)('pullpath probe against docker-registry', () => {
     expect(r.stdout).toMatch(/3 endpoint\(s\): 1 up, 1 degraded, 1 down/);
   });
 
+  it('--debug traces every HTTP request to stderr', async () => {
+    const r = await cli([...base(), '--debug']);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET \S+registry\.example\.com\/v2\/ -> 200 OK in [\d.]+ m?s \(/);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP \S+ \S+dead\.example\.com\/v2\/ failed after [\d.]+ m?s: ECONNREFUSED/);
+    expect(r.stdout).toMatch(/3 endpoint\(s\): 1 up, 1 degraded, 1 down/);
+  });
+
   it('writes JSON Lines: one probe per endpoint and a pass summary', async () => {
     const r = await cli([...base(), '--output', 'json']);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -140,6 +140,17 @@ describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => 
     expect(verdicts.find((v) => v.ok === false)).toMatchObject({ reason: 'not-mirrored' });
   });
 
+  it('--debug writes the runtime\'s lines for each source tried and an HTTP trace to stderr', async () => {
+    const ref = `quay.io/openshift-release-dev/release@${present.digest}`;
+    const r = await cli([...base(), '--debug', ref]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`level=debug msg="Trying to access \\"dead.example.com/ocp/release@${present.digest}\\""`);
+    expect(r.stderr).toContain(`level=debug msg="Accessing \\"dead.example.com/ocp/release@${present.digest}\\" failed: pinging container registry dead.example.com:`);
+    expect(r.stderr).toContain(`level=debug msg="Trying to access \\"mirror.example.com/ocp/release@${present.digest}\\""`);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET http:\/\/mirror\.example\.com\/v2\/ocp\/release\/manifests\/sha256:[0-9a-f]{64} -> 200 OK in /);
+    expect(r.stdout).toContain('PASS');
+  });
+
   it('refuses a tag in a release list with the file and line (exit 2)', async () => {
     const list = join(work, 'bad.txt');
     await writeFile(list, 'quay.io/openshift-release-dev/release:v1\n');
