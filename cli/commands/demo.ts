@@ -21,6 +21,9 @@ Flags:
                        text report (default) or JSON Lines (see pullpath scenario run --help)
   --junit FILE         also write a JUnit XML report
   --seed N             seed for the mocks' random faults; default 1
+  --log-level LEVEL, --debug
+                       debug: the runtime's "Trying to access" lines and an HTTP trace
+                       on stderr (plain text, no TUI)
   -h, --help           this help
 
 Exit status: 0 the demo behaved as containers/image does, 1 an expectation was not met, 2 bad usage.
