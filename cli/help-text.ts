@@ -6,7 +6,7 @@
  * descriptions stay aligned under their description column.
  */
 
-import { wrapWords } from '../src/report/wrap.ts';
+import { NBSP, wrapWords } from '../src/report/wrap.ts';
 
 export const HELP_WIDTH = 80;
 
@@ -49,7 +49,8 @@ export function fitHelp(text: string, width = HELP_WIDTH): string {
       const hang = /^Usage: +\S+ +\S+ +/.exec(line)?.[0].length ?? 7;
       let j = i + 1;
       while (j < lines.length && leading(lines[j]!) >= hang) j++;
-      out.push(...fitBlock(lines.slice(i, j), 0, hang, width));
+      const block = lines.slice(i, j);
+      out.push(...(block.every((l) => l.length <= width) ? block : wrapWords(usageWords(block.join(' '), width - hang), '', ' '.repeat(hang), width)));
       i = j;
       continue;
     }
@@ -90,4 +91,24 @@ function fitEntry(block: string[], descCol: number, width: number): string[] {
     return words.length === 0 ? termLines : [...termLines, ...wrapWords(words, ' '.repeat(col), ' '.repeat(col), width)];
   }
   return wrapWords(words, head, ' '.repeat(col), width);
+}
+
+/** Usage words, keeping each `[...]` group on one line (`[--jobs N]`) unless it is wider than `room`. */
+function usageWords(text: string, room: number): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (const ch of text.trim()) {
+    if (ch === ' ' && depth === 0) {
+      if (cur !== '') words.push(cur);
+      cur = '';
+      continue;
+    }
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    cur += ch === ' ' ? NBSP : ch;
+  }
+  if (cur !== '') words.push(cur);
+  // A group too wide for a line is split back into its words.
+  return words.flatMap((w) => (w.length > room ? w.split(NBSP) : [w]));
 }
