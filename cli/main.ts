@@ -70,7 +70,7 @@ function unknownCommand(name: string): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === 'help' && rest.length > 0) {
+  if (name === 'help' && rest.length > 0 && rest[0] !== 'help') {
     // `pullpath help CMD`, as git and podman have it.
     const topic = rest[0]!;
     if (COMMANDS[topic] === undefined) return unknownCommand(topic);
@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[name];
   if (entry === undefined) {
     if (name.startsWith('-')) {
-      process.stderr.write(`pullpath: ${name} goes after a command, e.g. \`pullpath resolve ${name}\`; run \`pullpath --help\`\n`);
+      process.stderr.write(`pullpath: flags go after the command: pullpath COMMAND ${argv.join(' ')}; run \`pullpath --help\` for the commands\n`);
       return 2;
     }
     return unknownCommand(name);
