@@ -5,6 +5,8 @@
  * --min-success-rate.
  */
 import { parseLogLevel } from '../trace/log-level.ts';
+import { createAttemptLogger } from '../trace/attempt-log.ts';
+import { startHttpTrace } from '../trace/http-trace.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -182,7 +184,9 @@ export async function run(argv: string[]): Promise<number> {
     const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
     const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile }) : CredentialStore.empty();
     client = createRegistryClient({ dispatchers, hostMap, credentials, certs: { roots: [env.certsDir] } });
+    const stopTrace = parseLogLevel(values) === 'debug' ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
     closeClient = async () => {
+      stopTrace();
       await client.close();
       await dispatchers.close();
     };
@@ -229,6 +233,7 @@ export async function run(argv: string[]): Promise<number> {
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
       mode, durationMs, maxRequests, signal: abort.signal, faults, faultKindOf: faultKindFromWindows(faults), onSnapshot,
+      ...(parseLogLevel(values) === 'debug' ? { onEvent: createAttemptLogger((s) => process.stderr.write(s)) } : {}),
     });
     let summary: LoadSummary;
     try {
