@@ -4,6 +4,8 @@
  * and `help: string`. Commands are loaded lazily so `pullpath resolve` never loads Ink.
  */
 import { UsageError, PullpathError } from '../src/errors.ts';
+import { fitHelp, HELP_WIDTH } from './help-text.ts';
+import { closest } from './suggest.ts';
 
 export interface Command {
   help: string;
@@ -35,14 +37,50 @@ export function usage(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `pullpath COMMAND --help` for the flags of a command.',
+    'Run `pullpath help COMMAND` (or `pullpath COMMAND --help`) for the flags of a command.',
   ].join('\n');
+}
+
+/** Help is wrapped to the terminal when it is narrower than 80 columns, else to 80. */
+function helpWidth(): number {
+  const cols = process.stdout.isTTY === true ? process.stdout.columns : undefined;
+  return cols !== undefined && cols >= 40 && cols < HELP_WIDTH ? cols : HELP_WIDTH;
+}
+
+/** The command's module, or undefined (with the reason written) when it cannot be loaded. */
+async function loadCommand(name: string): Promise<Command | undefined> {
+  try {
+    return (await import(`./commands/${name}.ts`)) as Command;
+  } catch (err) {
+    process.stderr.write(`pullpath: command "${name}" is not available: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** `unknown command "reslove"; did you mean "resolve"?`, or the command list when nothing is close. */
+function unknownCommand(name: string): number {
+  const suggestion = closest(name, [...Object.keys(COMMANDS), 'help']);
+  if (suggestion !== undefined) {
+    process.stderr.write(`pullpath: unknown command "${name}"; did you mean "${suggestion}"?\nRun \`pullpath --help\` for the commands.\n`);
+  } else {
+    process.stderr.write(`pullpath: unknown command "${name}"\n\n${fitHelp(usage(), helpWidth())}`);
+  }
+  return 2;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0 && rest[0] !== 'help') {
+    // `pullpath help CMD`, as git and podman have it.
+    const topic = rest[0]!;
+    if (COMMANDS[topic] === undefined) return unknownCommand(topic);
+    const command = await loadCommand(topic);
+    if (command === undefined) return 2;
+    process.stdout.write(fitHelp(command.help, helpWidth()));
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write(fitHelp(usage(), helpWidth()));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
@@ -51,18 +89,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (entry === undefined) {
-    process.stderr.write(`pullpath: unknown command "${name}"\n\n${usage()}\n`);
-    return 2;
+    if (name.startsWith('-')) {
+      process.stderr.write(`pullpath: flags go after the command: pullpath COMMAND ${argv.join(' ')}; run \`pullpath --help\` for the commands\n`);
+      return 2;
+    }
+    return unknownCommand(name);
   }
-  let command: Command;
-  try {
-    command = (await import(`./commands/${name}.ts`)) as Command;
-  } catch (err) {
-    process.stderr.write(`pullpath: command "${name}" is not available: ${(err as Error).message}\n`);
-    return 2;
-  }
+  const command = await loadCommand(name);
+  if (command === undefined) return 2;
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help.trimEnd() + '\n');
+    process.stdout.write(fitHelp(command.help, helpWidth()));
     return 0;
   }
   try {

@@ -7,6 +7,8 @@ import { createRegistryClient, type RegistryClient } from '../src/registry/clien
 import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
 import { HostMap } from '../src/registry/host-map.ts';
 import { CredentialStore } from '../src/registry/auth-file.ts';
+import { logFlagOptions, logFlagsHelp, parseLogLevel } from './trace/log-level.ts';
+import { startHttpTrace } from './trace/http-trace.ts';
 
 export const clientFlagOptions = {
   authfile: { type: 'string' },
@@ -14,6 +16,7 @@ export const clientFlagOptions = {
   'tls-verify': { type: 'string' },
   'connect-to': { type: 'string', multiple: true },
   timeout: { type: 'string' },
+  ...logFlagOptions,
 } as const;
 
 export const clientFlagsHelp = `Network:
@@ -26,7 +29,9 @@ export const clientFlagsHelp = `Network:
   --connect-to HOST[:PORT]:ADDR:PORT
                              dial HOST at ADDR:PORT instead (as curl's); repeatable. TLS SNI, Host and
                              references keep HOST. Use it to point configured names at test servers.
-  --timeout S                per-attempt deadline in seconds (default DEFAULT_TIMEOUT)`;
+  --timeout S                per-attempt deadline in seconds (default DEFAULT_TIMEOUT)
+
+${logFlagsHelp}`;
 
 export interface ClientFlagValues {
   authfile?: string | undefined;
@@ -34,6 +39,8 @@ export interface ClientFlagValues {
   'tls-verify'?: string | undefined;
   'connect-to'?: string[] | undefined;
   timeout?: string | undefined;
+  'log-level'?: string | undefined;
+  debug?: boolean | undefined;
 }
 
 export function parseTlsVerify(v: string | undefined): boolean | undefined {
@@ -68,6 +75,8 @@ export async function clientFromFlags(values: ClientFlagValues, opts: { connecti
     ...(tlsVerify !== undefined ? { tlsVerify } : {}),
     ...(values['cert-dir'] !== undefined ? { certs: { certDir: values['cert-dir'] } } : {}),
   });
+  // --log-level debug: the HTTP trace, taken from undici's diagnostics channels (credentials redacted).
+  const stopTrace = parseLogLevel(values) === 'debug' ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
   // The client does not own an injected factory: close both.
-  return { ...client, redactor: client.redactor, close: async () => { await client.close(); await dispatchers.close(); } };
+  return { ...client, redactor: client.redactor, close: async () => { stopTrace(); await client.close(); await dispatchers.close(); } };
 }

@@ -17,9 +17,13 @@ and the runtime's final error for the image nothing serves. Then checks the scen
 
 Flags:
   --no-tui             plain report even on a terminal (also: CI=true, a pipe, --output)
-  --output text|json   text report (default) or JSON Lines (see pullpath scenario run --help)
+  -o, --output text|json
+                       text report (default) or JSON Lines (see pullpath scenario run --help)
   --junit FILE         also write a JUnit XML report
   --seed N             seed for the mocks' random faults; default 1
+  --log-level LEVEL, --debug
+                       debug: the runtime's "Trying to access" lines and an HTTP trace
+                       on stderr (plain text, no TUI)
   -h, --help           this help
 
 Exit status: 0 the demo behaved as containers/image does, 1 an expectation was not met, 2 bad usage.

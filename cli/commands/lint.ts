@@ -21,7 +21,7 @@ insecure registries outside loopback. Each finding has a stable code and says wh
 
 Flags:
   --strict                   warnings fail too (exit 1)
-  --output text|json         text (default), or JSON Lines: one object per finding
+  -o, --output text|json     text (default), or JSON Lines: one object per finding
                              {type:"finding", severity, code, file, line, message, fix}
   -h, --help                 this help
 

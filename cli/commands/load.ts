@@ -4,6 +4,9 @@
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
  * --min-success-rate.
  */
+import { parseLogLevel } from '../trace/log-level.ts';
+import { createAttemptLogger } from '../trace/attempt-log.ts';
+import { startHttpTrace } from '../trace/http-trace.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -63,7 +66,7 @@ Load:
   --seed N                   fault seed for the scenario's mocks (default 1)
 
 Output:
-  --output text|json         text (default): the report at the end; json: one {"type":"load",…} object
+  -o, --output text|json     text (default): the report at the end; json: one {"type":"load",…} object
   --no-tui                   plain output even on a terminal (the live board is for a person at a terminal)
   -h, --help                 this help
 
@@ -153,7 +156,9 @@ export async function run(argv: string[]): Promise<number> {
     const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
     const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile }) : CredentialStore.empty();
     client = createRegistryClient({ dispatchers, hostMap, credentials, certs: { roots: [env.certsDir] } });
+    const stopTrace = parseLogLevel(values) === 'debug' ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
     closeClient = async () => {
+      stopTrace();
       await client.close();
       await dispatchers.close();
     };
@@ -186,7 +191,7 @@ export async function run(argv: string[]): Promise<number> {
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
-    const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
+    const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
     const progress = !tui && process.stderr.isTTY === true;
     const boards = new EventChannel<LoadBoardSnapshot>();
     const onSnapshot = (s: LoadSummary): void => {
@@ -200,6 +205,7 @@ export async function run(argv: string[]): Promise<number> {
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
       mode, durationMs, maxRequests, signal: abort.signal, ...(faults ? { faults } : {}), onSnapshot,
+      ...(parseLogLevel(values) === 'debug' ? { onEvent: createAttemptLogger((s) => process.stderr.write(s)) } : {}),
     });
     let summary: LoadSummary;
     try {

@@ -32,7 +32,8 @@ Flags:
                        Default: each registry on a random free port of 127.0.0.1, reached with
                        pullpath's --connect-to (printed).
   --seed N             seed for random faults (flaky, latency distributions); default 1
-  --output text|json   text (default), or one {"type":"mock",…} JSON object describing the registries
+  -o, --output text|json
+                       text (default), or one {"type":"mock",…} JSON object describing the registries
                        and files (schemas/mock.schema.json)
   -h, --help           this help
 

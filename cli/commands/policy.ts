@@ -29,7 +29,8 @@ Flags:
   --ocp-version V       with --openshift: release line format (current or e.g. 4.12)
   --transport NAME      policy transport section to use (default docker)
   --check-signatures    verify signatures (not implemented: exits 2)
-  --output text|json    text (default) or JSON Lines, one object per reference, in order:
+  -o, --output text|json
+                        text (default) or JSON Lines, one object per reference, in order:
                         {type:"policy", image, normalized, imageName, transport, verdict, allowed, scope,
                         scopeMatch, requirements:[{type, outcome, detail}], message, policyFile}
   -h, --help            this help

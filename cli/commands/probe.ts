@@ -3,6 +3,7 @@
  * or `--watch` passes every `--interval` seconds with rolling health; text table, TUI, JSON Lines, and
  * Prometheus metrics on `--metrics-port`. Exit 1 when the last pass left any endpoint down or degraded.
  */
+import { parseLogLevel } from '../trace/log-level.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -54,7 +55,7 @@ Probing:
   --concurrency N            endpoints probed at once (default 8)
 
 Output:
-  --output text|json         text (default): the endpoint table, and in --watch one line per health change;
+  -o, --output text|json     text (default): the endpoint table, and in --watch one line per health change;
                              json: JSON Lines (schemas/probe.schema.json): per pass, {"type":"probe",…} per
                              endpoint in config order (each followed by its {"type":"change",…}, if any),
                              then {"type":"pass",…}
@@ -155,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
-  const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
+  const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
   const out = process.stdout;
   let last: ProbeSnapshot | null = null;
   try {

@@ -3,6 +3,9 @@
  * attempt. Resolution (registries.conf) → pull engine (src/pull) → a view: the TUI at a terminal, text
  * otherwise, JSON Lines with --output json. Exit 0 every image pulled, 1 any failed, 2 bad input.
  */
+import { logFlagOptions, logFlagsHelp, parseLogLevel, type LogLevel } from '../trace/log-level.ts';
+import { createAttemptLogger } from '../trace/attempt-log.ts';
+import { startHttpTrace } from '../trace/http-trace.ts';
 import { parseSeconds } from '../registry-client-flags.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile } from 'node:fs/promises';
@@ -52,10 +55,13 @@ Flags:
   --overall-timeout S    deadline for the whole run (default: none)
   --jobs N               images in flight at once (default 4)
   --images FILE          more references, one a line (# comments and blank lines ignored)
-  --output text|json     text, or JSON Lines of the events (image, attempt, result), each image's
+  -o, --output text|json
+                         text, or JSON Lines of the events (image, attempt, result), each image's
                          records together, images in input order; implies no TUI
   --no-tui               plain text even at a terminal
   -h, --help             this help
+
+${logFlagsHelp}
 
 ${configFlagsHelp}
 
@@ -75,6 +81,7 @@ interface PullFlags {
   connectTo: string[];
   authFile: string | undefined;
   certDir: string | undefined;
+  logLevel: LogLevel;
   config: ConfigFlagValues;
 }
 
@@ -96,6 +103,7 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
       images: { type: 'string' },
       output: { type: 'string' },
       'no-tui': { type: 'boolean' },
+      ...logFlagOptions,
     },
   });
   const v = parsed.values;
@@ -120,7 +128,8 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
   return {
     refs,
     output,
-    noTui: v['no-tui'] === true,
+    // Debug lines go to stderr as they happen: they would tear the TUI's frame, so debug means plain text.
+    noTui: v['no-tui'] === true || parseLogLevel(v) === 'debug',
     timeoutMs: parseSeconds('timeout', v.timeout, 30_000),
     overallTimeoutMs: v['overall-timeout'] === undefined ? undefined : parseSeconds('overall-timeout', v['overall-timeout'], 0),
     jobs,
@@ -130,6 +139,7 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
     connectTo: v['connect-to'] ?? [],
     authFile: v.authfile,
     certDir: v['cert-dir'],
+    logLevel: parseLogLevel(v),
     config: {
       'registries-conf': v['registries-conf'],
       'registries-conf-dir': v['registries-conf-dir'],
@@ -185,14 +195,19 @@ export async function run(argv: string[]): Promise<number> {
     },
     abort.signal,
   );
+  // --log-level debug: the runtime's lines from the events, and the HTTP trace from undici (both to stderr).
+  const debug = flags.logLevel === 'debug';
+  const stopTrace = debug ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
+  const logAttempt = createAttemptLogger((s) => process.stderr.write(s));
   try {
-    const results = await view(events, flags, abort, imageLabels(resolutions));
+    const results = await view(debug ? tap(events, logAttempt) : events, flags, abort, imageLabels(resolutions));
     const badInput = resolutions.some(isBadInput);
     if (badInput) return 2;
     return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.stdout.removeListener('error', onStdoutError);
+    stopTrace();
     await dispatchers.close();
   }
 }

@@ -36,7 +36,8 @@ Flags:
   --out DIR             write the files under DIR (DIR/etc/containers/…) instead of printing them
   --diff ROOT           show a unified diff from the files under ROOT (a node's /, e.g. a must-gather copy)
                         to the rendered ones: what would change on that node
-  --output text|json    text (default) or JSON Lines: {"type":"file","path","generated","content"} per file,
+  -o, --output text|json
+                        text (default) or JSON Lines: {"type":"file","path","generated","content"} per file,
                         then {"type":"error"|"warning"|"note", …}
   -h, --help            this help
 

@@ -28,7 +28,7 @@ ARG forms:
                  a fully qualified REF as docker://REF
 
 Flags:
-  --output text|json         text (default): a readable chain per ARG; json: JSON Lines, one object per
+  -o, --output text|json     text (default): a readable chain per ARG; json: JSON Lines, one object per
                              ARG in order: {type:"resolve", image, normalized, registry, sources, skipped,
                              candidates, error, whatToDo} (and "policy": {allowed, scope, message} with
                              --policy or --openshift); schemas/resolve.schema.json

@@ -3,6 +3,9 @@
  * their expectations. Exit 0 all met, 1 an expectation failed (or a run was cancelled), 2 a file is invalid.
  * `runScenarioFiles` is shared with `pullpath demo`.
  */
+import { logFlagOptions, logFlagsHelp, parseLogLevel } from '../trace/log-level.ts';
+import { createAttemptLogger } from '../trace/attempt-log.ts';
+import { startHttpTrace } from '../trace/http-trace.ts';
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -26,7 +29,8 @@ expectation (outcome, winning source, the exact attempt order, error class and t
 everything and prints a report. The scenario format is described in scenarios/README.md.
 
 Flags:
-  --output text|json   text report (default), or JSON Lines: one {"type":"pull",…} object per pull run
+  -o, --output text|json
+                       text report (default), or JSON Lines: one {"type":"pull",…} object per pull run
                        (attempts, result, expectations) and one {"type":"scenario",…} per file
   --junit FILE         also write a JUnit XML report (one testsuite per scenario, one testcase per pull)
   --no-tui             plain report even on a terminal (also: CI=true, a pipe, any --output);
@@ -35,6 +39,8 @@ Flags:
   -h, --help           this help
 
 Scenario secrets (auth-json, mock passwords) are never printed.
+
+${logFlagsHelp}
 
 Exit status: 0 every expectation met, 1 an expectation not met (or the run was cancelled),
 2 bad usage or an invalid scenario file (the message names the file, the key and what was expected).
@@ -49,6 +55,8 @@ export interface ScenarioRunFlags {
   keepOpen?: boolean;
   /** `--output` was given: plain output even on a terminal (the house convention). */
   explicitOutput?: boolean;
+  /** `--log-level debug` / `--debug`: the runtime's lines and the HTTP trace on stderr (plain text only). */
+  debug?: boolean;
 }
 
 /** Loads and prepares every file first, so an invalid file exits 2 before anything runs. */
@@ -111,7 +119,7 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
   const tui = shouldUseTui({
     stdout: process.stdout,
     env: process.env,
-    flags: { noTui: flags.noTui, output: flags.explicitOutput ? flags.output : undefined },
+    flags: { noTui: flags.noTui || flags.debug === true, output: flags.explicitOutput ? flags.output : undefined },
   });
   const reports: ScenarioReport[] = [];
   // Ctrl-C in plain mode: cancel the running scenario's requests and skip the rest (the TUI handles its own q/Ctrl-C).
@@ -121,9 +129,12 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
   try {
     for (const p of prepared) {
       if (abort.signal.aborted) break;
+      const stopTrace = flags.debug === true ? startHttpTrace({ write: (s) => process.stderr.write(s) }) : () => {};
       const report = tui
         ? await runWithTui(p, flags)
-        : await runScenario(p, { signal: abort.signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
+        : await runScenario(p, { signal: abort.signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) }).finally(stopTrace);
+      // The runtime's lines per pull run, from its events (after the run: the report holds them in order).
+      if (flags.debug === true) for (const run of report.pulls) run.events.forEach(createAttemptLogger((s) => process.stderr.write(s)));
       reports.push(report);
       // After the TUI, the same report as --no-tui, on the normal screen.
       const text = formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');
@@ -140,7 +151,7 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
 export function parseRunFlags(argv: string[], allowFiles: boolean): { files: string[]; flags: ScenarioRunFlags } {
   const parsed = parseCommandArgs({
     args: argv,
-    options: { output: { type: 'string' }, junit: { type: 'string' }, 'no-tui': { type: 'boolean' }, seed: { type: 'string' } },
+    options: { output: { type: 'string' }, junit: { type: 'string' }, 'no-tui': { type: 'boolean' }, seed: { type: 'string' }, ...logFlagOptions },
     allowPositionals: allowFiles,
   });
   const { values, positionals } = parsed;
@@ -153,6 +164,7 @@ export function parseRunFlags(argv: string[], allowFiles: boolean): { files: str
   const flags: ScenarioRunFlags = { output, noTui: values['no-tui'] === true, explicitOutput: values.output !== undefined };
   if (values.junit !== undefined) flags.junit = values.junit;
   if (seed !== undefined) flags.seed = seed;
+  if (parseLogLevel(values) === 'debug') flags.debug = true;
   return { files: positionals, flags };
 }
 

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';
-import { parseImageList } from '../../src/verify/image-list.ts';
+import { parseImageListDetailed } from '../../src/verify/image-list.ts';
 import { runVerifyIndexed } from '../../src/verify/run-verify.ts';
 import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
 import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
@@ -17,6 +17,8 @@ import { verifySummaryJson, verifyVerdictJson } from '../../src/report/verify-js
 import { createInputOrderWriter } from '../../src/report/input-order.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
+import { parseLogLevel } from '../trace/log-level.ts';
+import { attemptLines } from '../trace/attempt-log.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_JOBS = 8;
@@ -33,9 +35,13 @@ not-a-registry, digest-mismatch, mirror-error, blobs-missing, source-only.
 Images:
   REF...                     references (quay.io/org/app@sha256:…, registry.example.com/x:tag)
   --images FILE              one reference a line (# comments and blank lines skipped); repeatable
-  --release FILE             an OpenShift release or operator image list: one reference a line, each pinned
-                             by digest ("NAME REF" lines and oc-mirror mapping.txt "SRC=DST" lines accepted);
-                             repeatable
+  --release FILE             an OpenShift release or operator image list, each image pinned by digest:
+                             the whole output of "oc adm release info [--pullspecs] RELEASE" (its header is
+                             skipped and counted; the release image itself is verified too), oc-mirror
+                             mapping.txt (SRC=DST: the source), "NAME REF" lines, or one reference a line;
+                             repeatable. Without --pullspecs oc prints only digests: the components are
+                             verified in quay.io/openshift-release-dev/ocp-v4.0-art-dev for an OCP release
+                             (quay.io/openshift/okd-content for OKD), else in the Pull From repository
 
 Checks:
   --no-source                never contact an image's source (a disconnected cluster, NeverContactSource).
@@ -46,7 +52,7 @@ Checks:
   --jobs N                   images verified at once (default ${DEFAULT_JOBS})
 
 Output:
-  --output text|json         text (default): one line per image, in input order, then the summary;
+  -o, --output text|json     text (default): one line per image, in input order, then the summary;
                              json: JSON Lines, {"type":"verify",…} per image (input order) and
                              {"type":"summary",…} last (schemas/verify.schema.json)
   --junit FILE               also write a JUnit XML report (one testcase per image)
@@ -67,7 +73,11 @@ async function readList(path: string, requireDigest: boolean): Promise<string[]>
   } catch (err) {
     throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
   }
-  return parseImageList(text, path, { requireDigest }).map((x) => x.ref);
+  const list = parseImageListDetailed(text, path, { requireDigest });
+  // Say what was skipped and assumed, so a count that looks short can be explained (stderr: stdout is the report).
+  if (list.skippedHeaderLines > 0) process.stderr.write(`pullpath verify: ${path}: ${list.images.length} image(s) read, ${list.skippedHeaderLines} header line(s) skipped\n`);
+  for (const note of list.notes) process.stderr.write(`pullpath verify: ${note}\n`);
+  return list.images.map((x) => x.ref);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -93,6 +103,7 @@ export async function run(argv: string[]): Promise<number> {
   const jobs = wholeNumberFlag('jobs', values.jobs) ?? DEFAULT_JOBS;
   const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
   const platform = values.platform !== undefined ? parsePlatform(values.platform) : undefined; // UsageError on bad input
+  const debug = parseLogLevel(values) === 'debug';
 
   const images = [...positionals];
   for (const f of values.images ?? []) images.push(...(await readList(f, false)));
@@ -118,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       pull: { client, attemptTimeoutMs: timeoutMs, policy, ...(platform ? { platform } : {}) },
     })) {
       verdicts.push(v);
+      if (debug) process.stderr.write(attemptLines(v.attempts)); // the runtime's lines, per image as it finishes
       if (progress) {
         const failed = verdicts.filter((x) => !x.ok).length;
         process.stderr.write(`\r[${verdicts.length}/${images.length}] ${verdicts.length - failed} passed, ${failed} failed `);

@@ -42,6 +42,8 @@ export interface LoadRunOptions {
   /** Live summaries every `snapshotEveryMs` (default 250) while running, and one at the end. */
   onSnapshot?: (s: LoadSummary) => void;
   snapshotEveryMs?: number;
+  /** Every engine event of every pull, as it happens (e.g. for the runtime's debug lines). */
+  onEvent?: (e: PullEvent) => void;
   clock?: Clock;
   pullOne?: PullOneFn;
 }
@@ -72,6 +74,7 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
         recorder.started();
         try {
           result = await run(r, pullOptions[i]!, (e) => {
+            opts.onEvent?.(e);
             if (e.type === 'attempt') attempts.push(e);
           }, opts.signal);
         } catch {

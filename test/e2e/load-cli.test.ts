@@ -40,6 +40,16 @@ describe('pullpath load', () => {
     expect(Object.keys(s.failover)).toContain('refuse');
   });
 
+  it('--debug writes the runtime\'s lines for every pull and an HTTP trace to stderr', async () => {
+    const r = await cli(['--scenario', 'scenarios/mirror-outage-timeline.toml', '--rate', '5', '--duration', '2.5', '--debug', '--output', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('level=debug msg="Trying to access \\"mirror.corp.example.com:5000/acme/app:1.4\\""');
+    // From the outage on (t = 1 s) the mirror refuses: the runtime's failure line for it.
+    expect(r.stderr).toMatch(/level=debug msg="Accessing \\"mirror\.corp\.example\.com:5000\/acme\/app:1\.4\\" failed: pinging container registry mirror\.corp\.example\.com:5000: .*connection refused"/);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET https:\/\/mirror\.corp\.example\.com:5000\/v2\/ -> 200 OK in /);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'load' });
+  });
+
   it('refuses endpoints outside loopback without --i-know-this-is-not-loopback (exit 2)', async () => {
     const home = await mkdtemp(join(tmpdir(), 'pp-load-'));
     const conf = join(home, 'registries.conf');

@@ -97,6 +97,46 @@ describe.skipIf(skip !== null)('pullpath pull (CLI)', () => {
     expect(r.stdout).toContain(img.digest);
   });
 
+  it('--debug writes skopeo\'s debug lines and an HTTP trace to stderr, credentials redacted', async () => {
+    const r = await cli([...base(), '--debug', 'docker://registry.example.com/lib/hello:v1']);
+    expect(r.code).toBe(0);
+    const q = (s: string) => s.replaceAll('"', '\\"');
+    const lines = r.stderr.split('\n');
+    const at = (text: string) => lines.indexOf(text);
+    // The wording of skopeo 1.9.3 --debug (research/skopeo-e2e-findings.md §1), in the runtime's order.
+    const order = [
+      `level=debug msg="Trying to access ${q('"mirror.example.com/lib/hello:v1"')}"`,
+      `level=debug msg="Accessing ${q('"mirror.example.com/lib/hello:v1"')} failed: reading manifest v1 in mirror.example.com/lib/hello: manifest unknown: manifest unknown"`,
+      `level=debug msg="Trying to access ${q('"down.example.com/lib/hello:v1"')}"`,
+      `level=debug msg="Accessing ${q('"down.example.com/lib/hello:v1"')} failed: pinging container registry down.example.com: Get ${q('"https://down.example.com/v2/"')}: dial tcp ${dead}: connect: connection refused"`,
+      `level=debug msg="Trying to access ${q('"registry.example.com/lib/hello:v1"')}"`,
+    ].map(at);
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET http:\/\/registry\.example\.com\/v2\/lib\/hello\/manifests\/v1 -> 200 OK in [\d.]+ m?s \(.*docker-content-digest: sha256:[0-9a-f]{64}/);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET https:\/\/down\.example\.com\/v2\/ failed after [\d.]+ m?s: ECONNREFUSED/);
+    expect(r.stdout).toContain('PULLED from registry.example.com/lib/hello:v1');
+
+    const authfile = join(work, 'debug-auth.json');
+    const basic = Buffer.from(`${HTPASSWD_USER}:${HTPASSWD_PASSWORD}`).toString('base64');
+    await writeFile(authfile, JSON.stringify({ auths: { 'private.example.com': { auth: basic } } }));
+    const priv = await cli([...base(), '--log-level', 'debug', '--authfile', authfile, 'docker://private.example.com/lib/hello:v1']);
+    expect(priv.code).toBe(0);
+    expect(priv.stderr).toContain('authorization: Basic <redacted>');
+    expect(priv.stderr).not.toContain(HTPASSWD_PASSWORD);
+    expect(priv.stderr).not.toContain(basic);
+    expect(priv.stderr).not.toContain(basic.replace(/=+$/, ''));
+  });
+
+  it('writes no debug lines without --debug, and refuses an unknown --log-level', async () => {
+    const r = await cli([...base(), '--log-level', 'info', 'docker://registry.example.com/lib/hello:v1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const bad = await cli([...base(), '--log-level', 'debgu', 'docker://registry.example.com/lib/hello:v1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--log-level: expected one of error, warn, info, debug, got "debgu"; did you mean debug?');
+  });
+
   it('prints the runtime final error and exits 1 when every source fails', async () => {
     const r = await cli([...base(), 'docker://registry.example.com/lib/nope:v1']);
     expect(r.code).toBe(1);

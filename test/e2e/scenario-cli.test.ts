@@ -30,6 +30,17 @@ describe('pullpath scenario run', () => {
     expect(r.stdout).toContain('PASS: 2/2 pulls as expected');
   }, 60_000);
 
+  it('--debug writes the runtime\'s lines and an HTTP trace to stderr, never a scenario secret', async () => {
+    const r = await cli(['scenario', 'run', 'scenarios/token-auth-mirror.toml', '--debug']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('level=debug msg="Accessing \\"nexus.corp.example.com/ghcr-acme/operator:0.9.1\\" failed: reading manifest 0.9.1 in nexus.corp.example.com/ghcr-acme/operator: denied"');
+    expect(r.stderr).toContain('level=debug msg="Trying to access \\"ghcr.io/acme/operator:0.9.1\\""');
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET https:\/\/harbor\.corp\.example\.com\/token\?\S+ sent after [\d.]+ m?s \(.*authorization: Basic <redacted>\)"/);
+    expect(r.stderr).not.toContain('s3cret-pull-token');
+    expect(r.stderr).not.toContain(Buffer.from('robot-ci:s3cret-pull-token').toString('base64'));
+    expect(r.stdout).toContain('PASS');
+  }, 60_000);
+
   it('exits 1 when an expectation is deliberately wrong, and names it', async () => {
     const r = await cli(['scenario', 'run', join(fixtures, 'wrong-expectation.toml')]);
     expect(r.code).toBe(1);

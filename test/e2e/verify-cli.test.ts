@@ -37,6 +37,9 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pp-verify-'));
   [mirror, locked] = await Promise.all([startDockerRegistry(), startDockerRegistry({ htpasswd: true })]);
   await pushImage(mirror.url, 'ocp/release', 'v1', present);
+  // Where an OCP release and its components live (quay.io/openshift-release-dev/ocp-release, …/ocp-v4.0-art-dev).
+  await pushImage(mirror.url, 'ocp/ocp-release', 'v1', present);
+  await pushImage(mirror.url, 'ocp/ocp-v4.0-art-dev', 'v1', present);
   await pushImage(locked.url, 'private/app', 'v1', present, { user: HTPASSWD_USER, password: HTPASSWD_PASSWORD });
   dead = await freePort();
   conf = join(work, 'registries.conf');
@@ -111,6 +114,41 @@ describe.skipIf(skip !== null)('pullpath verify against docker-registry', () => 
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).not.toContain(HTPASSWD_PASSWORD);
     expect(allowed.stdout).not.toContain(token);
+  });
+
+  it('reads the whole `oc adm release info` output: the release and its components, header skipped and counted', async () => {
+    const list = join(work, 'release-info.txt');
+    await writeFile(list, [
+      'Name:      4.14.0', `Digest:    ${present.digest}`, 'Created:   2023-10-31T08:22:11Z', 'OS/Arch:   linux/amd64', 'Manifests: 647', '',
+      `Pull From: quay.io/openshift-release-dev/ocp-release@${present.digest}`, '',
+      'Release Metadata:', '  Version:  4.14.0', '  Upgrades: 4.13.17, 4.13.18', '  Metadata:', '    url: https://access.redhat.com/errata/RHSA-2023:5006', '',
+      'Component Versions:', '  kubernetes 1.27.6', '',
+      'Images:', '  NAME                DIGEST', `  cli                 ${present.digest}`, `  tests               ${absent.digest}`, '',
+    ].join('\n'));
+    const r = await cli([...base(), '--release', list, '--output', 'json']);
+    expect(r.stderr).not.toContain('is not pinned by digest');
+    expect(r.stderr).toContain(`${list}: 3 image(s) read, 14 header line(s) skipped`);
+    expect(r.stderr).toContain('component digests taken from quay.io/openshift-release-dev/ocp-v4.0-art-dev');
+    expect(r.code).toBe(1);
+    const verdicts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.type === 'verify');
+    const ok = new Map(verdicts.map((v) => [v.image, v.ok]));
+    expect(ok).toEqual(new Map([
+      [`quay.io/openshift-release-dev/ocp-release@${present.digest}`, true],
+      [`quay.io/openshift-release-dev/ocp-v4.0-art-dev@${present.digest}`, true],
+      [`quay.io/openshift-release-dev/ocp-v4.0-art-dev@${absent.digest}`, false],
+    ]));
+    expect(verdicts.find((v) => v.ok === false)).toMatchObject({ reason: 'not-mirrored' });
+  });
+
+  it('--debug writes the runtime\'s lines for each source tried and an HTTP trace to stderr', async () => {
+    const ref = `quay.io/openshift-release-dev/release@${present.digest}`;
+    const r = await cli([...base(), '--debug', ref]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`level=debug msg="Trying to access \\"dead.example.com/ocp/release@${present.digest}\\""`);
+    expect(r.stderr).toContain(`level=debug msg="Accessing \\"dead.example.com/ocp/release@${present.digest}\\" failed: pinging container registry dead.example.com:`);
+    expect(r.stderr).toContain(`level=debug msg="Trying to access \\"mirror.example.com/ocp/release@${present.digest}\\""`);
+    expect(r.stderr).toMatch(/level=debug msg="HTTP GET http:\/\/mirror\.example\.com\/v2\/ocp\/release\/manifests\/sha256:[0-9a-f]{64} -> 200 OK in /);
+    expect(r.stdout).toContain('PASS');
   });
 
   it('refuses a tag in a release list with the file and line (exit 2)', async () => {
