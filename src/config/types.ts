@@ -3,7 +3,12 @@
  * drop-ins and the user alias cache. Pure data: produced by `src/config/`, read by `src/resolve/`.
  * Every item remembers where it came from, for explanations and lint messages.
  */
-import type { Origin } from '../resolve/resolution.ts';
+
+/** Where a config item came from, for explanations: `file:line` when the line is known. */
+export interface Origin {
+  file: string;
+  line?: number;
+}
 
 export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
 export type ShortNameMode = '' | 'enforcing' | 'permissive' | 'disabled';

@@ -1,4 +1,4 @@
-import type { Origin } from './resolution.ts';
+import type { Origin } from '../config/types.ts';
 
 /** "file:line", or "file" when the line is unknown. */
 export function formatOrigin(o: Origin): string {
