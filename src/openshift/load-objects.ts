@@ -4,10 +4,10 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import type { ConfigText } from '../config/types.ts';
 import { parseOpenShiftObjects } from './parse-objects.ts';
+import { templateInline } from './template-inline.ts';
 import type { Templates } from './templates.ts';
 import type { OpenShiftObjects } from './types.ts';
 
@@ -47,9 +47,8 @@ export async function loadTemplates(dir: string, stock: Templates): Promise<Temp
     }
   };
   const inline = (t: ConfigText): string => {
-    const doc = parseYaml(t.text) as { contents?: { inline?: unknown } } | null;
-    const v = doc?.contents?.inline;
-    if (typeof v !== 'string') throw new ConfigError(`${t.path}: contents.inline: expected the file's text (MCO template form)`, { file: t.path, code: 'PP_ERR_OPENSHIFT_TEMPLATE' });
+    const v = templateInline(t.text);
+    if (v === null) throw new ConfigError(`${t.path}: contents.inline: expected the file's text (MCO template form)`, { file: t.path, code: 'PP_ERR_OPENSHIFT_TEMPLATE' });
     return v;
   };
   const out: Templates = { ...stock };

@@ -58,6 +58,19 @@ describe('pullpath render openshift', () => {
     expect(again.stdout).toContain('no changes');
   });
 
+  it('--diff: a node with only mirror objects keeps the MCO\'s 255-byte policy.json, so nothing changes (issue 11 item 6)', async () => {
+    // The node's bytes, taken from the MCO template without our YAML parser: the lines after `inline: |`, unindented.
+    const tpl = (await readFile(`${F}/mco-templates/policy.yaml`, 'utf8')).split('\n');
+    const nodePolicy = tpl.slice(tpl.findIndex((l) => l.includes('inline: |')) + 1).map((l) => l.slice(4)).join('\n');
+    expect(Buffer.byteLength(nodePolicy)).toBe(255);
+    const root = join(tmp, 'node-mirrors-only');
+    await cli('render', 'openshift', `${F}/tag-mirrors.yaml`, '--out', root);
+    await writeFile(join(root, 'etc/containers/policy.json'), nodePolicy);
+    const r = await cli('render', 'openshift', `${F}/tag-mirrors.yaml`, '--diff', root);
+    expect(r.stdout).toContain('no changes');
+    expect(r.code).toBe(0);
+  });
+
   it('--ocp-version 4.12 writes the historical ICSP format', async () => {
     const r = await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '4.12');
     expect(r.code).toBe(0);
