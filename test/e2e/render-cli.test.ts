@@ -105,6 +105,24 @@ describe('pullpath render openshift', () => {
     expect(r.stdout).toContain('==> /etc/containers/registries.conf <==\nunqualified-search-registries = ["quay.io"]\nshort-name-mode = ""\n');
   });
 
+  it('a misspelt field is an error with file:line and did-you-mean, in render and lint (issue 11 item 5)', async () => {
+    const want = `${F}/typo-idms.yaml:7: ImageDigestMirrorSet "release": strict decoding error: unknown field "spec.imageDigestMirror" (did you mean "spec.imageDigestMirrors"?)`;
+    for (const args of [['render', 'openshift', `${F}/typo-idms.yaml`], ['lint', '--openshift', `${F}/typo-idms.yaml`]]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(want);
+    }
+  });
+
+  it('a file holding no cluster objects is an error, not the stock templates', async () => {
+    const cm = join(tmp, 'configmap.yaml');
+    await writeFile(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    const r = await cli('render', 'openshift', cm);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${cm}: no cluster objects to render`);
+    expect(r.stdout).toBe('');
+  });
+
   it('bad usage exits 2', async () => {
     expect((await cli('render', 'kubernetes', 'x.yaml')).code).toBe(2);
     expect((await cli('render', 'openshift')).code).toBe(2);
