@@ -10,6 +10,8 @@
 import { UsageError } from '../src/errors.ts';
 import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
+import { formatRenderedFrom } from '../src/config/rendered-from.ts';
+import { attributeRenderedOrigins } from '../src/openshift/provenance.ts';
 import type { CompatVersion, RegistriesConfig } from '../src/config/types.ts';
 import type { OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
 import { loadPolicyFile, parsePolicy } from '../src/policy/index.ts';
@@ -104,13 +106,14 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
     for (const flag of ['registries-conf', 'registries-conf-dir'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --openshift (the objects are rendered to the node files)`);
     }
-    config = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+    const rendered = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+    config = attributeRenderedOrigins(rendered, openshift.provenance);
   } else {
     config = (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;
   }
   let policy: Policy | null = null;
   if (values.policy !== undefined) policy = await loadPolicyFile(values.policy);
-  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, '/etc/containers/policy.json (rendered)');
+  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, formatRenderedFrom(openshift.policySources));
   return { config, policy, openshift };
 }
 

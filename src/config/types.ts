@@ -8,6 +8,23 @@
 export interface Origin {
   file: string;
   line?: number;
+  /**
+   * Set when `file` was rendered in memory from OpenShift cluster objects (`--openshift`): the objects the
+   * item came from. `file` is then only the node path the runtime would read, not a file on this machine.
+   */
+  rendered?: RenderedFrom[];
+}
+
+/** One cluster object (or the base template) a rendered item came from. */
+export interface RenderedFrom {
+  /** `Kind/name`, e.g. `ImageDigestMirrorSet/release`; '' for the MCO's base template. */
+  object: string;
+  /** The YAML file holding the object (or the template's name). */
+  file: string;
+  /** 1-based line in `file` of the rule or list item. */
+  line?: number;
+  /** YAML key path of the rule or list item, e.g. `spec.imageDigestMirrors[0]`. */
+  key?: string;
 }
 
 export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
