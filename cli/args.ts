@@ -1,14 +1,18 @@
 /** Flag parsing shared by every command: `node:util` parseArgs with its errors turned into usage errors (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { assertOneStdin } from '../src/read-input.ts';
 import { UsageError } from '../src/errors.ts';
 
 /** parseArgs, but an unknown flag or a missing value is a UsageError naming it. */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs(config);
+    parsed = parseArgs(config);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  assertOneStdin(parsed.values as Record<string, unknown>, parsed.positionals ?? []);
+  return parsed;
 }
 
 /** `--output text|json`; undefined when not given (each command picks its default: text, or the TUI). */

@@ -34,7 +34,8 @@ export const configFlagOptions = {
 } as const;
 
 export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read it):
-  --registries-conf FILE     registries.conf to use (must exist); default drop-in dirs are still read.
+  --registries-conf FILE     registries.conf to use (must exist; - reads standard input); default drop-in
+                             dirs are still read.
                              Default: $CONTAINERS_REGISTRIES_CONF, else ~/.config/containers/registries.conf
                              if it exists (it then hides the system file and system drop-ins), else
                              /etc/containers/registries.conf
@@ -47,7 +48,7 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              (v5.40 discovery: user and system drop-ins always merged by file name,
                              /usr/share/containers, $CONTAINERS_REGISTRIES_CONF reads no drop-ins;
                              V1 refused, mirror locations trimmed, v5.40 error texts)
-  --policy FILE              containers-policy.json to judge every reference with (verdict and the scope
+  --policy FILE              containers-policy.json (- for standard input) to judge every reference with (verdict and the scope
                              that decided; resolve, pull, verify); with --openshift, the rendered
                              policy.json is used by default
 

@@ -4,8 +4,9 @@
  * per image plus a summary. Exit 1 when any image would not be served by a mirror.
  */
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
+import { readInput } from '../../src/read-input.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
@@ -59,12 +60,14 @@ Exit status: 0 every image is served by a mirror, 1 at least one is not, 2 bad u
 
 async function readList(path: string, requireDigest: boolean): Promise<string[]> {
   let text: string;
+  let name: string;
   try {
-    text = await readFile(path, 'utf8');
+    ({ path: name, text } = await readInput(path, requireDigest ? '--release' : '--images'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
   }
-  return parseImageList(text, path, { requireDigest }).map((x) => x.ref);
+  return parseImageList(text, name, { requireDigest }).map((x) => x.ref);
 }
 
 export async function run(argv: string[]): Promise<number> {

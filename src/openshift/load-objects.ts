@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { isStdinArg, readInput } from '../read-input.ts';
 import type { ConfigText } from '../config/types.ts';
 import { parseOpenShiftObjects, type ObjectText } from './parse-objects.ts';
 import { templateInline } from './template-inline.ts';
@@ -14,6 +15,10 @@ import type { OpenShiftObjects } from './types.ts';
 export async function readObjectTexts(paths: string[]): Promise<ObjectText[]> {
   const texts: ObjectText[] = [];
   for (const p of paths) {
+    if (isStdinArg(p)) {
+      texts.push(await readInput(p, 'the cluster objects'));
+      continue;
+    }
     const st = await stat(p).catch(() => {
       throw new ConfigError(`${p}: no such file or directory (expected OpenShift YAML files or a folder of them)`, { file: p, code: 'PP_ERR_OPENSHIFT_INPUT' });
     });
