@@ -34,6 +34,19 @@ describe('stock templates', () => {
   });
 });
 
+describe('final bytes of every rendered file (MCO pkg/controller/container-runtime-config/helpers.go)', () => {
+  const r = renderOpenShift(objs({ blocked: ['untrusted.com'], search: ['reg1.io'], idms: [[['quay.io/a', ['mirror.local/a']]]] }));
+  it('registries.conf and the search drop-in: BurntSushi toml Encode, one final newline', () => {
+    expect(r.files.registriesConf.endsWith('"\n') || r.files.registriesConf.endsWith('true\n')).toBe(true);
+    expect(r.files.registriesConf.endsWith('\n\n')).toBe(false);
+    expect(r.files.searchRegistries?.endsWith('""\n')).toBe(true);
+  });
+  it('a generated policy.json: json.MarshalIndent, no final newline', () => {
+    expect(r.generated.policyJson).toBe(true);
+    expect(r.files.policyJson.endsWith('\n}')).toBe(true);
+  });
+});
+
 describe('templateInline (go-yaml block scalar chomping)', () => {
   const y = (body: string): string => `contents:\n  inline: ${body}`;
   it.each([
