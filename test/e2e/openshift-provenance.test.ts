@@ -3,7 +3,7 @@
  * and policy, in text and JSON, never `/etc/containers/registries.conf:N` (a real, different file on the
  * user's machine).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,5 +53,16 @@ describe('--openshift provenance', () => {
     const policyFile = JSON.parse(p.stdout.trim()).policyFile;
     expect(policyFile).toBe(`Image/cluster ${F}:14 (rendered)`);
     expect(r.stdout).toContain(`(${policyFile}: default: insecureAcceptAnything)`);
+  });
+
+  it('probe (text and JSON) names the object of a blocked entry it skips', async () => {
+    // The one endpoint is loopback port 1 (refused at once): nothing leaves the machine.
+    const objs = join(home, 'probe.yaml');
+    writeFileSync(objs, 'apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec:\n  registrySources:\n    blockedRegistries:\n    - untrusted.com\n---\napiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: release}\nspec:\n  imageDigestMirrors:\n  - source: untrusted.com/ocp\n    mirrors: [127.0.0.1:1/ocp]\n');
+    const text = await pullpath(['probe', '--openshift', objs, '--timeout', '2']);
+    expect(text.stdout).toContain(`skipped  untrusted.com: blocked in registries.conf (Image/cluster ${objs}:7 (rendered))`);
+    const json = await pullpath(['probe', '--openshift', objs, '--timeout', '2', '--output', 'json']);
+    const pass = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.type === 'pass');
+    expect(pass.skipped[0].origin).toBe(`Image/cluster ${objs}:7 (rendered)`);
   });
 });
