@@ -158,6 +158,7 @@ function renderedFiles(r: RenderResult): FileOut[] {
 }
 
 function where(f: Finding): string {
-  const parts = [f.file, f.key].filter((x): x is string => x !== undefined && x !== '');
+  const file = f.file !== undefined && f.line !== undefined ? `${f.file}:${f.line}` : f.file;
+  const parts = [file, f.key].filter((x): x is string => x !== undefined && x !== '');
   return parts.length > 0 ? `${parts.join(': ')}: ` : '';
 }

@@ -26,8 +26,13 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
   const render = renderOpenShift(objects, opts);
   const first = render.errors[0];
   if (first !== undefined) {
-    const where = [first.file, first.key].filter(Boolean).join(': ');
-    throw new ConfigError(`${where ? `${where}: ` : ''}${first.message}`, { ...(first.file ? { file: first.file } : {}), code: 'PP_ERR_OPENSHIFT_INVALID' });
+    const file = first.file !== undefined && first.line !== undefined ? `${first.file}:${first.line}` : first.file;
+    const where = [file, first.key].filter(Boolean).join(': ');
+    throw new ConfigError(`${where ? `${where}: ` : ''}${first.message}`, {
+      ...(first.file ? { file: first.file } : {}),
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      code: 'PP_ERR_OPENSHIFT_INVALID',
+    });
   }
   const dropins: ConfigText[] = [];
   if (render.files.searchRegistries !== null) dropins.push({ path: NODE_PATHS.searchRegistries, text: render.files.searchRegistries });

@@ -72,4 +72,6 @@ export interface Finding {
   file?: string;
   /** YAML key path, e.g. `spec.registrySources.blockedRegistries[1]`. */
   key?: string;
+  /** 1-based line in `file` of the rule or list item the key is in, when known. */
+  line?: number;
 }

@@ -81,7 +81,7 @@ describe('pullpath render openshift', () => {
     const r = await cli('render', 'openshift', `${F}/invalid-idms.yaml`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'error: test/fixtures/openshift/invalid-idms.yaml: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors [never-contact-source-is-mirror]',
+      'error: test/fixtures/openshift/invalid-idms.yaml:7: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors [never-contact-source-is-mirror]',
     );
     expect(r.stdout).toBe('');
   });
