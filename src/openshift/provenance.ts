@@ -33,8 +33,8 @@ export function renderedProvenance(objects: OpenShiftObjects, render: RenderResu
       })),
     );
   const legacy = render.profile.legacyIcsp;
-  const digest = legacy ? rulesOf(objects.icsp) : [...rulesOf(objects.idms), ...rulesOf(objects.icsp)];
-  const tag = legacy ? [] : rulesOf(objects.itms);
+  const digest = new RuleIndex(legacy ? rulesOf(objects.icsp) : [...rulesOf(objects.idms), ...rulesOf(objects.icsp)]);
+  const tag = new RuleIndex(legacy ? [] : rulesOf(objects.itms));
   const imageItems = (field: keyof RegistrySources): { scope: string; from: RenderedFrom }[] => {
     const img = objects.image;
     const list = img?.registrySources[field];
@@ -60,13 +60,10 @@ export function renderedProvenance(objects: OpenShiftObjects, render: RenderResu
       const m = mirror;
       const scope = regScope;
       const pool = m.pfm === 'tag-only' ? tag : digest;
-      const from = pool
-        .filter(({ rule }) =>
-          rule.source === scope
-            ? rule.mirrors.includes(m.location)
-            : scopeIsNestedInsideScope(scope, rule.source) && rule.mirrors.some((x) => x + scope.slice(rule.source.length) === m.location),
-        )
-        .map((r) => r.from);
+      const from = [
+        ...pool.exact(scope).filter(({ rule }) => rule.mirrors.includes(m.location)),
+        ...pool.parents(scope).filter(({ rule }) => rule.mirrors.some((x) => x + scope.slice(rule.source.length) === m.location)),
+      ].map((r) => r.from);
       if (m.insecure) from.push(...imageItems('insecureRegistries').filter((x) => scopeIsNestedInsideScope(m.location, x.scope)).map((x) => x.from));
       for (const l of m.lines) conf.set(l, dedupe(from.length > 0 ? from : regFrom));
       mirror = null;
@@ -83,8 +80,8 @@ export function renderedProvenance(objects: OpenShiftObjects, render: RenderResu
     const settleRegistry = (): void => {
       if (regScope === null || regFrom.length > 0) return;
       const scope = regScope;
-      const exact = [...digest, ...tag].filter(({ rule }) => rule.source === scope);
-      const parents = exact.length > 0 ? [] : [...digest, ...tag].filter(({ rule }) => scopeIsNestedInsideScope(scope, rule.source));
+      const exact = [...digest.exact(scope), ...tag.exact(scope)];
+      const parents = exact.length > 0 ? [] : [...digest.parents(scope), ...tag.parents(scope)];
       const flags = [...imageItems('insecureRegistries'), ...imageItems('blockedRegistries')].filter((x) => scopeIsNestedInsideScope(scope, x.scope));
       const from = dedupe([...exact, ...parents].map((r) => r.from).concat(flags.map((x) => x.from)));
       regFrom = from.length > 0 ? from : template(templates.registriesConfFile);
@@ -187,6 +184,33 @@ export function renderedSourcesAt(provenance: RenderedProvenance, file: string, 
     return dedupe([...map.values()].flat());
   }
   return provenance.get(file)?.get(line);
+}
+
+/**
+ * Rules by source, so that matching each rendered table is a lookup (a cluster can hold thousands of rules):
+ * exact sources, parent scopes at each `/` of the scope, and the few wildcard (`*.x`) sources scanned.
+ */
+class RuleIndex {
+  private readonly bySource = new Map<string, SourcedRule[]>();
+  private readonly wildcards: SourcedRule[] = [];
+  constructor(rules: SourcedRule[]) {
+    for (const r of rules) {
+      if (r.rule.source.startsWith('*.')) this.wildcards.push(r);
+      const list = this.bySource.get(r.rule.source) ?? [];
+      list.push(r);
+      this.bySource.set(r.rule.source, list);
+    }
+  }
+  exact(scope: string): SourcedRule[] {
+    return this.bySource.get(scope) ?? [];
+  }
+  /** Rules whose source strictly contains `scope` (their mirrors are copied to a nested entry without its own). */
+  parents(scope: string): SourcedRule[] {
+    const out: SourcedRule[] = [];
+    for (let i = scope.lastIndexOf('/'); i > 0; i = scope.lastIndexOf('/', i - 1)) out.push(...this.exact(scope.slice(0, i)));
+    for (const w of this.wildcards) if (w.rule.source !== scope && scopeIsNestedInsideScope(scope, w.rule.source)) out.push(w);
+    return out;
+  }
 }
 
 function dedupe(list: RenderedFrom[]): RenderedFrom[] {
