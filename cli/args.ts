@@ -1,5 +1,6 @@
 /** Flag parsing shared by every command: `node:util` parseArgs with its errors turned into usage errors (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { assertOneStdin } from '../src/read-input.ts';
 import { UsageError } from '../src/errors.ts';
 import { closest } from './suggest.ts';
 
@@ -9,11 +10,14 @@ import { closest } from './suggest.ts';
  */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   const options = withOutputShort(config.options ?? {});
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs({ ...config, options }) as ReturnType<typeof parseArgs<T>>;
+    parsed = parseArgs({ ...config, options }) as ReturnType<typeof parseArgs<T>>;
   } catch (err) {
     throw usageErrorFor(err as Error & { code?: string }, options, config.allowPositionals === true, config.args ?? process.argv.slice(2));
   }
+  assertOneStdin(parsed.values as Record<string, unknown>, parsed.positionals ?? []);
+  return parsed;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -10,6 +10,8 @@
 import { UsageError } from '../src/errors.ts';
 import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
+import { formatRenderedFrom } from '../src/config/rendered-from.ts';
+import { attributeRenderedOrigins } from '../src/openshift/provenance.ts';
 import type { CompatVersion, RegistriesConfig } from '../src/config/types.ts';
 import type { OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
 import { loadPolicyFile, parsePolicy } from '../src/policy/index.ts';
@@ -32,7 +34,8 @@ export const configFlagOptions = {
 } as const;
 
 export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read it):
-  --registries-conf FILE     registries.conf to use (must exist); default drop-in dirs are still read.
+  --registries-conf FILE     registries.conf to use (must exist; - reads standard input); default drop-in
+                             dirs are still read.
                              Default: $CONTAINERS_REGISTRIES_CONF, else ~/.config/containers/registries.conf
                              if it exists (it then hides the system file and system drop-ins), else
                              /etc/containers/registries.conf
@@ -45,7 +48,7 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              (v5.40 discovery: user and system drop-ins always merged by file name,
                              /usr/share/containers, $CONTAINERS_REGISTRIES_CONF reads no drop-ins;
                              V1 refused, mirror locations trimmed, v5.40 error texts)
-  --policy FILE              containers-policy.json to judge every reference with (verdict and the scope
+  --policy FILE              containers-policy.json (- for standard input) to judge every reference with (verdict and the scope
                              that decided; resolve, pull, verify); with --openshift, the rendered
                              policy.json is used by default
 
@@ -104,13 +107,14 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
     for (const flag of ['registries-conf', 'registries-conf-dir'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --openshift (the objects are rendered to the node files)`);
     }
-    config = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+    const rendered = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+    config = attributeRenderedOrigins(rendered, openshift.provenance);
   } else {
     config = (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;
   }
   let policy: Policy | null = null;
   if (values.policy !== undefined) policy = await loadPolicyFile(values.policy);
-  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, '/etc/containers/policy.json (rendered)');
+  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, formatRenderedFrom(openshift.policySources));
   return { config, policy, openshift };
 }
 

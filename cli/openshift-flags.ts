@@ -16,7 +16,8 @@ export const openShiftFlagOptions = {
 
 export const openShiftFlagsHelp = `OpenShift objects (instead of registries.conf / policy.json files):
   --openshift PATH      image.config.openshift.io/cluster, ImageContentSourcePolicy, ImageDigestMirrorSet,
-                        ImageTagMirrorSet YAML (file or folder; repeat for several), rendered as the MCO does
+                        ImageTagMirrorSet YAML (file, folder, or - for standard input; repeat for
+                        several), rendered as the MCO does; unknown fields are errors
   --release-image REF   the release payload (ClusterVersion status.desired.image)
   --ocp-version V       release line: current (default) or e.g. 4.12`;
 

@@ -8,6 +8,7 @@ import { discoverRegistriesConf } from '../../src/config/load-files.ts';
 import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { formatLintJsonLines, formatLintText, lintRegistriesConf, type LintReport } from '../../src/config/lint/index.ts';
 import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../config-flags.ts';
+import { attributeRenderedFindings } from '../../src/openshift/provenance.ts';
 import { loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
 
 export const help = `Usage: pullpath lint [config flags] [--strict] [--output text|json]
@@ -49,6 +50,13 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const texts = openshift !== null ? { ...loadTextsInputFromOpenShift(openshift), compat: opts.compat ?? '5.23' } : await discoverRegistriesConf(opts);
     report = lintRegistriesConf(texts, { compat: texts.compat ?? '5.23' });
+    if (openshift !== null) {
+      report = {
+        ...report,
+        findings: attributeRenderedFindings(report.findings, openshift.provenance),
+        files: report.files.map((f) => `${f} (rendered)`),
+      };
+    }
   } catch (err) {
     // Discovery itself failed (an unreadable file or drop-in dir): report it as the one error.
     if (!(err instanceof ConfigError)) throw err;

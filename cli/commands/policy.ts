@@ -7,6 +7,7 @@ import { PullpathError, UsageError } from '../../src/errors.ts';
 import { evaluatePolicy } from '../../src/policy/evaluate.ts';
 import { defaultPolicyPath, loadPolicyFile } from '../../src/policy/load-policy.ts';
 import { parsePolicy } from '../../src/policy/parse.ts';
+import { formatRenderedFrom } from '../../src/config/rendered-from.ts';
 import type { Policy, PolicyVerdict } from '../../src/policy/types.ts';
 import { openShiftTextsFromFlags } from '../openshift-flags.ts';
 import { policyVerdictJson, policyVerdictWord } from '../../src/report/policy-json.ts';
@@ -99,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
 
 async function policyFromOpenShift(paths: string[], releaseImage: string | undefined, ocpVersion: string | undefined): Promise<Policy> {
   const t = await openShiftTextsFromFlags({ openshift: paths, 'release-image': releaseImage, 'ocp-version': ocpVersion });
-  return parsePolicy(t?.policyJson ?? '', '(rendered) /etc/containers/policy.json');
+  return parsePolicy(t?.policyJson ?? '', t ? formatRenderedFrom(t.policySources) : '(rendered)');
 }
 
 const verdictWord = policyVerdictWord;

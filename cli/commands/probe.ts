@@ -5,8 +5,8 @@
  */
 import { parseLogLevel } from '../trace/log-level.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
-import { readFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
+import { readInput } from '../../src/read-input.ts';
 import { parseCanary, planProbe } from '../../src/probe/endpoints.ts';
 import { runProbe, type ProbeRunEvent } from '../../src/probe/run-probe.ts';
 import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
@@ -134,12 +134,14 @@ export async function run(argv: string[]): Promise<number> {
   const images = [...positionals];
   for (const f of values.images ?? []) {
     let text: string;
+    let name: string;
     try {
-      text = await readFile(f, 'utf8');
+      ({ path: name, text } = await readInput(f, '--images'));
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       throw new ConfigError(`cannot read image list ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: f });
     }
-    images.push(...parseImageList(text, f, { requireDigest: false }).map((x) => x.ref));
+    images.push(...parseImageList(text, name, { requireDigest: false }).map((x) => x.ref));
   }
 
   // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.

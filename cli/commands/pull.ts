@@ -8,8 +8,8 @@ import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
 import { parseSeconds } from '../registry-client-flags.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../src/errors.ts';
+import { readInput } from '../../src/read-input.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 import { createRegistryClient } from '../../src/registry/client.ts';
@@ -115,8 +115,9 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
   if (v.images !== undefined) {
     let text: string;
     try {
-      text = await readFile(v.images, 'utf8');
+      ({ text } = await readInput(v.images, '--images'));
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       throw new UsageError(`--images ${v.images}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     for (const line of text.split('\n')) {

@@ -20,8 +20,10 @@ Renders what the Machine Config Operator writes on every node for the cluster's 
   /etc/containers/registries.conf.d/01-image-searchRegistries.conf   (containerRuntimeSearchRegistries)
 byte for byte, from image.config.openshift.io/cluster, ImageContentSourcePolicy, ImageDigestMirrorSet,
 ImageTagMirrorSet (and ClusterVersion for the release image). Input files may hold several YAML documents or a
-kind: List (as \`oc get -o yaml\` writes); a DIR means its *.yaml, *.yml and *.json files. Other kinds are
-skipped with a note. The MCO's validation errors stop the render (exit 2); the OpenShift documentation's
+kind: List (as \`oc get -o yaml\` writes); a DIR means its *.yaml, *.yml and *.json files; - reads standard
+input (\`oc get idms -o yaml | pullpath render openshift -\`). Other kinds are skipped with a note; unknown
+fields of the kinds above are errors (file:line, as kubectl --validate=strict), and so is input that holds
+none of them. The MCO's validation errors stop the render (exit 2); the OpenShift documentation's
 warnings (allowedRegistries missing registry.redhat.io / quay.io / the internal registry, blocking them,
 insecure external registries, public search registries, scopes with tags) go to stderr.
 
@@ -157,6 +159,7 @@ function renderedFiles(r: RenderResult): FileOut[] {
 }
 
 function where(f: Finding): string {
-  const parts = [f.file, f.key].filter((x): x is string => x !== undefined && x !== '');
+  const file = f.file !== undefined && f.line !== undefined ? `${f.file}:${f.line}` : f.file;
+  const parts = [file, f.key].filter((x): x is string => x !== undefined && x !== '');
   return parts.length > 0 ? `${parts.join(': ')}: ` : '';
 }

@@ -4,8 +4,9 @@
  * per image plus a summary. Exit 1 when any image would not be served by a mirror.
  */
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
+import { readInput } from '../../src/read-input.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';
 import { parseImageListDetailed } from '../../src/verify/image-list.ts';
@@ -68,14 +69,16 @@ Exit status: 0 every image is served by a mirror, 1 at least one is not, 2 bad u
 
 async function readList(path: string, requireDigest: boolean): Promise<string[]> {
   let text: string;
+  let name: string;
   try {
-    text = await readFile(path, 'utf8');
+    ({ path: name, text } = await readInput(path, requireDigest ? '--release' : '--images'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
   }
-  const list = parseImageListDetailed(text, path, { requireDigest });
+  const list = parseImageListDetailed(text, name, { requireDigest });
   // Say what was skipped and assumed, so a count that looks short can be explained (stderr: stdout is the report).
-  if (list.skippedHeaderLines > 0) process.stderr.write(`pullpath verify: ${path}: ${list.images.length} image(s) read, ${list.skippedHeaderLines} header line(s) skipped\n`);
+  if (list.skippedHeaderLines > 0) process.stderr.write(`pullpath verify: ${name}: ${list.images.length} image(s) read, ${list.skippedHeaderLines} header line(s) skipped\n`);
   for (const note of list.notes) process.stderr.write(`pullpath verify: ${note}\n`);
   return list.images.map((x) => x.ref);
 }

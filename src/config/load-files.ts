@@ -12,6 +12,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { isStdinArg, readInput, STDIN_NAME } from '../read-input.ts';
 import { RegistriesConfError } from './config-error.ts';
 import { loadRegistriesConfFromTexts, type LoadTextsInput } from './load-texts.ts';
 import type { CompatVersion, ConfigText, RegistriesConfig } from './types.ts';
@@ -61,6 +62,7 @@ function goIoError(op: string, path: string, err: NodeJS.ErrnoException): string
 
 /** Reads a file; null when it does not exist; other errors are ConfigErrors with `wrap` in front. */
 async function readOptional(path: string, wrap: string): Promise<ConfigText | null> {
+  if (isStdinArg(path)) return readInput(path, '--registries-conf');
   try {
     return { path, text: await readFile(path, 'utf8') };
   } catch (err) {
@@ -136,6 +138,8 @@ export async function discoverRegistriesConf(opts: LoadFilesOptions = {}): Promi
     userAliasesReadError = (err as RegistriesConfError).runtimeMessage ?? String(err);
   }
   const base = compat === '5.40' ? await discover540(opts, env, home, root, uid) : await discoverClassic(opts, env, home, root);
+  // `--registries-conf -`: the main file is standard input, named <stdin> in every message.
+  if (isStdinArg(base.mainPath)) base.mainPath = STDIN_NAME;
   return { ...base, userAliases, userAliasesPath: aliasesPath, userAliasesReadError, compat };
 }
 

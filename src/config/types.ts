@@ -3,7 +3,29 @@
  * drop-ins and the user alias cache. Pure data: produced by `src/config/`, read by `src/resolve/`.
  * Every item remembers where it came from, for explanations and lint messages.
  */
-import type { Origin } from '../resolve/resolution.ts';
+
+/** Where a config item came from, for explanations: `file:line` when the line is known. */
+export interface Origin {
+  file: string;
+  line?: number;
+  /**
+   * Set when `file` was rendered in memory from OpenShift cluster objects (`--openshift`): the objects the
+   * item came from. `file` is then only the node path the runtime would read, not a file on this machine.
+   */
+  rendered?: RenderedFrom[];
+}
+
+/** One cluster object (or the base template) a rendered item came from. */
+export interface RenderedFrom {
+  /** `Kind/name`, e.g. `ImageDigestMirrorSet/release`; '' for the MCO's base template. */
+  object: string;
+  /** The YAML file holding the object (or the template's name). */
+  file: string;
+  /** 1-based line in `file` of the rule or list item. */
+  line?: number;
+  /** YAML key path of the rule or list item, e.g. `spec.imageDigestMirrors[0]`. */
+  key?: string;
+}
 
 export type PullFromMirror = '' | 'all' | 'digest-only' | 'tag-only';
 export type ShortNameMode = '' | 'enforcing' | 'permissive' | 'disabled';

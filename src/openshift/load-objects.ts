@@ -4,23 +4,28 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { isStdinArg, readInput } from '../read-input.ts';
 import type { ConfigText } from '../config/types.ts';
-import { parseOpenShiftObjects } from './parse-objects.ts';
+import { parseOpenShiftObjects, type ObjectText } from './parse-objects.ts';
+import { templateInline } from './template-inline.ts';
 import type { Templates } from './templates.ts';
 import type { OpenShiftObjects } from './types.ts';
 
-export async function readObjectTexts(paths: string[]): Promise<ConfigText[]> {
-  const texts: ConfigText[] = [];
+export async function readObjectTexts(paths: string[]): Promise<ObjectText[]> {
+  const texts: ObjectText[] = [];
   for (const p of paths) {
+    if (isStdinArg(p)) {
+      texts.push(await readInput(p, 'the cluster objects'));
+      continue;
+    }
     const st = await stat(p).catch(() => {
       throw new ConfigError(`${p}: no such file or directory (expected OpenShift YAML files or a folder of them)`, { file: p, code: 'PP_ERR_OPENSHIFT_INPUT' });
     });
     if (st.isDirectory()) {
       const names = (await readdir(p)).filter((n) => /\.(ya?ml|json)$/i.test(n)).sort();
       if (names.length === 0) throw new ConfigError(`${p}: folder holds no .yaml, .yml or .json files`, { file: p, code: 'PP_ERR_OPENSHIFT_INPUT' });
-      for (const n of names) texts.push({ path: join(p, n), text: await readFile(join(p, n), 'utf8') });
+      for (const n of names) texts.push({ path: join(p, n), text: await readFile(join(p, n), 'utf8'), folder: p });
     } else {
       texts.push({ path: p, text: await readFile(p, 'utf8') });
     }
@@ -47,9 +52,8 @@ export async function loadTemplates(dir: string, stock: Templates): Promise<Temp
     }
   };
   const inline = (t: ConfigText): string => {
-    const doc = parseYaml(t.text) as { contents?: { inline?: unknown } } | null;
-    const v = doc?.contents?.inline;
-    if (typeof v !== 'string') throw new ConfigError(`${t.path}: contents.inline: expected the file's text (MCO template form)`, { file: t.path, code: 'PP_ERR_OPENSHIFT_TEMPLATE' });
+    const v = templateInline(t.text);
+    if (v === null) throw new ConfigError(`${t.path}: contents.inline: expected the file's text (MCO template form)`, { file: t.path, code: 'PP_ERR_OPENSHIFT_TEMPLATE' });
     return v;
   };
   const out: Templates = { ...stock };

@@ -3,9 +3,11 @@
  * their node paths (so messages read like the runtime's), for `resolve/pull/verify --openshift FILES`.
  */
 import { ConfigError } from '../errors.ts';
-import type { ConfigText } from '../config/types.ts';
+import type { ConfigText, RenderedFrom } from '../config/types.ts';
 import { loadOpenShiftObjects } from './load-objects.ts';
+import { renderedPolicySources, renderedProvenance, type RenderedProvenance } from './provenance.ts';
 import { NODE_PATHS, renderOpenShift, type RenderOptions, type RenderResult } from './render.ts';
+import { stockTemplates } from './templates.ts';
 import type { OpenShiftObjects } from './types.ts';
 
 export interface OpenShiftConfigTexts {
@@ -13,6 +15,10 @@ export interface OpenShiftConfigTexts {
   dropins: ConfigText[];
   policyJson: string;
   render: RenderResult;
+  /** Which objects each line of the rendered files came from (see attributeRenderedOrigins). */
+  provenance: RenderedProvenance;
+  /** What the rendered policy.json came from; its name in messages is formatRenderedFrom(policySources). */
+  policySources: RenderedFrom[];
 }
 
 /** Renders in memory; throws ConfigError (first finding, with file and key) when the MCO would refuse. */
@@ -20,8 +26,13 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
   const render = renderOpenShift(objects, opts);
   const first = render.errors[0];
   if (first !== undefined) {
-    const where = [first.file, first.key].filter(Boolean).join(': ');
-    throw new ConfigError(`${where ? `${where}: ` : ''}${first.message}`, { ...(first.file ? { file: first.file } : {}), code: 'PP_ERR_OPENSHIFT_INVALID' });
+    const file = first.file !== undefined && first.line !== undefined ? `${first.file}:${first.line}` : first.file;
+    const where = [file, first.key].filter(Boolean).join(': ');
+    throw new ConfigError(`${where ? `${where}: ` : ''}${first.message}`, {
+      ...(first.file ? { file: first.file } : {}),
+      ...(first.line !== undefined ? { line: first.line } : {}),
+      code: 'PP_ERR_OPENSHIFT_INVALID',
+    });
   }
   const dropins: ConfigText[] = [];
   if (render.files.searchRegistries !== null) dropins.push({ path: NODE_PATHS.searchRegistries, text: render.files.searchRegistries });
@@ -30,6 +41,8 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
     dropins,
     policyJson: render.files.policyJson,
     render,
+    provenance: renderedProvenance(objects, render, opts.templates ?? stockTemplates()),
+    policySources: renderedPolicySources(objects, render, opts.templates ?? stockTemplates()),
   };
 }
 

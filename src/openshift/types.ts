@@ -10,6 +10,8 @@ export interface ObjectOrigin {
   document: number;
   kind: string;
   name: string;
+  /** 1-based line where the object starts in `file` (its first key), when read from YAML. */
+  line?: number;
 }
 
 /** `image.config.openshift.io/cluster` `spec.registrySources` (null = field absent, [] = present but empty). */
@@ -23,6 +25,8 @@ export interface RegistrySources {
 export interface ImageConfig {
   origin: ObjectOrigin;
   registrySources: RegistrySources;
+  /** Line of each list item, per field (same order as the lists), for provenance of rendered entries. */
+  itemLines?: Partial<Record<keyof RegistrySources, (number | undefined)[]>>;
 }
 
 export type MirrorSourcePolicy = '' | 'NeverContactSource' | 'AllowContactingSource';
@@ -35,6 +39,8 @@ export interface MirrorRule {
   mirrorSourcePolicy: MirrorSourcePolicy;
   /** The YAML key path of this rule, e.g. `spec.imageDigestMirrors[2]`. */
   key: string;
+  /** 1-based line of the rule in its object's file, when read from YAML. */
+  line?: number;
 }
 
 export type MirrorKind = 'ImageContentSourcePolicy' | 'ImageDigestMirrorSet' | 'ImageTagMirrorSet';
@@ -66,4 +72,6 @@ export interface Finding {
   file?: string;
   /** YAML key path, e.g. `spec.registrySources.blockedRegistries[1]`. */
   key?: string;
+  /** 1-based line in `file` of the rule or list item the key is in, when known. */
+  line?: number;
 }

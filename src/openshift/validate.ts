@@ -7,7 +7,7 @@
 import { goQuote } from './edit-registries.ts';
 import { ERR_ALLOWED_AND_BLOCKED } from './policy-json.ts';
 import { isValidRegistriesConfScope, MIRROR_REGEX, SOURCE_REGEX } from './scopes.ts';
-import type { Finding, MirrorSetObject, OpenShiftObjects } from './types.ts';
+import type { Finding, MirrorSetObject, OpenShiftObjects, RegistrySources } from './types.ts';
 
 export interface ValidateOptions {
   legacyIcsp: boolean;
@@ -27,7 +27,7 @@ export function validateObjects(objs: OpenShiftObjects, opts: ValidateOptions): 
   const scopeList = (list: string[] | null | undefined, field: string, what: string): void => {
     (list ?? []).forEach((s, i) => {
       if (!isValidRegistriesConfScope(s)) {
-        out.push({ code: 'invalid-scope', message: `invalid entry for ${what} registries ${goQuote(s)}`, ...at(file, `spec.registrySources.${field}[${i}]`) });
+        out.push({ code: 'invalid-scope', message: `invalid entry for ${what} registries ${goQuote(s)}`, ...at(file, `spec.registrySources.${field}[${i}]`, img?.itemLines?.[field as keyof RegistrySources]?.[i]) });
       }
     });
   };
@@ -54,7 +54,7 @@ export function validateObjects(objs: OpenShiftObjects, opts: ValidateOptions): 
   const checkSets = (sets: MirrorSetObject[]): void => {
     for (const set of sets) {
       for (const rule of set.rules) {
-        const where = at(set.origin.file, rule.key);
+        const where = at(set.origin.file, rule.key, rule.line);
         if (!SOURCE_REGEX.test(rule.source)) {
           out.push({ code: 'invalid-source', message: `invalid format for source ${goQuote(rule.source)}`, ...where, key: `${rule.key}.source` });
           continue;
@@ -103,6 +103,7 @@ export function validateObjects(objs: OpenShiftObjects, opts: ValidateOptions): 
   return out;
 }
 
-function at(file: string | undefined, key: string): { file?: string; key: string } {
-  return file === undefined ? { key } : { file, key };
+function at(file: string | undefined, key: string, line?: number): { file?: string; key: string; line?: number } {
+  const l = line !== undefined ? { line } : {};
+  return file === undefined ? { key, ...l } : { file, key, ...l };
 }

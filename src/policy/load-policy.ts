@@ -3,11 +3,11 @@
  * `DefaultPolicy` does (`$HOME/.config/containers/policy.json` if it exists, else
  * `/etc/containers/policy.json`), unless a path is given.
  */
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
+import { readInput } from '../read-input.ts';
 import { parsePolicy } from './parse.ts';
 import type { Policy } from './types.ts';
 
@@ -20,13 +20,15 @@ export function defaultPolicyPath(home = process.env.HOME ?? homedir()): string 
 
 export async function loadPolicyFile(path: string = defaultPolicyPath()): Promise<Policy> {
   let text: string;
+  let name = path;
   try {
-    text = await readFile(path, 'utf8');
+    ({ path: name, text } = await readInput(path, '--policy'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new ConfigError(`reading policy file ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (give one with --policy FILE)' : (err as Error).message}`, {
       file: path,
       code: 'PP_ERR_POLICY',
     });
   }
-  return parsePolicy(text, path);
+  return parsePolicy(text, name);
 }

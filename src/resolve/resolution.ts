@@ -4,11 +4,8 @@
  * Field names are the JSON contract of `pullpath resolve --output json` (camelCase, stable).
  */
 
-/** Where a config item came from, for explanations: `file:line` when the line is known. */
-export interface Origin {
-  file: string;
-  line?: number;
-}
+// Origin lives with the config layer that produces it; re-exported for readers of the Resolution.
+export type { Origin } from '../config/types.ts';
 
 /** The `[[registry]]` entry that matched the reference's repository name. */
 export interface MatchedRegistry {

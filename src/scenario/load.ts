@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
+import { isStdinArg, readInput, STDIN_NAME } from '../read-input.ts';
 import { parseScenario } from './parse.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
@@ -17,15 +18,19 @@ import type { Scenario, ScenarioFileRef } from './types.ts';
 export async function loadScenario(file: string): Promise<Scenario> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    ({ text } = await readInput(file, 'a scenario'));
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new ConfigError(`${file}: cannot read the scenario file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
       file,
       code: SCENARIO_CODE,
     });
   }
-  const scenario = parseScenario(text, file);
-  const base = dirname(file);
+  const name = isStdinArg(file) ? STDIN_NAME : file;
+  const scenario = parseScenario(text, name);
+  // A scenario on standard input names its files relative to the current folder.
+  const base = isStdinArg(file) ? '.' : dirname(file);
+  file = name;
   const c = scenario.config;
   if (c.registriesConf) c.registriesConf = await fill(c.registriesConf, base, file, 'config.registries-conf-file');
   c.dropins = await Promise.all(c.dropins.map((d, i) => fill(d, base, file, `config.dropins[${i}].file`)));

@@ -12,6 +12,7 @@ import type { Resolution } from '../resolve/resolution.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
 import { parseOpenShiftObjects } from '../openshift/parse-objects.ts';
 import { openShiftToConfigTexts } from '../openshift/to-config-texts.ts';
+import { attributeRenderedOrigins, type RenderedProvenance } from '../openshift/provenance.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
 
 /**
@@ -36,7 +37,7 @@ function text(ref: ScenarioFileRef): ConfigText {
 }
 
 /** Cluster objects (image.config, ICSP, IDMS, ITMS YAML) → the node's registries.conf and drop-ins, by src/openshift. */
-function renderClusterObjects(scenario: Scenario, ref: ScenarioFileRef): { main: ConfigText; dropins: ConfigText[] } {
+function renderClusterObjects(scenario: Scenario, ref: ScenarioFileRef): { main: ConfigText; dropins: ConfigText[]; provenance: RenderedProvenance } {
   try {
     return openShiftToConfigTexts(parseOpenShiftObjects([text(ref)]));
   } catch (err) {
@@ -58,11 +59,13 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   const c = scenario.config;
   let main: ConfigText;
   let dropins: ConfigText[];
+  let provenance: RenderedProvenance | null = null;
   if (c.clusterObjects) {
     // Rendered as the Machine Config Operator renders them, named by their node paths.
     const rendered = renderClusterObjects(scenario, c.clusterObjects);
     main = rendered.main;
     dropins = [...rendered.dropins, ...c.dropins.map(text)];
+    provenance = rendered.provenance;
   } else {
     if (!c.registriesConf) throw new ConfigError(`${scenario.file}: config: expected registries-conf`, { file: scenario.file, code: SCENARIO_CODE });
     main = text(c.registriesConf);
@@ -90,6 +93,8 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
     }
     throw err;
   }
+  // Rendered entries name the cluster objects they came from, as under --openshift.
+  if (provenance !== null) config = attributeRenderedOrigins(config, provenance);
   const compiled = compileConfig(config);
   const resolutions = scenario.pulls.map((p) => resolveArg(compiled, p.ref));
   return { scenario, main, dropins, config, compiled, resolutions };

@@ -58,6 +58,19 @@ describe('pullpath render openshift', () => {
     expect(again.stdout).toContain('no changes');
   });
 
+  it('--diff: a node with only mirror objects keeps the MCO\'s 255-byte policy.json, so nothing changes (issue 11 item 6)', async () => {
+    // The node's bytes, taken from the MCO template without our YAML parser: the lines after `inline: |`, unindented.
+    const tpl = (await readFile(`${F}/mco-templates/policy.yaml`, 'utf8')).split('\n');
+    const nodePolicy = tpl.slice(tpl.findIndex((l) => l.includes('inline: |')) + 1).map((l) => l.slice(4)).join('\n');
+    expect(Buffer.byteLength(nodePolicy)).toBe(255);
+    const root = join(tmp, 'node-mirrors-only');
+    await cli('render', 'openshift', `${F}/tag-mirrors.yaml`, '--out', root);
+    await writeFile(join(root, 'etc/containers/policy.json'), nodePolicy);
+    const r = await cli('render', 'openshift', `${F}/tag-mirrors.yaml`, '--diff', root);
+    expect(r.stdout).toContain('no changes');
+    expect(r.code).toBe(0);
+  });
+
   it('--ocp-version 4.12 writes the historical ICSP format', async () => {
     const r = await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '4.12');
     expect(r.code).toBe(0);
@@ -68,7 +81,7 @@ describe('pullpath render openshift', () => {
     const r = await cli('render', 'openshift', `${F}/invalid-idms.yaml`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'error: test/fixtures/openshift/invalid-idms.yaml: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors [never-contact-source-is-mirror]',
+      'error: test/fixtures/openshift/invalid-idms.yaml:7: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors [never-contact-source-is-mirror]',
     );
     expect(r.stdout).toBe('');
   });
@@ -90,6 +103,24 @@ describe('pullpath render openshift', () => {
     await writeFile(join(tpl, 'registries.conf'), 'unqualified-search-registries = ["quay.io"]\n');
     const r = await cli('render', 'openshift', `${F}/docs-blocked.yaml`, '--template', tpl);
     expect(r.stdout).toContain('==> /etc/containers/registries.conf <==\nunqualified-search-registries = ["quay.io"]\nshort-name-mode = ""\n');
+  });
+
+  it('a misspelt field is an error with file:line and did-you-mean, in render and lint (issue 11 item 5)', async () => {
+    const want = `${F}/typo-idms.yaml:7: ImageDigestMirrorSet "release": strict decoding error: unknown field "spec.imageDigestMirror" (did you mean "spec.imageDigestMirrors"?)`;
+    for (const args of [['render', 'openshift', `${F}/typo-idms.yaml`], ['lint', '--openshift', `${F}/typo-idms.yaml`]]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(want);
+    }
+  });
+
+  it('a file holding no cluster objects is an error, not the stock templates', async () => {
+    const cm = join(tmp, 'configmap.yaml');
+    await writeFile(cm, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    const r = await cli('render', 'openshift', cm);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${cm}: no cluster objects to render`);
+    expect(r.stdout).toBe('');
   });
 
   it('bad usage exits 2', async () => {

@@ -43,7 +43,7 @@ describe('round trip through the registries.conf loader, lint and resolver', () 
 
   it('invalid objects fail with the file, key and MCO message', async () => {
     await expect(loadOpenShiftConfigTexts([`${F}/invalid-idms.yaml`])).rejects.toThrow(
-      `${F}/invalid-idms.yaml: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors`,
+      `${F}/invalid-idms.yaml:7: spec.imageDigestMirrors[0].mirrors[1]: cannot set mirrorSourcePolicy: NeverContactSource if the source "registry.example.com/team" is one of the mirrors`,
     );
   });
 });

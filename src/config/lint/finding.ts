@@ -2,6 +2,9 @@
  * One lint finding: where (file:line), a stable code, what the runtime will do, and what to write instead.
  * Codes are stable (`PP_LINT_…` for warnings, the loader's `PP_ERR_CONFIG_…` for load errors): match on them.
  */
+import { formatRenderedFrom } from '../rendered-from.ts';
+import type { RenderedFrom } from '../types.ts';
+
 export type LintSeverity = 'error' | 'warning';
 
 export interface LintFinding {
@@ -13,10 +16,13 @@ export interface LintFinding {
   message: string;
   /** What to write instead. */
   fix?: string;
+  /** When `file` was rendered from cluster objects (`--openshift`): the objects this line came from. */
+  rendered?: RenderedFrom[];
 }
 
-/** `file:line` (or `file` when the line is unknown). */
+/** `file:line` (or `file` when the line is unknown); for a rendered file, the objects the line came from. */
 export function findingWhere(f: LintFinding): string {
+  if (f.rendered !== undefined && f.rendered.length > 0) return formatRenderedFrom(f.rendered);
   return f.line !== undefined ? `${f.file}:${f.line}` : f.file;
 }
 

@@ -19,7 +19,12 @@ export function formatLintText(report: LintReport): string {
 
 export function formatLintJsonLines(report: LintReport): string {
   return report.findings
-    .map((f) => JSON.stringify({ type: 'finding', severity: f.severity, code: f.code, file: f.file, line: f.line ?? null, message: f.message, fix: f.fix ?? null }))
+    .map((f) => {
+      // A rendered finding names the cluster object's YAML file and line, and lists every object it came from.
+      const r = f.rendered?.[0];
+      const where = r !== undefined ? { file: r.file, line: r.line ?? null, renderedFrom: f.rendered } : { file: f.file, line: f.line ?? null };
+      return JSON.stringify({ type: 'finding', severity: f.severity, code: f.code, ...where, message: f.message, fix: f.fix ?? null });
+    })
     .map((l) => l + '\n')
     .join('');
 }
