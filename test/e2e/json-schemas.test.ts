@@ -126,6 +126,9 @@ describe('JSON output matches its schema', () => {
 
   it('lint, render: findings and files', async () => {
     records('lint', await cli(['lint', '--registries-conf', 'test/fixtures/config/mirror-key-misplaced.conf', '--registries-conf-dir', join(work, 'none.d'), '--output', 'json']));
+    // Rendered findings name the cluster object they come from.
+    const fromCluster = records('lint', await cli(['lint', '--openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
+    expect(fromCluster.map((x) => x.renderedFrom)).toContainEqual([expect.objectContaining({ object: 'Image/cluster', file: 'test/fixtures/openshift/docs-blocked.yaml' })]);
     const rendered = records('render', await cli(['render', 'openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
     expect(rendered.filter((x) => x.type === 'file')).toHaveLength(3);
   });
