@@ -162,6 +162,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     } catch (err) {
       if (err instanceof RegistryError) throw err;
       const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), style, ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (g.hint) notes.push(g.hint);
       throw new RegistryError(redactor.text(g.message), g.errorClass, null);
     }
   }
