@@ -10,7 +10,7 @@ import { RegistryError } from '../registry/registry-error.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
-import { digestLike } from '../registry/manifest.ts';
+import { announcedDigestMismatch } from '../registry/manifest.ts';
 
 export interface AttemptOutcome {
   event: AttemptEvent;
@@ -38,10 +38,9 @@ function attemptEvent(source: PullSource, index: number, image: string, rest: Om
  * succeeds, as in the runtime, and the lie stays visible.
  */
 export function headerDigestLie(m: ManifestResult): string | null {
-  if (!m.headerDigest || !/^(sha256|sha512):[0-9a-f]+$/.test(m.headerDigest)) return null;
-  const actual = digestLike(m.headerDigest, m.body);
-  if (actual === m.headerDigest) return null;
-  return `warning: Docker-Content-Digest ${m.headerDigest} does not match the manifest received (${actual}); the runtime ignores this header and pulls, but a cache or proxy on the way may be serving stale or altered bytes`;
+  const lie = announcedDigestMismatch(m.headerDigest, m.body);
+  if (!lie) return null;
+  return `warning: Docker-Content-Digest ${lie.announced} does not match the manifest received (${lie.actual}); the runtime ignores this header and pulls, but a cache or proxy on the way may be serving stale or altered bytes`;
 }
 
 export async function runAttempt(
