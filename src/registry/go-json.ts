@@ -1,7 +1,7 @@
 /**
  * Go's encoding/json validity check (json.Unmarshal scans the whole input before decoding), with Go's error
  * texts: `invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`,
- * `exceeded max depth` (more than 10000 nested arrays/objects). Iterative: any nesting depth, no recursion.
+ * `invalid character '[' exceeded max depth` (more than 10000 nested arrays/objects, as skopeo 1.9.3 prints it). Iterative: any nesting depth, no recursion.
  * The runtime reports these when a server's manifest is not valid JSON.
  */
 
@@ -108,7 +108,8 @@ function scan(b: Uint8Array): void {
   };
   const push = (obj: boolean) => {
     stack.push(obj);
-    if (stack.length > GO_JSON_MAX_DEPTH) throw new GoJsonError('exceeded max depth');
+    // Go's scanner words it like its syntax errors: `invalid character '[' exceeded max depth`.
+    if (stack.length > GO_JSON_MAX_DEPTH) bad(obj ? 0x7b : 0x5b, 'exceeded max depth');
   };
 
   // State machine: `value` expects a value; after a value, the enclosing container decides.

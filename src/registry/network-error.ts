@@ -168,7 +168,9 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
           // at the first line (the only case worded here) that is the start of the response, as Go quotes it.
           const data = typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data;
           const go = malformedStatusLine(data);
-          inner = go ?? e.message ?? String(err);
+          // Go's transport wraps it (mapRoundTripError, the connection closed): skopeo 1.9.3 prints
+          // `net/http: HTTP/1.x transport connection broken: malformed HTTP response "\x15\x03…"`.
+          inner = go ? `net/http: HTTP/1.x transport connection broken: ${go}` : (e.message ?? String(err));
           // A port that does not speak plain HTTP is not a registry at this URL (whatever else it may be).
           errorClass = go ? 'not-a-registry' : 'other';
           if (go && looksLikeTls(data)) hint = 'the server answered with TLS bytes: this port speaks https, not plain http';

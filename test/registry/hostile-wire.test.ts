@@ -75,7 +75,7 @@ describe('TLS bytes on a plain-HTTP port', () => {
     const err = (await client()
       .ping(`127.0.0.1:${port}`, { insecure: true, repository: `127.0.0.1:${port}/lib/hello`, steps })
       .catch((e) => e)) as RegistryError;
-    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": malformed HTTP response "\\x15\\x03\\x01\\x00\\x02\\x02("`);
+    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x15\\x03\\x01\\x00\\x02\\x02("`);
     expect(err.errorClass).toBe('not-a-registry');
     expect(steps[steps.length - 1]!.detail).toContain('TLS');
   });
@@ -86,7 +86,7 @@ describe('TLS bytes on a plain-HTTP port', () => {
       .ping(`127.0.0.1:${port}`, { insecure: true, repository: `127.0.0.1:${port}/x` })
       .catch((e) => e)) as RegistryError;
     // "SSH-2.0-OpenSSH_9.2p1 Debian" has a space, so Go fails on the version, not the line
-    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": malformed HTTP status code "Debian"`);
+    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": net/http: HTTP/1.x transport connection broken: malformed HTTP status code "Debian"`);
     expect(err.errorClass).toBe('not-a-registry');
   });
 });
