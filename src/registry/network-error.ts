@@ -137,7 +137,8 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
         errorClass = 'timeout';
         break;
       case 'UND_ERR_HEADERS_OVERFLOW':
-        inner = `net/http: server response headers exceeded ${MAX_RESPONSE_HEADER_BYTES} bytes; aborted`;
+        // As skopeo 1.9.3 prints it (the transport wraps its own message once more).
+        inner = `net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded ${MAX_RESPONSE_HEADER_BYTES} bytes; aborted`;
         errorClass = 'too-large';
         break;
       case 'ERR_SSL_WRONG_VERSION_NUMBER':

@@ -62,7 +62,7 @@ describe('big response headers (Go reads up to 10 MiB of headers)', () => {
       .ping(`127.0.0.1:${port}`, { insecure: true, repository: `127.0.0.1:${port}/lib/hello`, steps })
       .catch((e) => e)) as RegistryError;
     expect(err).toBeInstanceOf(RegistryError);
-    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": net/http: server response headers exceeded 10485760 bytes; aborted`);
+    expect(err.message).toBe(`pinging container registry 127.0.0.1:${port}: Get "http://127.0.0.1:${port}/v2/": net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded 10485760 bytes; aborted`);
     expect(err.errorClass).toBe('too-large');
   });
 });
