@@ -24,7 +24,7 @@ function utf8Length(b: Uint8Array, i: number): number {
   return need;
 }
 
-export function goQuote(bytes: Uint8Array): string {
+export function goQuoteBytes(bytes: Uint8Array): string {
   let out = '"';
   for (let i = 0; i < bytes.length; ) {
     const c = bytes[i]!;

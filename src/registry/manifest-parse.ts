@@ -12,7 +12,7 @@
  */
 import { MEDIA } from './manifest.ts';
 import { goJsonError } from './go-json.ts';
-import { goQuote } from './go-quote.ts';
+import { goQuoteBytes } from './go-quote.ts';
 
 /** manifest.NormalizedMIMEType. */
 export function normalizedMimeType(mt: string): string {
@@ -88,9 +88,9 @@ function ambiguous(m: Json, expected: string, allowed: readonly string[]): strin
 /** Go's `%q` of a whole manifest in an error, kept readable: long bodies are cut in the middle. */
 function quotedBody(body: Uint8Array): string {
   const MAX = 512;
-  if (body.length <= MAX) return goQuote(body);
-  const head = goQuote(body.subarray(0, MAX / 2)).slice(0, -1);
-  const tail = goQuote(body.subarray(body.length - MAX / 2)).slice(1);
+  if (body.length <= MAX) return goQuoteBytes(body);
+  const head = goQuoteBytes(body.subarray(0, MAX / 2)).slice(0, -1);
+  const tail = goQuoteBytes(body.subarray(body.length - MAX / 2)).slice(1);
   return `${head}…(${body.length - MAX} bytes not shown)…${tail}`;
 }
 
@@ -136,13 +136,13 @@ export function parseManifestAsRuntime(body: Uint8Array, mediaType: string): Par
     case MEDIA.dockerV2: {
       const amb = ambiguous(m, MEDIA.dockerV2, ['config', 'layers']);
       if (amb) return done(amb);
-      if (!SCHEMA2_MEDIA_TYPES.has(mt)) return done(`unsupported docker v2s2 media type: ${goQuote(Buffer.from(mt))}`);
+      if (!SCHEMA2_MEDIA_TYPES.has(mt)) return done(`unsupported docker v2s2 media type: ${goQuoteBytes(Buffer.from(mt))}`);
       const layers = field(m, 'layers');
       if (Array.isArray(layers)) {
         for (const l of layers) {
           const lmt = wantString(l, 'Schema2Descriptor', 'mediaType');
           if (typeof lmt !== 'string') return done(lmt.error);
-          if (!SCHEMA2_MEDIA_TYPES.has(lmt)) return done(`unsupported docker v2s2 media type: ${goQuote(Buffer.from(lmt))}`);
+          if (!SCHEMA2_MEDIA_TYPES.has(lmt)) return done(`unsupported docker v2s2 media type: ${goQuoteBytes(Buffer.from(lmt))}`);
         }
       }
       return done(null);

@@ -4,7 +4,7 @@
  * `malformed HTTP version "…"`, checked in Go's order, quoting with %q. The line is what Go's textproto reads:
  * the bytes up to the first `\n`, without the line end.
  */
-import { goQuote } from './go-quote.ts';
+import { goQuoteBytes } from './go-quote.ts';
 
 /** The first line of `data` as textproto.ReadLine returns it. */
 export function firstLine(data: Uint8Array): Uint8Array {
@@ -24,15 +24,15 @@ export function malformedStatusLine(data: Uint8Array): string | null {
   const lineBytes = firstLine(data);
   const line = Buffer.from(lineBytes).toString('latin1'); // byte-per-char: only ASCII spaces and digits are inspected
   const sp = line.indexOf(' ');
-  if (sp < 0) return `malformed HTTP response ${goQuote(lineBytes)}`;
+  if (sp < 0) return `malformed HTTP response ${goQuoteBytes(lineBytes)}`;
   const protoBytes = lineBytes.subarray(0, sp);
   let rest = sp + 1;
   while (rest < line.length && line[rest] === ' ') rest++;
   const codeEnd = line.indexOf(' ', rest);
   const codeBytes = lineBytes.subarray(rest, codeEnd < 0 ? line.length : codeEnd);
   const code = Buffer.from(codeBytes).toString('latin1');
-  if (code.length !== 3 || !/^[+-]?[0-9]+$/.test(code) || Number(code) < 0) return `malformed HTTP status code ${goQuote(codeBytes)}`;
-  if (!goParseHttpVersion(Buffer.from(protoBytes).toString('latin1'))) return `malformed HTTP version ${goQuote(protoBytes)}`;
+  if (code.length !== 3 || !/^[+-]?[0-9]+$/.test(code) || Number(code) < 0) return `malformed HTTP status code ${goQuoteBytes(codeBytes)}`;
+  if (!goParseHttpVersion(Buffer.from(protoBytes).toString('latin1'))) return `malformed HTTP version ${goQuoteBytes(protoBytes)}`;
   return null;
 }
 

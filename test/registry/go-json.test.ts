@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { goJsonError } from '../../src/registry/go-json.ts';
 import { parseManifestAsRuntime, normalizedMimeType } from '../../src/registry/manifest-parse.ts';
-import { goQuote } from '../../src/registry/go-quote.ts';
+import { goQuoteBytes } from '../../src/registry/go-quote.ts';
 
 // Texts from Go's encoding/json scanner (json.Unmarshal validates the whole input first).
 describe('goJsonError', () => {
@@ -62,12 +62,12 @@ describe('parseManifestAsRuntime', () => {
   });
 });
 
-describe('goQuote (strconv.Quote of bytes)', () => {
+describe('goQuoteBytes (strconv.Quote of bytes)', () => {
   it.each([
     [[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28], '"\\x15\\x03\\x01\\x00\\x02\\x02("'],
     [[0x22, 0x5c, 0x0a, 0x7f], '"\\"\\\\\\n\\x7f"'],
     [[0xc3, 0xa9, 0xff], '"é\\xff"'],
   ])('%j → %s', (bytes, expected) => {
-    expect(goQuote(Uint8Array.from(bytes))).toBe(expected);
+    expect(goQuoteBytes(Uint8Array.from(bytes))).toBe(expected);
   });
 });
