@@ -10,7 +10,7 @@ import type { AttemptStep } from '../registry/step.ts';
 import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import { chooseInstance, formatPlatform, hostPlatform, imageBlobs } from '../registry/manifest.ts';
-import { goJsonError } from '../registry/go-json.ts';
+import { GO_JSON_MAX_DEPTH, goJsonError } from '../registry/go-json.ts';
 import { parseManifestAsRuntime, type ParsedManifest } from '../registry/manifest-parse.ts';
 import type { PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
@@ -44,7 +44,13 @@ export function manifestJsonError(body: Buffer): string | null {
 function unreadable(m: ManifestResult, parsed: ParsedManifest, notes: string[]): { error: string; errorClass: ErrorClass } | null {
   if (parsed.error === null) return null;
   const html = looksLikeHtml(m.mediaType, m.body);
-  const what = goJsonError(m.body) !== null ? 'is not JSON' : `is not a manifest the runtime can read (parsed as ${parsed.mimeType})`;
+  const syntax = goJsonError(m.body);
+  const what =
+    syntax === null
+      ? `is not a manifest the runtime can read (parsed as ${parsed.mimeType})`
+      : syntax.endsWith('exceeded max depth')
+        ? `nests deeper than Go's JSON decoder allows (${GO_JSON_MAX_DEPTH} levels)`
+        : 'is not JSON';
   notes.push(`the manifest received (${m.mediaType || 'no Content-Type'}, ${m.body.length} bytes) ${what}${html ? ': an HTML page (a captive portal or a login proxy?)' : ''}`);
   return { error: parsed.error, errorClass: html ? 'not-a-registry' : 'other' };
 }

@@ -75,6 +75,7 @@ describe('a chosen source serving JSON that is not a manifest', () => {
     const { result } = await pullServing(body, 'application/vnd.oci.image.index.v1+json');
     expect(result.ok).toBe(false);
     expect(result.errorClass).toBe('other');
+    expect(result.notes?.join(' ')).toContain("nests deeper than Go's JSON decoder allows (10000 levels)");
     expect(result.error).toMatch(/^parsing OCI1 index: unmarshaling OCI1Index "\{\\"schemaVersion\\":2,\\"manifests\\":\[\[\[.*…\(199520 bytes not shown\)….*\]\]\}": invalid character '\[' exceeded max depth$/);
   });
 });
