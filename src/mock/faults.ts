@@ -50,7 +50,28 @@ export interface FaultEngine {
 /** Shared answer for requests no rule touched; never mutated (adapters only read plans). */
 const NO_FAULT: FaultDecision = Object.freeze({ plan: Object.freeze(emptyPlan()), replace: undefined, staleRule: undefined });
 
-const REPLACING = new Set(['status', 'html', 'blackhole', 'reset']);
+const REPLACING = new Set(['status', 'html', 'blackhole', 'reset', 'not-manifest', 'deep-json', 'redirect', 'tls-bytes']);
+
+/** A TLS alert record (fatal, handshake_failure), as a TLS listener may send to a client that spoke plain text. */
+const TLS_ALERT = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]);
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+/** An OCI index whose `manifests` nests `depth` arrays: built once per depth (100,000 levels is 200 kB). */
+const deepBodies = new Map<number, Buffer>();
+function deepIndex(depth: number): Buffer {
+  let b = deepBodies.get(depth);
+  if (!b) {
+    b = Buffer.from(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    if (deepBodies.size > 8) deepBodies.clear();
+    deepBodies.set(depth, b);
+  }
+  return b;
+}
+
+function redirectTo(location: string, path: string): string {
+  // A bare origin sends the whole registry elsewhere: keep the request's path.
+  return /^https?:\/\/[^/]+\/?$/.test(location) ? location.replace(/\/$/, '') + path : location;
+}
 
 function asSet(v: string | string[] | undefined, upper = false): Set<string> | undefined {
   if (v === undefined) return undefined;
@@ -166,6 +187,33 @@ export function createFaultEngine(rules: FaultRule[], seed: number): FaultEngine
           case 'reset':
             plan.reset = { afterBytes: effect.afterBytes };
             replaced = true;
+            break;
+          case 'not-manifest':
+            replace = { status: 200, headers: { 'content-type': effect.contentType ?? 'application/json' }, body: Buffer.from(effect.body ?? '{"status":"ok"}') };
+            replaced = true;
+            break;
+          case 'deep-json':
+            replace = { status: 200, headers: { 'content-type': OCI_INDEX }, body: deepIndex(effect.depth ?? 100_000) };
+            replaced = true;
+            break;
+          case 'redirect':
+            replace = { status: effect.status ?? 307, headers: { location: redirectTo(effect.location, path) } };
+            replaced = true;
+            break;
+          case 'tls-bytes':
+            plan.raw = TLS_ALERT;
+            replaced = true;
+            break;
+          case 'big-header': {
+            const name = effect.header ?? 'www-authenticate';
+            const bytes = effect.bytes ?? 1024 * 1024;
+            plan.headers ??= {};
+            plan.headers[name] = name === 'www-authenticate' ? `Basic realm="${'a'.repeat(Math.max(0, bytes - 14))}"` : 'a'.repeat(bytes);
+            break;
+          }
+          case 'lying-digest':
+            plan.headers ??= {};
+            plan.headers['docker-content-digest'] = 'sha256:' + 'deadbeef'.repeat(8);
             break;
           default:
             break;

@@ -88,8 +88,9 @@ export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptio
       const { route, response, plan } = answer(req);
       // Registry answers carry the API version header; HTML pages (portal, proxy 502) do not.
       if (!response.headers['content-type']?.startsWith('text/html')) response.headers['docker-distribution-api-version'] = API_VERSION;
+      if (plan.headers !== undefined) Object.assign(response.headers, plan.headers);
       if (req.method === 'HEAD') delete response.body;
-      const silent = plan.blackhole || (plan.reset !== undefined && plan.reset.afterBytes === undefined);
+      const silent = plan.blackhole || plan.raw !== undefined || (plan.reset !== undefined && plan.reset.afterBytes === undefined);
       stats.request(route, req.method, silent ? 0 : response.status);
       return { route, response, plan };
     },

@@ -44,10 +44,14 @@ export interface FaultPlan {
   bytesPerSecond: number | undefined;
   /** Change the body bytes (same length) so they no longer match their digest. */
   corrupt: boolean;
+  /** Headers added to (or replacing those of) the answer. */
+  headers: Record<string, string> | undefined;
+  /** Write these bytes on the socket instead of an HTTP answer, then close. */
+  raw: Buffer | undefined;
 }
 
 export function emptyPlan(): FaultPlan {
-  return { delayMs: 0, blackhole: false, reset: undefined, truncateAfter: undefined, bytesPerSecond: undefined, corrupt: false };
+  return { delayMs: 0, blackhole: false, reset: undefined, truncateAfter: undefined, bytesPerSecond: undefined, corrupt: false, headers: undefined, raw: undefined };
 }
 
 export interface HandlerResult {

@@ -37,7 +37,7 @@ export function createMswHandlers(handler: RegistryHandler): HttpHandler[] {
   const resolver = async ({ request }: { request: Request }) => {
     const { response, plan } = handler.handle(toMockRequest(request));
     if (plan.blackhole) await delay('infinite');
-    if (plan.reset !== undefined) return HttpResponse.error();
+    if (plan.reset !== undefined || plan.raw !== undefined) return HttpResponse.error(); // msw cannot write raw bytes
     if (plan.delayMs > 0) await delay(plan.delayMs);
     return new HttpResponse(bodyBytes(response.body, plan.corrupt) ?? null, { status: response.status, headers: response.headers });
   };

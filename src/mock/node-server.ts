@@ -114,6 +114,10 @@ export async function serveRegistry(handler: RegistryHandler, opts: ServeOptions
     const [path, query] = splitPath(req.url ?? '/');
     const { response, plan } = handler.handle({ method: req.method ?? 'GET', path, query, headers: req.headers, scheme });
     if (plan.blackhole) return; // hold the request; close() destroys the socket
+    if (plan.raw !== undefined) {
+      req.socket.end(plan.raw); // not HTTP at all (tls-bytes)
+      return;
+    }
     if (plan.reset !== undefined && plan.reset.afterBytes === undefined) {
       resetSocket(req.socket);
       return;

@@ -84,7 +84,10 @@ class Reader {
 
 const NAME_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-const KINDS: FaultKind[] = ['refuse', 'blackhole', 'latency', 'slow-body', 'status', 'flaky', 'wrong-digest', 'html', 'truncate', 'reset', 'stale-tag'];
+const KINDS: FaultKind[] = [
+  'refuse', 'blackhole', 'latency', 'slow-body', 'status', 'flaky', 'wrong-digest', 'html', 'truncate', 'reset', 'stale-tag',
+  'not-manifest', 'deep-json', 'redirect', 'big-header', 'lying-digest', 'tls-bytes',
+];
 const ROUTES = ['ping', 'manifest', 'blob', 'tags', 'catalog', 'token'];
 const MATCH_KEYS = ['kind', 'method', 'path', 'route', 'repository', 'reference', 'from', 'to', 'count', 'probability'];
 const PARAM_KEYS: Record<FaultKind, string[]> = {
@@ -98,6 +101,12 @@ const PARAM_KEYS: Record<FaultKind, string[]> = {
   html: [],
   truncate: ['afterBytes'],
   reset: ['afterBytes'],
+  'not-manifest': ['body', 'contentType'],
+  'deep-json': ['depth'],
+  redirect: ['location', 'status'],
+  'big-header': ['bytes', 'header'],
+  'lying-digest': [],
+  'tls-bytes': [],
   'stale-tag': ['content'],
 };
 
@@ -221,6 +230,24 @@ function parseFault(r: Reader, raw: unknown, nested = false): FaultRule {
       break;
     case 'stale-tag':
       if (t.content !== undefined) rule.content = r.string(t, 'content');
+      break;
+    case 'not-manifest':
+      if (t.body !== undefined) rule.body = r.string(t, 'body');
+      if (t.contentType !== undefined) rule.contentType = r.string(t, 'contentType');
+      break;
+    case 'deep-json':
+      if (t.depth !== undefined) rule.depth = r.number(t, 'depth', 'a nesting depth from 1 to 10000000', (n) => Number.isInteger(n) && n >= 1 && n <= 10_000_000);
+      break;
+    case 'redirect': {
+      const loc = r.string(t, 'location') ?? r.fail('location', 'a URL to redirect to, like "http://other.example.com:5000"');
+      if (!/^https?:\/\/[^/\s]+/.test(loc) && !loc.startsWith('/')) r.fail('location', 'an http(s) URL or an absolute path', loc);
+      rule.location = loc;
+      if (t.status !== undefined) rule.status = r.number(t, 'status', 'a redirect status: 301, 302, 303, 307 or 308', (n) => [301, 302, 303, 307, 308].includes(n));
+      break;
+    }
+    case 'big-header':
+      if (t.bytes !== undefined) rule.bytes = r.size(t, 'bytes');
+      if (t.header !== undefined) rule.header = (r.string(t, 'header') ?? '').toLowerCase();
       break;
     default:
       break;

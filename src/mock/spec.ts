@@ -87,7 +87,13 @@ export type FaultKind =
   | 'html'
   | 'truncate'
   | 'reset'
-  | 'stale-tag';
+  | 'stale-tag'
+  | 'not-manifest'
+  | 'deep-json'
+  | 'redirect'
+  | 'big-header'
+  | 'lying-digest'
+  | 'tls-bytes';
 
 /**
  * Which requests a rule applies to, and when. Every given matcher must match; an absent one matches all.
@@ -156,6 +162,21 @@ export type FaultRule = FaultMatch &
      * (default: `<content>~stale`). Its manifests and blobs are served too, so a pull completes with the wrong image.
      */
     | { kind: 'stale-tag'; content?: string }
+    /** 200 with a JSON body that is no manifest (default `{"status":"ok"}`, `application/json`): the runtime reads it as schema 1 and fails. */
+    | { kind: 'not-manifest'; body?: string; contentType?: string }
+    /** 200 with an OCI index whose `manifests` nests `depth` arrays (default 100000): over Go's JSON depth limit. */
+    | { kind: 'deep-json'; depth?: number }
+    /**
+     * Redirect (`status` 301, 302, 303, 307 or 308; default 307) to `location`. A location without a path
+     * (`http://other.example.com:5000`) gets the request's path, so a whole registry can be sent to another mock.
+     */
+    | { kind: 'redirect'; location: string; status?: number }
+    /** Add a header of `bytes` bytes (default 1 MiB) to the answer; `header` default `www-authenticate` (a Basic challenge). */
+    | { kind: 'big-header'; bytes?: number; header?: string }
+    /** Announce a wrong `Docker-Content-Digest` while serving the right bytes. */
+    | { kind: 'lying-digest' }
+    /** Answer with TLS alert bytes and close: a TLS-only listener read by a plain-HTTP client. */
+    | { kind: 'tls-bytes' }
   );
 
 /** One mock registry. */

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProbeMetrics } from '../report/prometheus.ts';
+import type { ProbeMetrics } from './probe-metrics.ts';
 import { PullpathError } from '../errors.ts';
 
 export interface MetricsServer {

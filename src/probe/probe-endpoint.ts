@@ -2,17 +2,19 @@
  * One probe of one endpoint, in the three steps a health check needs (research prober-peers §1.1, §6.2):
  *  1. ping: `GET /v2/` answers 200 or 401, says `Docker-Distribution-API-Version`, and is not an HTML
  *     page (stricter than the runtime, which accepts any 200: a captive portal must not pass).
- *  2. manifest: `HEAD` of the canary with the full Accept list; the announced digest must equal the
- *     canary's digest (by-digest canaries) and the Content-Type must be a manifest type.
- *  3. blob (optional): GET the canary manifest (its bytes must hash to the canary digest), then read the
- *     first byte of its config blob with a ranged GET (`Range: bytes=0-0`; 206 or 200 pass, and the step
- *     says whether the Range was honoured).
+ *  2. manifest: `GET` of the canary as the runtime sends it (full Accept list, 4 MiB cap): the bytes must hash
+ *     to the canary's digest (by-digest canaries), parse as the runtime parses them, and match the announced
+ *     `Docker-Content-Digest` (stricter than the runtime, which ignores that header).
+ *  3. blob (optional): read the first byte of the canary's config blob (through an index, the host platform's
+ *     instance) with a ranged GET (`Range: bytes=0-0`; 206 or 200 pass, and the step says whether the Range
+ *     was honoured).
  * All network work goes through the registry client; a step that fails stops the probe.
  */
-import type { RegistryClient } from '../registry/client.ts';
+import type { ManifestResult, RegistryClient } from '../registry/client.ts';
 import type { AttemptStep } from '../registry/step.ts';
 import { RegistryError } from '../registry/registry-error.ts';
-import { chooseInstance, hostPlatform, imageBlobs, isIndexType, MANIFEST_ACCEPT } from '../registry/manifest.ts';
+import { announcedDigestMismatch, chooseInstance, hostPlatform, imageBlobs, isIndexType } from '../registry/manifest.ts';
+import { parseManifestAsRuntime } from '../registry/manifest-parse.ts';
 import { tryParse } from '../reference/index.ts';
 import type { ErrorClass } from '../pull/events.ts';
 import type { ProbeEndpoint, ProbeOutcome, ProbeStep, ProbeStepName } from './probe-types.ts';
@@ -51,6 +53,7 @@ const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep =>
 
 export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
   const signal = AbortSignal.timeout(opts.timeoutMs);
+  const deadline = Date.now() + opts.timeoutMs;
   const steps: ProbeStep[] = [];
   const done = (): ProbeOutcome => ({ endpoint: ep.location, atMs: opts.now(), ok: steps.every((s) => s.ok), steps });
   const canary = ep.canary ? tryParse(ep.canary) : null;
@@ -61,7 +64,7 @@ export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Prom
   let raw: AttemptStep[] = [];
   let session;
   try {
-    session = await opts.client.ping(ep.host, { insecure: ep.insecure, repository, signal, steps: raw });
+    session = await opts.client.ping(ep.host, { insecure: ep.insecure, repository, signal, deadline, steps: raw });
     let s = fold('ping', raw, started, null);
     const notes = s.detail ?? '';
     if (/HTML page/i.test(notes)) s = fail(s, 'not-a-registry', 'GET /v2/ answered with an HTML page: a web page or proxy login, not a registry');
@@ -72,47 +75,53 @@ export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Prom
   }
   if (!session || !steps.at(-1)!.ok || !canary?.ok) return done();
 
-  // 2. HEAD of the canary manifest
+  // 2. GET of the canary manifest, as the runtime fetches it (full Accept list, 4 MiB cap, no HEAD: a HEAD can
+  //    pass where the runtime's GET fails on an endless, huge or stalled body), then parsed as the runtime parses it.
   const ref = canary.ref;
   const path = ref.path;
   const tagOrDigest = ref.digest ?? ref.tag ?? 'latest';
+  // The probe's deadline bounds 429 retries too: a rate-limited endpoint is reported as such, not as a timeout.
   started = performance.now();
   raw = [];
+  const call = { signal, deadline, steps: raw };
+  let m: ManifestResult | null = null;
   try {
-    const head = await opts.client.headManifest(session, path, tagOrDigest, { signal, steps: raw });
+    m = await opts.client.getManifest(session, path, tagOrDigest, call);
     let s = fold('manifest', raw, started, null);
-    s.digest = head.digest;
-    if (!head.present) s = fail(s, s.errorClass ?? (head.status === 404 ? 'not-found' : 'http-error'), `HEAD ${ep.canary}: HTTP ${head.status}`);
-    else if (head.mediaType && !MANIFEST_ACCEPT.includes(head.mediaType)) {
-      s = fail(s, /html/i.test(head.mediaType) ? 'not-a-registry' : 'http-error', `HEAD ${ep.canary}: Content-Type ${head.mediaType} is not a manifest type`);
-    } else if (ref.digest && head.digest && head.digest !== ref.digest) {
-      s = fail(s, 'digest-mismatch', `HEAD ${ep.canary}: announced ${head.digest}, expected ${ref.digest}`);
-    } else if (!head.digest) s.detail = [s.detail, 'no Docker-Content-Digest header'].filter(Boolean).join('; ');
+    s.digest = m.headerDigest ?? m.digest;
+    const parsed = parseManifestAsRuntime(m.body, m.mediaType);
+    const lie = announcedDigestMismatch(m.headerDigest, m.body);
+    if (ref.digest && m.digest !== ref.digest) s = fail(s, 'digest-mismatch', `GET ${ep.canary}: the bytes hash to ${m.digest}`);
+    else if (lie) {
+      // The runtime ignores the header and would pull; a prober flags it: the mirror announces content it does not serve.
+      s = fail(s, 'digest-mismatch', `GET ${ep.canary}: Docker-Content-Digest ${lie.announced} does not match the manifest received (${lie.actual})`);
+      s.detail = [s.detail, 'the runtime ignores this header and would pull; tools that resolve tags by HEAD would get the wrong digest'].filter(Boolean).join('; ');
+    } else if (parsed.error !== null) s = fail(s, /html/i.test(m.mediaType) ? 'not-a-registry' : 'other', `GET ${ep.canary}: ${parsed.error}`);
+    else if (!m.headerDigest) s.detail = [s.detail, 'no Docker-Content-Digest header'].filter(Boolean).join('; ');
     steps.push(s);
   } catch (err) {
     steps.push(fold('manifest', raw, started, err));
   }
-  if (!steps.at(-1)!.ok || !opts.checkBlob) return done();
+  if (!steps.at(-1)!.ok || !opts.checkBlob || !m) return done();
 
   // 3. the config blob of the canary (through an index to the host platform's instance)
   started = performance.now();
   raw = [];
+  call.steps = raw;
   try {
-    let m = await opts.client.getManifest(session, path, tagOrDigest, { signal, steps: raw });
-    // HEAD cannot show corrupt bytes: hash what GET returns against the canary's digest.
-    if (ref.digest && m.digest !== ref.digest) {
-      steps.push(fail(fold('blob', raw, started, null), 'digest-mismatch', `GET ${ep.canary}: the bytes hash to ${m.digest}`));
-      return done();
-    }
     if (isIndexType(m.mediaType)) {
       const inst = chooseInstance(m.body, m.mediaType, hostPlatform());
-      m = await opts.client.getManifest(session, path, inst.digest, { signal, steps: raw });
+      m = await opts.client.getManifest(session, path, inst.digest, call);
+      if (m.digest !== inst.digest) {
+        steps.push(fail(fold('blob', raw, started, null), 'digest-mismatch', `GET ${inst.digest}: the bytes hash to ${m.digest}`));
+        return done();
+      }
     }
     const blob = imageBlobs(m.body)[0];
     let s: ProbeStep;
     if (!blob) s = fail(fold('blob', raw, started, null), 'other', 'the canary manifest lists no blobs');
     else {
-      const got = await opts.client.getBlobRange(session, path, blob.digest, { signal, steps: raw });
+      const got = await opts.client.getBlobRange(session, path, blob.digest, call);
       // The real status: 206 when the registry honoured the Range, 200 when it ignored it (said in the detail).
       s = fold('blob', raw, started, null);
       if (!got.present) s = fail(s, s.errorClass ?? 'not-found', `blob ${blob.digest}: HTTP ${got.status}`);

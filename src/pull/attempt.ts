@@ -10,6 +10,7 @@ import { RegistryError } from '../registry/registry-error.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
+import { announcedDigestMismatch } from '../registry/manifest.ts';
 
 export interface AttemptOutcome {
   event: AttemptEvent;
@@ -28,6 +29,18 @@ const RUNTIME_WAITS =
  */
 function attemptEvent(source: PullSource, index: number, image: string, rest: Omit<AttemptEvent, 'type' | 'image' | 'index' | 'reference' | 'location' | 'mirror' | 'insecure'>): AttemptEvent {
   return { type: 'attempt', image, index, reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure, ...rest };
+}
+
+/**
+ * A warning when `Docker-Content-Digest` does not match the bytes received. The runtime ignores that header on
+ * a manifest GET (docker_image_src.go ensureManifestIsLoaded: "We might validate manblob against the
+ * Docker-Content-Digest header here") and only checks a digest *reference* against the bytes; so the attempt
+ * succeeds, as in the runtime, and the lie stays visible.
+ */
+export function headerDigestLie(m: ManifestResult): string | null {
+  const lie = announcedDigestMismatch(m.headerDigest, m.body);
+  if (!lie) return null;
+  return `warning: Docker-Content-Digest ${lie.announced} does not match the manifest received (${lie.actual}); the runtime ignores this header and pulls, but a cache or proxy on the way may be serving stale or altered bytes`;
 }
 
 export async function runAttempt(
@@ -58,8 +71,9 @@ export async function runAttempt(
   try {
     session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name });
     const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
+    const lie = headerDigestLie(manifest);
     return {
-      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps }),
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(lie ? { notes: [lie] } : {}) }),
       session,
       manifest,
       ref,

@@ -1,14 +1,17 @@
 /**
  * What happens after a source was chosen. The runtime never fails over from here: per-platform manifests
  * and blobs come from the same source, and a failure fails the pull. pullpath also checks what the runtime
- * leaves to later stages (digest of a digest reference) or does not check at all (Docker-Content-Digest).
+ * leaves to later stages (digest of a digest reference, parsing the manifest). Docker-Content-Digest is not
+ * checked here: the runtime ignores it, and the attempt carries a note when it lies (attempt.ts).
  */
 import pLimit from 'p-limit';
 import type { ErrorClass } from '../registry/error-class.ts';
 import type { AttemptStep } from '../registry/step.ts';
 import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
-import { chooseInstance, digestLike, formatPlatform, hostPlatform, imageBlobs, isIndexType } from '../registry/manifest.ts';
+import { chooseInstance, formatPlatform, hostPlatform, imageBlobs } from '../registry/manifest.ts';
+import { GO_JSON_MAX_DEPTH, goJsonError } from '../registry/go-json.ts';
+import { parseManifestAsRuntime, type ParsedManifest } from '../registry/manifest-parse.ts';
 import type { PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 
@@ -27,32 +30,29 @@ export interface ChosenOutcome {
 const NO_FAILOVER = 'the runtime chose this source (its manifest GET answered 200) and does not fail over after that: the pull fails here';
 
 /**
- * Go's encoding/json wording for bytes that are not JSON, which is what the runtime reports when a chosen
- * source serves a manifest it cannot parse (an unknown Content-Type is read as schema1 and unmarshalled).
+ * Go's encoding/json wording for bytes that are not JSON (what the runtime reports when a chosen source serves
+ * a manifest it cannot parse), or null for valid JSON.
  */
 export function manifestJsonError(body: Buffer): string | null {
-  try {
-    JSON.parse(body.toString('utf8'));
-    return null;
-  } catch {
-    let i = 0;
-    while (i < body.length && (body[i] === 0x20 || body[i] === 0x09 || body[i] === 0x0a || body[i] === 0x0d)) i++;
-    const c = body[i];
-    if (c === undefined) return 'unexpected end of JSON input';
-    if (!'{["-0123456789tfn'.includes(String.fromCharCode(c))) return `invalid character ${goQuoteChar(c)} looking for beginning of value`;
-    return 'unexpected end of JSON input';
-  }
+  return goJsonError(body);
 }
 
-/** Go's json `quoteChar`: the byte read as a rune (U+0000–U+00FF), quoted as strconv.Quote would. */
-function goQuoteChar(c: number): string {
-  if (c === 0x27) return "'\\''";
-  if (c === 0x22) return `'"'`;
-  const escapes: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v', 0x5c: '\\\\' };
-  if (escapes[c] !== undefined) return `'${escapes[c]}'`;
-  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
-  if (c >= 0x80 && c <= 0xa0) return `'\\u${c.toString(16).padStart(4, '0')}'`;
-  return `'${String.fromCharCode(c)}'`;
+/**
+ * The runtime's parse of a chosen manifest (image.FromUnparsedImage): Go's error and a class, or null.
+ * HTML is a portal or a login proxy (not-a-registry); anything else the runtime cannot read is `other`.
+ */
+function unreadable(m: ManifestResult, parsed: ParsedManifest, notes: string[]): { error: string; errorClass: ErrorClass } | null {
+  if (parsed.error === null) return null;
+  const html = looksLikeHtml(m.mediaType, m.body);
+  const syntax = goJsonError(m.body);
+  const what =
+    syntax === null
+      ? `is not a manifest the runtime can read (parsed as ${parsed.mimeType})`
+      : syntax.endsWith('exceeded max depth')
+        ? `nests deeper than Go's JSON decoder allows (${GO_JSON_MAX_DEPTH} levels)`
+        : 'is not JSON';
+  notes.push(`the manifest received (${m.mediaType || 'no Content-Type'}, ${m.body.length} bytes) ${what}${html ? ': an HTML page (a captive portal or a login proxy?)' : ''}`);
+  return { error: parsed.error, errorClass: html ? 'not-a-registry' : 'other' };
 }
 
 function looksLikeHtml(mediaType: string, body: Buffer): boolean {
@@ -76,21 +76,12 @@ export async function afterChoice(
   if (ref.digest && top.digest !== ref.digest) {
     return failed(`Manifest does not match provided manifest digest ${ref.digest}`, 'digest-mismatch', notes, steps);
   }
-  const unparsable = manifestJsonError(top.body);
-  if (unparsable !== null) {
-    notes.push(`the manifest received (${top.mediaType || 'no Content-Type'}, ${top.body.length} bytes) is not JSON${looksLikeHtml(top.mediaType, top.body) ? ': an HTML page (a captive portal or a login proxy?)' : ''}`);
-    return failed(unparsable, looksLikeHtml(top.mediaType, top.body) ? 'not-a-registry' : 'other', notes, steps);
-  }
-  if (top.headerDigest && /^[a-z0-9]+:/.test(top.headerDigest)) {
-    const actual = digestLike(top.headerDigest, top.body);
-    if (actual !== top.headerDigest) {
-      notes.push('pullpath checks Docker-Content-Digest against the bytes received; the runtime does not');
-      return failed(`Docker-Content-Digest ${top.headerDigest} does not match the manifest received (${actual})`, 'digest-mismatch', notes, steps);
-    }
-  }
+  const topParsed = parseManifestAsRuntime(top.body, top.mediaType);
+  const bad = unreadable(top, topParsed, notes);
+  if (bad) return failed(bad.error, bad.errorClass, notes, steps);
   let image = top;
   const result: Partial<ChosenOutcome> = {};
-  if (isIndexType(top.mediaType)) {
+  if (topParsed.isList) {
     const want = opts.platform ?? hostPlatform();
     result.platform = formatPlatform(want);
     let entry;
@@ -110,8 +101,8 @@ export async function afterChoice(
     if (image.digest !== entry.digest) {
       return failed(`Image manifest does not match selected manifest digest ${entry.digest}`, 'digest-mismatch', notes, steps, result);
     }
-    const instanceUnparsable = manifestJsonError(image.body);
-    if (instanceUnparsable !== null) return failed(instanceUnparsable, looksLikeHtml(image.mediaType, image.body) ? 'not-a-registry' : 'other', notes, steps, result);
+    const instanceBad = unreadable(image, parseManifestAsRuntime(image.body, image.mediaType), notes);
+    if (instanceBad) return failed(instanceBad.error, instanceBad.errorClass, notes, steps, result);
   }
   if (opts.checkBlobs) {
     let blobs;

@@ -22,7 +22,8 @@ import { TokenCache, authorization } from './token-auth.ts';
 import { Redactor, redactUrl } from './redact.ts';
 import { pingResponseError, registryResponseError, type ErrorWordingStyle } from './http-error.ts';
 import { goNetworkError } from './network-error.ts';
-import { exchange, header, type HttpRequest, type HttpResponse } from './transport.ts';
+import { header, type HttpRequest, type HttpResponse } from './transport.ts';
+import { exchangeFollowing, HopError, RedirectLimitError } from './redirects.ts';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.ts';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, digestLike, sha256Digest, simplifyContentType } from './manifest.ts';
 import { RegistryError } from './registry-error.ts';
@@ -120,6 +121,11 @@ function insufficientScope(res: HttpResponse, session: Session): string | null {
   return ch?.params.scope ?? null;
 }
 
+/** Go's url.Error Op for a method: `Get`, `Head`, `Post`. */
+function goMethodName(method: string): string {
+  return method.charAt(0) + method.slice(1).toLowerCase();
+}
+
 function looksLikeHtml(res: HttpResponse): boolean {
   return /text\/html/i.test(header(res.headers, 'content-type') ?? '');
 }
@@ -155,13 +161,21 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   /** One request with 429 retries; network failures become RegistryError with Go's wording (no prefix). */
   async function send(req: HttpRequest, opts: CallOptions, notes: string[]): Promise<HttpResponse> {
     try {
-      const first = await exchange(dispatchers, req);
+      const first = await exchangeFollowing(dispatchers, req, notes);
       if (first.status !== 429) return first; // no 429 wrapper (options, closure) for the common case
       let tries = 0;
-      return await retrying429(() => (tries++ === 0 ? Promise.resolve(first) : exchange(dispatchers, req)), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
+      return await retrying429(() => (tries++ === 0 ? Promise.resolve(first) : exchangeFollowing(dispatchers, req, notes)), { ...options.retry429, now, deadline: opts.deadline, signal: opts.signal, notes });
     } catch (err) {
       if (err instanceof RegistryError) throw err;
-      const g = goNetworkError(err, { method: req.method, url: redactUrl(req.url), style, ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (err instanceof RedirectLimitError) {
+        const msg = `${goMethodName(err.method)} ${JSON.stringify(redactUrl(err.location))}: ${err.message}`;
+        throw new RegistryError(redactor.text(msg), 'http-error', null);
+      }
+      // Go's url.Error names the URL of the hop that failed.
+      const hopUrl = err instanceof HopError ? err.url : req.url;
+      const cause = err instanceof HopError ? err.cause : err;
+      const g = goNetworkError(cause, { method: req.method, url: redactUrl(hopUrl), style, ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (g.hint) notes.push(g.hint);
       throw new RegistryError(redactor.text(g.message), g.errorClass, null);
     }
   }

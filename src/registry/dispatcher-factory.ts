@@ -50,6 +50,13 @@ export interface DispatcherFactoryOptions {
 
 type ConnectFn = buildConnector.connector;
 
+/**
+ * Response header limit: Go's client default (Transport.MaxResponseHeaderBytes unset: `10 << 20`, which the
+ * runtime's transport leaves unset). undici's default is Node's 16 KiB, which failed registries whose
+ * WWW-Authenticate or Link headers the runtime reads fine. (1 MiB, http.DefaultMaxHeaderBytes, is Go's *server* limit.)
+ */
+export const MAX_RESPONSE_HEADER_BYTES = 10 << 20;
+
 /** Wraps a connector so that the host map decides where to dial, while SNI stays the configured name. */
 function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): ConnectFn {
   return (opts, callback) => {
@@ -94,6 +101,7 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     headersTimeout: options.headersTimeoutMs ?? 300_000,
     bodyTimeout: options.bodyTimeoutMs ?? 300_000,
+    maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     connect,
   });
   return {

@@ -40,6 +40,13 @@ export function digestLike(expected: string, bytes: Uint8Array): string {
   return `${algo}:` + createHash(algo).update(bytes).digest('hex');
 }
 
+/** `Docker-Content-Digest` against the bytes it announces: the mismatch, or null (absent, unknown algorithm or right). */
+export function announcedDigestMismatch(headerDigest: string | null, body: Uint8Array): { announced: string; actual: string } | null {
+  if (!headerDigest || !/^(sha256|sha512):[0-9a-f]+$/.test(headerDigest)) return null;
+  const actual = digestLike(headerDigest, body);
+  return actual === headerDigest ? null : { announced: headerDigest, actual };
+}
+
 /** Content-Type without parameters (`simplifyContentType`). */
 export function simplifyContentType(ct: string | undefined | null): string {
   return (ct ?? '').split(';')[0]!.trim();

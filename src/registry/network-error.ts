@@ -4,6 +4,8 @@
  * connection refused`, `… http: server gave HTTP response to HTTPS client`, `… context deadline exceeded`.
  */
 import type { ErrorClass } from './error-class.ts';
+import { MAX_RESPONSE_HEADER_BYTES } from './dispatcher-factory.ts';
+import { looksLikeTls, malformedStatusLine } from './status-line.ts';
 
 export interface NetErrorContext {
   /** `GET` / `HEAD`: rendered as Go's `Get` / `Head`. */
@@ -25,6 +27,8 @@ export interface GoError {
   /** The part after the URL. */
   inner: string;
   errorClass: ErrorClass;
+  /** What the wording alone does not say (e.g. "the server answered with TLS bytes"), for the step's detail. */
+  hint?: string;
 }
 
 const CERT_UNKNOWN_AUTHORITY = new Set([
@@ -50,6 +54,8 @@ interface ErrLike {
   port?: number;
   hostname?: string;
   cause?: unknown;
+  /** undici's HTTPParserError: the bytes from where parsing failed (a latin1 string or a Buffer). */
+  data?: unknown;
 }
 
 function innermost(err: unknown): ErrLike {
@@ -83,6 +89,7 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
   const verify = ctx.style === 'current' ? 'tls: failed to verify certificate: ' : '';
   let inner: string;
   let errorClass: ErrorClass;
+  let hint: string | undefined;
   const reason = ctx.signal?.aborted ? (ctx.signal.reason as ErrLike | undefined) : undefined;
   if (reason !== undefined || e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') {
     const timedOut = reason?.name === 'TimeoutError' || (reason as { code?: string } | undefined)?.code === 'PP_ERR_DEADLINE';
@@ -129,6 +136,11 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
         inner = 'context deadline exceeded';
         errorClass = 'timeout';
         break;
+      case 'UND_ERR_HEADERS_OVERFLOW':
+        // As skopeo 1.9.3 prints it (the transport wraps its own message once more).
+        inner = `net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded ${MAX_RESPONSE_HEADER_BYTES} bytes; aborted`;
+        errorClass = 'too-large';
+        break;
       case 'ERR_SSL_WRONG_VERSION_NUMBER':
       case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
       case 'ERR_SSL_HTTP_REQUEST':
@@ -152,11 +164,22 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
         } else if (e.code && /^ERR_(SSL|TLS)_/.test(e.code)) {
           inner = `remote error: tls: ${(e.message ?? e.code).replace(/^.*:SSL routines:[^:]*:/, '').replace(/:.*$/, '')}`;
           errorClass = 'tls';
+        } else if (e.name === 'HTTPParserError' && (typeof e.data === 'string' || Buffer.isBuffer(e.data))) {
+          // Not HTTP where an HTTP response was expected. undici hands over the bytes from where it failed;
+          // at the first line (the only case worded here) that is the start of the response, as Go quotes it.
+          const data = typeof e.data === 'string' ? Buffer.from(e.data, 'latin1') : e.data;
+          const go = malformedStatusLine(data);
+          // Go's transport wraps it (mapRoundTripError, the connection closed): skopeo 1.9.3 prints
+          // `net/http: HTTP/1.x transport connection broken: malformed HTTP response "\x15\x03…"`.
+          inner = go ? `net/http: HTTP/1.x transport connection broken: ${go}` : (e.message ?? String(err));
+          // A port that does not speak plain HTTP is not a registry at this URL (whatever else it may be).
+          errorClass = go ? 'not-a-registry' : 'other';
+          if (go && looksLikeTls(data)) hint = 'the server answered with TLS bytes: this port speaks https, not plain http';
         } else {
           inner = e.message ?? String(err);
           errorClass = 'other';
         }
     }
   }
-  return { message: `${goMethod(ctx.method)} "${ctx.url}": ${inner}`, inner, errorClass };
+  return { message: `${goMethod(ctx.method)} "${ctx.url}": ${inner}`, inner, errorClass, ...(hint ? { hint } : {}) };
 }

@@ -11,7 +11,7 @@ import type { TlsMaterial } from './certs-d.ts';
 import type { AttemptStep } from './step.ts';
 import type { Redactor } from './redact.ts';
 import { STATUS_CODES } from 'node:http';
-import { exchange } from './transport.ts';
+import { exchangeFollowing, HopError, RedirectLimitError } from './redirects.ts';
 import { goNetworkError } from './network-error.ts';
 import { registryResponseError, type ErrorWordingStyle } from './http-error.ts';
 import { parseWwwAuthenticate } from './www-authenticate.ts';
@@ -115,12 +115,13 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
   const method = oauth ? 'POST' : 'GET';
   const fail = (message: string, errorClass: RegistryError['errorClass'], status: number | null): never => {
     const msg = ctx.redactor.text(message);
-    ctx.steps?.push({ step: 'auth', ok: false, url: shown, method, httpStatus: status, durationMs: Math.round((performance.now() - started) * 10) / 10, error: msg, errorClass, detail: `token for ${scope}, ${who}` });
+    ctx.steps?.push({ step: 'auth', ok: false, url: shown, method, httpStatus: status, durationMs: Math.round((performance.now() - started) * 10) / 10, error: msg, errorClass, detail: [`token for ${scope}, ${who}`, ...hops].join('; ') });
     throw new RegistryError(msg, errorClass, status);
   };
   let res;
+  const hops: string[] = []; // redirects of the token request (the runtime's client follows them too)
   try {
-    res = await exchange(ctx.dispatchers, {
+    res = await exchangeFollowing(ctx.dispatchers, {
       method,
       url: url.toString(),
       headers,
@@ -129,9 +130,10 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
       tls: ctx.tls,
       maxBodyBytes: MAX_TOKEN_BODY,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    }, hops);
   } catch (err) {
-    const g = goNetworkError(err, { method, url: shown, style: ctx.style, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    if (err instanceof RedirectLimitError) return fail(`${method === 'POST' ? 'Post' : 'Get'} ${JSON.stringify(redactUrl(err.location))}: ${err.message}`, 'http-error', null);
+    const g = goNetworkError(err instanceof HopError ? err.cause : err, { method, url: err instanceof HopError ? redactUrl(err.url) : shown, style: ctx.style, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     return fail(g.message, g.errorClass, null);
   }
   if (res.status === 401) {
@@ -168,7 +170,7 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
     method,
     httpStatus: 200,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
-    detail: `token for ${scope}, ${who}, valid ${lifetime} s`,
+    detail: [`token for ${scope}, ${who}, valid ${lifetime} s`, ...hops].join('; '),
   });
   return token;
 }

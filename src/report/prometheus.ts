@@ -13,18 +13,13 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HealthChange } from '../probe/probe-tracker.ts';
 import type { HealthState, ProbeEndpoint, ProbeOutcome } from '../probe/probe-types.ts';
+import type { ProbeMetrics } from '../probe/probe-metrics.ts';
+
+export type { ProbeMetrics };
 
 const STATES: HealthState[] = ['unknown', 'up', 'degraded', 'down'];
 /** Buckets from 1 ms to 30 s: loopback answers in ~1 ms, a blackholed endpoint costs the timeout. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-
-export interface ProbeMetrics {
-  readonly registry: Registry;
-  observe(outcome: ProbeOutcome, change: HealthChange | null, healthNow: HealthState): void;
-  /** The text exposition, as served on /metrics. */
-  text(): Promise<string>;
-  readonly contentType: string;
-}
 
 export function createProbeMetrics(endpoints: ProbeEndpoint[], now: () => number = Date.now): ProbeMetrics {
   const registry = new Registry();

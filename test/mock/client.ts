@@ -19,8 +19,8 @@ export function header(r: Reply, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function createClient(opts: { ca?: string } = {}) {
-  const agent = new Agent({ connect: opts.ca !== undefined ? { ca: opts.ca } : {}, keepAliveTimeout: 1000 });
+export function createClient(opts: { ca?: string; maxHeaderSize?: number } = {}) {
+  const agent = new Agent({ connect: opts.ca !== undefined ? { ca: opts.ca } : {}, keepAliveTimeout: 1000, ...(opts.maxHeaderSize ? { maxHeaderSize: opts.maxHeaderSize } : {}) });
   return {
     async fetch(url: string, init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Reply> {
       const r = await request(url, {

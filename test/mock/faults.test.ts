@@ -198,6 +198,57 @@ describe('faults observed by a real client on loopback', () => {
   });
 });
 
+describe('hostile-registry faults', () => {
+  it('not-manifest answers 200 with JSON that is no manifest', async () => {
+    const reg = await start([{ kind: 'not-manifest', route: 'manifest' }]);
+    const m = await manifest(reg);
+    expect(m.status).toBe(200);
+    expect(header(m, 'content-type')).toBe('application/json');
+    expect(m.body.toString()).toBe('{"status":"ok"}');
+  });
+
+  it('deep-json answers an OCI index nested `depth` levels', async () => {
+    const reg = await start([{ kind: 'deep-json', depth: 3, route: 'manifest' }]);
+    const m = await manifest(reg);
+    expect(header(m, 'content-type')).toBe('application/vnd.oci.image.index.v1+json');
+    expect(m.body.toString()).toBe('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[[[]]]}');
+  });
+
+  it('redirect sends a bare origin the request path, and a full URL as is', async () => {
+    const reg = await start([
+      { kind: 'redirect', location: 'http://other.example.com:5000', route: 'manifest' },
+      { kind: 'redirect', status: 302, location: 'https://cdn.example.com/b?sig=1', route: 'blob' },
+    ]);
+    const m = await manifest(reg);
+    expect(m.status).toBe(307);
+    expect(header(m, 'location')).toBe('http://other.example.com:5000/v2/org/app/manifests/1.4');
+    const b = await client.fetch(`${reg.origin}/v2/org/app/blobs/${LAYER.digest}`);
+    expect(b.status).toBe(302);
+    expect(header(b, 'location')).toBe('https://cdn.example.com/b?sig=1');
+  });
+
+  it('big-header adds a header of the given size (a Basic challenge for WWW-Authenticate)', async () => {
+    const reg = await start([{ kind: 'big-header', bytes: 100_000, route: 'ping' }]);
+    const r = await createClient({ maxHeaderSize: 1 << 20 }).fetch(reg.url);
+    expect(header(r, 'www-authenticate')).toMatch(/^Basic realm="a+"$/);
+    expect(header(r, 'www-authenticate')!.length).toBe(100_000);
+  });
+
+  it('lying-digest announces a wrong digest over the right bytes', async () => {
+    const reg = await start([{ kind: 'lying-digest', route: 'manifest' }]);
+    const m = await manifest(reg);
+    expect(sha(m.body)).toBe(mockImageDigest(APP));
+    expect(header(m, 'docker-content-digest')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(header(m, 'docker-content-digest')).not.toBe(mockImageDigest(APP));
+  });
+
+  it('tls-bytes answers with a TLS alert record instead of HTTP', async () => {
+    const reg = await start([{ kind: 'tls-bytes' }]);
+    const r = await raw(reg.port, '/v2/');
+    expect([...Buffer.from(r.head, 'latin1')]).toEqual([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]);
+  });
+});
+
 describe('fault timeline, counts and stats', () => {
   it('activates a rule only between from and to on the registry clock', async () => {
     const clock = createManualClock();

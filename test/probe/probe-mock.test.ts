@@ -95,7 +95,7 @@ describe('probe against mock registries', () => {
 
   it.each([
     ['empty.example.com/org', 'degraded', 'manifest', 'not-found'],
-    ['stale.example.com/org', 'degraded', 'blob', 'digest-mismatch'],
+    ['stale.example.com/org', 'degraded', 'manifest', 'digest-mismatch'],
     ['down.example.com/org', 'down', 'ping', 'refused'],
     ['portal.example.com/org', 'down', 'ping', 'not-a-registry'],
   ] as const)('%s is %s (%s: %s)', (location, state, step, cls) => {

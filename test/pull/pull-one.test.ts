@@ -83,13 +83,24 @@ describe('pullOne', () => {
     expect(result.notes?.join(' ')).toMatch(/does not fail over/);
   });
 
-  it('checks Docker-Content-Digest against the bytes (beyond the runtime, and says so)', async () => {
+  it('pulls through a lying Docker-Content-Digest, as the runtime does, with a warning on the attempt', async () => {
     const setup = mockSetup();
     const m = imageManifest();
-    ok(setup.agent, 'https://p.example.com', '/v2/lib/x/manifests/1', m.body, { 'docker-content-digest': 'sha256:' + '0'.repeat(64) });
-    const { result } = await run(resolution('docker://p.example.com/lib/x:1', [source('p.example.com/lib/x:1')]), setup);
-    expect(result).toMatchObject({ ok: false, errorClass: 'digest-mismatch' });
-    expect(result.notes?.join(' ')).toMatch(/runtime does not/);
+    const lie = 'sha256:' + '0'.repeat(64);
+    ok(setup.agent, 'https://p.example.com', '/v2/lib/x/manifests/1', m.body, { 'docker-content-digest': lie });
+    const { result, attempts } = await run(resolution('docker://p.example.com/lib/x:1', [source('p.example.com/lib/x:1')]), setup);
+    expect(result).toMatchObject({ ok: true, errorClass: null, digest: m.digest });
+    expect(attempts[0]!.outcome).toBe('ok');
+    expect(attempts[0]!.notes).toEqual([expect.stringContaining(`warning: Docker-Content-Digest ${lie} does not match the manifest received (${m.digest})`)]);
+  });
+
+  it('adds no warning when Docker-Content-Digest is right', async () => {
+    const setup = mockSetup();
+    const m = imageManifest();
+    ok(setup.agent, 'https://p.example.com', '/v2/lib/x/manifests/1', m.body, { 'docker-content-digest': m.digest });
+    const { result, attempts } = await run(resolution('docker://p.example.com/lib/x:1', [source('p.example.com/lib/x:1')]), setup);
+    expect(result.ok).toBe(true);
+    expect(attempts[0]!.notes).toBeUndefined();
   });
 
   it('selects the platform in an index and fetches that manifest from the same source', async () => {

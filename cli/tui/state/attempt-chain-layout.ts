@@ -118,6 +118,7 @@ function attemptLines(a: AttemptView, cols: Columns, ctx: ChainContext): Line[] 
   } else if (a.error !== null) {
     out.push(...errorLines(DETAIL, a.error, ctx, 'fail'));
   }
+  for (const w of a.warnings ?? []) out.push(...errorLines(DETAIL, w, ctx, 'warn'));
   return out;
 }
 

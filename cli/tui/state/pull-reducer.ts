@@ -160,6 +160,8 @@ function applyAttempt(img: ImageView, ev: AttemptEvent): void {
   view.error = ev.error;
   view.errorClass = ev.errorClass;
   view.failedStep = ev.steps.find((s) => !s.ok)?.step ?? null;
+  const warnings = ev.notes?.filter((n) => n.startsWith('warning:'));
+  if (warnings?.length) view.warnings = warnings;
   if (view.startedAt === null) view.startedAt = ev.at - ev.durationMs;
   // `current` keeps pointing at this source until the next attempt starts or the verdict arrives.
 }

@@ -27,6 +27,8 @@ export interface AttemptView {
   errorClass: ErrorClass | null;
   /** The first step that failed (ping, auth, manifest, blobs), if the engine reported steps. */
   failedStep: StepName | null;
+  /** The attempt's `warning:` notes (e.g. a lying Docker-Content-Digest on a pull that succeeded). */
+  warnings?: string[];
 }
 
 export interface ImageView {

@@ -51,6 +51,14 @@ describe('attempt chain', () => {
     for (const l of text) expect(l.length).toBeLessThanOrEqual(100);
   });
 
+  it('shows an attempt warning (a lying Docker-Content-Digest) under a successful attempt', () => {
+    const warned = events.map((e) => (e.type === 'attempt' && e.outcome === 'ok' ? { ...e, notes: ['warning: Docker-Content-Digest sha256:00 does not match the manifest received (sha256:5a)', 'not a warning'] } : e));
+    const w = reducePullEvents(initialPullState(), warned).images.get('quay.io/org/app:1.4')!;
+    const text = attemptChainLines(w, { width: 100, fullError: false }).map(lineText).join('\n');
+    expect(text).toContain('warning: Docker-Content-Digest sha256:00 does not match');
+    expect(text).not.toContain('not a warning');
+  });
+
   it('wraps the whole error when full errors are on', () => {
     const short = attemptChainLines(img, { width: 80, fullError: false }).map(lineText).join('\n');
     const full = attemptChainLines(img, { width: 80, fullError: true }).map(lineText).join('\n');
