@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { assertOneStdin } from '../src/read-input.ts';
 import { UsageError } from '../src/errors.ts';
-import { closest } from './suggest.ts';
+import { closest } from '../src/did-you-mean.ts';
 
 /**
  * parseArgs, but an unknown flag or a missing value is a UsageError worded for a person (with a "did you

@@ -5,7 +5,7 @@
  */
 import { UsageError, PullpathError } from '../src/errors.ts';
 import { fitHelp, HELP_WIDTH } from './help-text.ts';
-import { closest } from './suggest.ts';
+import { closest } from '../src/did-you-mean.ts';
 
 export interface Command {
   help: string;

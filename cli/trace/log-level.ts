@@ -3,7 +3,7 @@
  * the commands that touch the network write the runtime's own debug lines and an HTTP trace to stderr.
  */
 import { UsageError } from '../../src/errors.ts';
-import { closest } from '../suggest.ts';
+import { closest } from '../../src/did-you-mean.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];

@@ -4,6 +4,7 @@
  * misspelt expectation (`erorr-class`) must not pass silently.
  */
 import { ConfigError } from '../errors.ts';
+import { closestName } from '../did-you-mean.ts';
 
 export const SCENARIO_CODE = 'PP_ERR_SCENARIO';
 
@@ -117,7 +118,7 @@ export class TableReader {
   rejectUnknown(known: readonly string[]): void {
     for (const key of Object.keys(this.table)) {
       if (!this.used.has(key) && !known.includes(key)) {
-        const hint = closest(key, known);
+        const hint = closestName(key, known);
         throw new ConfigError(
           `${this.file}: ${this.keyPath(key)}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${known.join(', ')}`,
           { file: this.file, code: SCENARIO_CODE },
@@ -127,30 +128,3 @@ export class TableReader {
   }
 }
 
-/** The known key nearest to a typo, when it is near enough to be a likely intent. */
-function closest(key: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(key, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(key.length / 4)) ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}

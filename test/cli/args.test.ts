@@ -1,7 +1,7 @@
 /** Flag parsing as users meet it: "did you mean" for a typo, plain words for a missing value, -o for --output. */
 import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../../cli/args.ts';
-import { closest, editDistance } from '../../cli/suggest.ts';
+import { closest, editDistance } from '../../src/did-you-mean.ts';
 import { UsageError } from '../../src/errors.ts';
 
 const options = { timeout: { type: 'string' }, output: { type: 'string' }, 'no-tui': { type: 'boolean' }, 'check-blobs': { type: 'boolean' } } as const;

@@ -5,39 +5,16 @@
  */
 import type { RawConfigFile, UnknownKey } from '../decode-file.ts';
 import type { LintFinding } from './finding.ts';
+import { nearest } from '../../did-you-mean.ts';
 
 const TOP_LEVEL = ['unqualified-search-registries', 'short-name-mode', 'credential-helpers', 'additional-layer-store-auth-helper'];
 const REGISTRY_ONLY = ['prefix', 'blocked', 'mirror-by-digest-only', 'mirror'];
 const KNOWN = [...TOP_LEVEL, ...REGISTRY_ONLY, 'location', 'insecure', 'pull-from-mirror', 'registry', 'aliases', 'registries'];
 
-/** Levenshtein distance, for "did you mean" (keys are short, so the quadratic table is tiny). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The known key closest to `key` (`mirror_by_digest_only` → `mirror-by-digest-only`, `mirrors` → `mirror`). */
 export function suggestKey(key: string): string | null {
-  const k = key.toLowerCase().replace(/_/g, '-');
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of KNOWN) {
-    const d = distance(k, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(best.length / 4)) ? best : null;
+  const best = nearest(key.toLowerCase().replace(/_/g, '-'), KNOWN);
+  return best !== null && best.distance <= Math.max(2, Math.floor(best.name.length / 4)) ? best.name : null;
 }
 
 function misplaced(u: UnknownKey, file: string): LintFinding | null {
