@@ -7,7 +7,7 @@
  */
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
-import { util } from 'undici';
+import { util, type Dispatcher } from 'undici';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
@@ -152,7 +152,9 @@ function start(dispatchers: DispatcherFactory, req: HttpRequest, resolve: (r: Ht
         ...(req.body !== undefined ? { body: req.body } : {}),
         // HEAD keeps the connection alive (undici closes it after every HEAD otherwise).
         ...(req.method === 'HEAD' ? { reset: false } : {}),
-      },
+        // The ClientPool destroys a dial (connect, TLS handshake) still pending when the signal aborts.
+        ...(req.signal ? { signal: req.signal } : {}),
+      } as Dispatcher.DispatchOptions,
       handler,
     );
   } catch (err) {
