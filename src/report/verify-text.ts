@@ -21,6 +21,7 @@ export const REASON_HELP: Record<VerifyReason, string> = {
   'blobs-missing': 'the manifest is mirrored but blobs are missing: the pull would fail mid-way',
   policy: 'rejected by policy.json (judged on the image as asked for): the runtime refuses to run it',
   'source-only': 'only the source served it: a disconnected cluster would fail',
+  cancelled: 'the run was stopped before a mirror answered: run it again',
 };
 
 export function formatVerdictLine(v: VerifyVerdict): string {
