@@ -4,10 +4,12 @@
  * and `help: string`. Commands are loaded lazily so `pullpath resolve` never loads Ink.
  */
 import { UsageError, PullpathError } from '../src/errors.ts';
+import { endRun, guardOutput, startRun, type RunContext } from './lifecycle.ts';
 
 export interface Command {
   help: string;
-  run(argv: string[]): Promise<number>;
+  /** `run.signal` fires on Ctrl-C or a closed output (cli/lifecycle.ts); the exit code is then 130 or 141. */
+  run(argv: string[], run: RunContext): Promise<number>;
 }
 
 const COMMANDS: Record<string, { summary: string }> = {
@@ -40,6 +42,7 @@ export function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardOutput(); // `pullpath --help | head -1` too: a closed pipe never prints a stack trace
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
@@ -65,9 +68,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(command.help.trimEnd() + '\n');
     return 0;
   }
+  const lifecycle = startRun();
   try {
-    return await command.run(rest);
+    return lifecycle.exitCode(await command.run(rest, lifecycle));
   } catch (err) {
+    // Stopped by Ctrl-C or a closed output while failing: the stop is the answer, and its exit code.
+    if (lifecycle.cause !== null) return lifecycle.exitCode(2);
     if (err instanceof UsageError) {
       process.stderr.write(`pullpath ${name}: ${err.message}\n`);
       return 2;
@@ -78,5 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`pullpath ${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 2;
+  } finally {
+    endRun(lifecycle);
   }
 }

@@ -4,6 +4,7 @@
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
  * --min-success-rate.
  */
+import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -106,7 +107,7 @@ export function toLoadBoard(s: LoadSummary, prev: LoadSummary | null, durationMs
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -210,9 +211,8 @@ export async function run(argv: string[]): Promise<number> {
           'map them to local servers with --connect-to, use --scenario, or pass --i-know-this-is-not-loopback',
       );
     }
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
+    // Ctrl-C and a closed output stop the run (cli/lifecycle.ts): the summary still prints, then exit 130.
+    const abort = linkedController(ctx.signal);
     const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
     const progress = !tui && process.stderr.isTTY === true;
     const boards = new EventChannel<LoadBoardSnapshot>();
@@ -233,11 +233,10 @@ export async function run(argv: string[]): Promise<number> {
     try {
       if (renderLoad) {
         const done = running.finally(() => boards.close());
-        await renderLoad(boards, { title: 'pullpath load', abort, printSummary: false });
+        await renderLoad(boards, { title: 'pullpath load', abort, signal: ctx.signal, printSummary: false });
         summary = await done;
       } else summary = await running;
     } finally {
-      process.removeListener('SIGINT', onSigint);
       if (progress) process.stderr.write('\n');
     }
     process.stdout.write(output === 'json' ? JSON.stringify({ type: 'load', ...summary }) + '\n' : formatLoadReport(summary) + '\n');

@@ -3,6 +3,7 @@
  * or `--watch` passes every `--interval` seconds with rolling health; text table, TUI, JSON Lines, and
  * Prometheus metrics on `--metrics-port`. Exit 1 when the last pass left any endpoint down or degraded.
  */
+import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -87,7 +88,7 @@ export function toBoard(s: ProbeSnapshot, atMs: number): ProbeBoardSnapshot {
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -147,9 +148,8 @@ export async function run(argv: string[]): Promise<number> {
   const client = await clientFromFlags(values, { connections: concurrency });
   const metrics = createProbeMetrics(plan.endpoints);
   let server: MetricsServer | null = null;
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C and a closed output stop the run (cli/lifecycle.ts); the TUI's q aborts this controller too.
+  const abort = linkedController(ctx.signal);
   const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true, output } });
   const out = process.stdout;
   let last: ProbeSnapshot | null = null;
@@ -192,7 +192,7 @@ export async function run(argv: string[]): Promise<number> {
           boards.close(err);
         }
       })();
-      await renderProbe(boards, { title: 'pullpath probe', abort, keepOpen: watch });
+      await renderProbe(boards, { title: 'pullpath probe', abort, signal: ctx.signal, keepOpen: watch });
       abort.abort();
       await feed;
     } else {
@@ -204,7 +204,6 @@ export async function run(argv: string[]): Promise<number> {
     if (!final) return 1;
     return final.counts.down + final.counts.degraded + final.counts.unknown > 0 ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSigint);
     await server?.close();
     await client.close();
   }
