@@ -68,6 +68,8 @@ export class RunLifecycle implements RunContext {
 }
 
 let current: RunLifecycle | null = null;
+/** The last run, kept after it ended: a write that fails after the command returned is judged by it. */
+let last: RunLifecycle | null = null;
 let guarded = false;
 
 function onSigint(): void {
@@ -80,10 +82,15 @@ function onSigint(): void {
  * with a stack trace either. After the error Node has destroyed the stream, so later writes are dropped quietly.
  */
 function onOutputError(): void {
-  current?.stop('output-closed');
+  const run = current ?? last;
   // A write fails asynchronously: the command may already have returned (resolve writes all at once), and
-  // bin/pullpath.js set its code. The output is lost all the same: exit as jq would.
-  process.exitCode = EXIT_OUTPUT_CLOSED;
+  // bin/pullpath.js set its code. The output is lost all the same: exit as jq would, unless Ctrl-C came first.
+  if (run === null) {
+    process.exitCode = EXIT_OUTPUT_CLOSED;
+    return;
+  }
+  run.stop('output-closed');
+  process.exitCode = run.exitCode(EXIT_OUTPUT_CLOSED);
 }
 
 /**
@@ -93,6 +100,7 @@ function onOutputError(): void {
 export function startRun(): RunLifecycle {
   const run = new RunLifecycle();
   current = run;
+  last = run;
   guardOutput();
   process.on('SIGINT', onSigint);
   return run;

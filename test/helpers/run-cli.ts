@@ -1,5 +1,5 @@
 /** Runs the real CLI (`node bin/pullpath.js …`) from the repository root and returns its exit code and output. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -55,8 +55,13 @@ export interface SpawnCliOptions {
  * Spawns the real CLI (`node bin/pullpath.js …`) and measures when it exits and when it last wrote to stdout:
  * the process-lifetime tests (lingering sockets, closed pipes, SIGINT) need the process's own exit time.
  */
-export async function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<TimedRun> {
-  const { spawn } = await import('node:child_process');
+let spawned: import('node:child_process').ChildProcess | null = null;
+/** The child of the latest spawnCli call (set synchronously by the call), to signal it from outside. */
+export function lastSpawned(): import('node:child_process').ChildProcess | null {
+  return spawned;
+}
+
+export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<TimedRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
   let stdout = '';
@@ -69,6 +74,7 @@ export async function spawnCli(args: string[], opts: SpawnCliOptions = {}): Prom
     lastOutputMs = performance.now() - t0;
     opts.onStdout?.(d, child, stdout);
   });
+  spawned = child;
   child.stdout.on('error', () => {});
   child.stderr.on('data', (d: string) => (stderr += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
