@@ -207,7 +207,7 @@ async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: A
       const tapped = tap(events, (e) => {
         if (e.type === 'result') results.push(e);
       });
-      await tui.renderPull(tapped, { title: 'pullpath pull', abort });
+      await tui.renderPull(tapped, { title: 'pullpath pull', abort, signal: abort.signal }); // Ctrl-C / closed output quit the view too
       return results;
     }
   }
