@@ -1,7 +1,7 @@
 /**
  * One HTTP exchange through the dispatcher factory: the signal really ends it (undici does not abort a
- * pending connect/TLS handshake, so the caller is answered at once and the request aborted when undici
- * reaches it), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
+ * pending connect/TLS handshake, so the caller is answered at once, and the ClientPool destroys the dial
+ * the request was waiting on: nothing of it outlives the deadline), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
  * and a body limit stops reading instead of buffering whatever the server sends. Requests go to the
  * origin's own ClientPool from the dispatcher factory, through undici's dispatch-handler interface.
  */
