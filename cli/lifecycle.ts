@@ -127,3 +127,11 @@ export function linkedController(signal: AbortSignal): AbortController {
   else signal.addEventListener('abort', () => c.abort(signal.reason), { once: true });
   return c;
 }
+
+/**
+ * Ctrl-C pressed inside the TUI: in raw mode the terminal sends no SIGINT, only a key. A view that wants
+ * Ctrl-C to mean what it means elsewhere (stop, summary, exit 130; twice: exit now) calls this.
+ */
+export function interruptRun(): void {
+  current?.interrupt();
+}
