@@ -6,10 +6,12 @@
 import { UsageError, PullpathError } from '../src/errors.ts';
 import { fitHelp, HELP_WIDTH } from './help-text.ts';
 import { closest } from '../src/did-you-mean.ts';
+import { endRun, guardOutput, startRun, type RunContext } from './lifecycle.ts';
 
 export interface Command {
   help: string;
-  run(argv: string[]): Promise<number>;
+  /** `run.signal` fires on Ctrl-C or a closed output (cli/lifecycle.ts); the exit code is then 130 or 141. */
+  run(argv: string[], run: RunContext): Promise<number>;
 }
 
 const COMMANDS: Record<string, { summary: string }> = {
@@ -69,6 +71,7 @@ function unknownCommand(name: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardOutput(); // `pullpath --help | head -1` too: a closed pipe never prints a stack trace
   const [name, ...rest] = argv;
   if (name === 'help' && rest.length > 0 && rest[0] !== 'help') {
     // `pullpath help CMD`, as git and podman have it.
@@ -101,9 +104,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(fitHelp(command.help, helpWidth()));
     return 0;
   }
+  const lifecycle = startRun();
   try {
-    return await command.run(rest);
+    return lifecycle.exitCode(await command.run(rest, lifecycle));
   } catch (err) {
+    // Stopped by Ctrl-C or a closed output while failing: the stop is the answer, and its exit code.
+    if (lifecycle.cause !== null) return lifecycle.exitCode(2);
     if (err instanceof UsageError) {
       process.stderr.write(`pullpath ${name}: ${err.message}\n`);
       return 2;
@@ -114,5 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`pullpath ${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 2;
+  } finally {
+    endRun(lifecycle);
   }
 }

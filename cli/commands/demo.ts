@@ -3,6 +3,7 @@
  * On a terminal it runs in the TUI; in a pipe, under CI=true or with --no-tui it prints the plain report and
  * exits by itself. Nothing to install and nothing dialled beyond loopback.
  */
+import type { RunContext } from '../lifecycle.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,13 +46,13 @@ export function demoScenarioPath(): string {
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const { flags } = parseRunFlags(argv, false);
   const abs = demoScenarioPath();
   const rel = relative(process.cwd(), abs);
   const file = rel.startsWith('..') ? abs : rel;
   // On a terminal the demo stays on screen until q, so a new user can move through the attempts.
-  const code = await runScenarioFiles([file], { ...flags, keepOpen: true });
+  const code = await runScenarioFiles([file], { ...flags, keepOpen: true }, ctx.signal);
   if (flags.output === 'text') {
     const next: [string, string][] = [
       ['pullpath scenario run scenarios/*.toml', 'the other situations (blocked sources, digest-only mirrors, auth, …)'],

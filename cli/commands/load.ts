@@ -7,6 +7,7 @@
 import { parseLogLevel } from '../trace/log-level.ts';
 import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
+import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
@@ -78,7 +79,7 @@ Exit status: 0 done, 1 wrong content accepted (digest mismatch) or success rate 
 2 bad usage or input.
 `;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -188,9 +189,8 @@ export async function run(argv: string[]): Promise<number> {
           'map them to local servers with --connect-to, use --scenario, or pass --i-know-this-is-not-loopback',
       );
     }
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
+    // Ctrl-C and a closed output stop the run (cli/lifecycle.ts): the summary still prints, then exit 130.
+    const abort = linkedController(ctx.signal);
     const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
     const progress = !tui && process.stderr.isTTY === true;
     const boards = new EventChannel<LoadBoardSnapshot>();
@@ -212,11 +212,10 @@ export async function run(argv: string[]): Promise<number> {
       if (renderLoad) {
         const done = running.finally(() => boards.close());
         // The board stays until q (when keys can be read); the report below is the one --no-tui prints.
-        await renderLoad(boards, { title: 'load', abort, printSummary: false, keepOpen: true });
+        await renderLoad(boards, { title: 'load', abort, signal: ctx.signal, printSummary: false, keepOpen: true });
         summary = await done;
       } else summary = await running;
     } finally {
-      process.removeListener('SIGINT', onSigint);
       if (progress) process.stderr.write('\n');
     }
     process.stdout.write(output === 'json' ? JSON.stringify({ type: 'load', ...summary }) + '\n' : formatLoadReport(summary) + '\n');

@@ -2,6 +2,7 @@
  * `pullpath mock SCENARIO`: a scenario's mock registries, standalone, until Ctrl-C (or --duration).
  * Prints where each registry listens and how to point pullpath, skopeo or podman at them.
  */
+import type { RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -76,7 +77,7 @@ function describe(s: Scenario, m: StandaloneMocks): string {
   return lines.join('\n') + '\n';
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -127,15 +128,17 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(describe(scenario, mocks));
   }
+  // Serves until --duration, SIGTERM, or the run stops (Ctrl-C: exit 130; a closed output: 141).
   await new Promise<void>((resolve) => {
     const stop = (): void => {
-      process.removeListener('SIGINT', stop);
+      ctx.signal.removeEventListener('abort', stop);
       process.removeListener('SIGTERM', stop);
       if (timer) clearTimeout(timer);
       resolve();
     };
     const timer = durationMs !== null ? setTimeout(stop, durationMs) : null;
-    process.once('SIGINT', stop);
+    if (ctx.signal.aborted) stop();
+    ctx.signal.addEventListener('abort', stop, { once: true });
     process.once('SIGTERM', stop);
   });
   await mocks.close();

@@ -4,6 +4,7 @@
  * Prometheus metrics on `--metrics-port`. Exit 1 when the last pass left any endpoint down or degraded.
  */
 import { parseLogLevel } from '../trace/log-level.ts';
+import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { readInput } from '../../src/read-input.ts';
@@ -92,7 +93,7 @@ export function toBoard(s: ProbeSnapshot, atMs: number): ProbeBoardSnapshot {
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -155,9 +156,8 @@ export async function run(argv: string[]): Promise<number> {
   const client = await clientFromFlags(values, { connections: concurrency });
   const metrics = createProbeMetrics(plan.endpoints);
   let server: MetricsServer | null = null;
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C and a closed output stop the run (cli/lifecycle.ts); the TUI's q aborts this controller too.
+  const abort = linkedController(ctx.signal);
   const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
   const out = process.stdout;
   let last: ProbeSnapshot | null = null;
@@ -200,7 +200,7 @@ export async function run(argv: string[]): Promise<number> {
         }
       })();
       // The board stays until q (when keys can be read); the table printed below is the one --no-tui prints.
-      await renderProbe(boards, { title: 'probe', abort, keepOpen: true });
+      await renderProbe(boards, { title: 'probe', abort, signal: ctx.signal, keepOpen: true });
       abort.abort();
       await feed;
     } else {
@@ -212,7 +212,6 @@ export async function run(argv: string[]): Promise<number> {
     if (!final) return 1;
     return final.counts.down + final.counts.degraded + final.counts.unknown > 0 ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSigint);
     await server?.close();
     await client.close();
   }

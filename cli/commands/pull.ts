@@ -23,6 +23,7 @@ import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
+import { linkedController, type RunContext } from '../lifecycle.ts';
 
 export const help = `Usage: pullpath pull [config flags] [flags] REF...
 
@@ -159,7 +160,7 @@ function isBadInput(r: Resolution): boolean {
   return r.error !== null && (r.errorKind === 'parse' || r.errorKind === 'transport');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const flags = await parseFlags(argv);
   const hostMap = HostMap.parse(flags.connectTo);
   const { config: conf, policy } = await loadSetupFromFlags(flags.config);
@@ -175,14 +176,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(flags.tlsVerify !== undefined ? { tlsVerify: flags.tlsVerify } : {}),
     ...(flags.certDir !== undefined ? { certs: { certDir: flags.certDir } } : {}),
   });
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  // A closed pipe (`pullpath pull … | head`) ends the run quietly instead of crashing on EPIPE.
-  const onStdoutError = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') abort.abort();
-  };
-  process.stdout.on('error', onStdoutError);
+  // Ctrl-C and a closed output stop the run (cli/lifecycle.ts); the TUI's q aborts this controller too.
+  const abort = linkedController(ctx.signal);
   const events = pullImages(
     resolutions,
     {
@@ -206,8 +201,6 @@ export async function run(argv: string[]): Promise<number> {
     if (badInput) return 2;
     return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.stdout.removeListener('error', onStdoutError);
     stopTrace();
     await dispatchers.close();
   }
@@ -232,7 +225,8 @@ async function view(events: AsyncIterable<PullEvent>, flags: PullFlags, abort: A
       const report: string[] = [];
       const writer = createPullTextWriter((s) => report.push(s), order);
       const tapped = tap(events, (e) => writer.push(e));
-      await tui.renderPull(tapped, { title: 'pull', abort, keepOpen: true, printSummary: false, startedAt });
+      // Ctrl-C / a closed output quit the view too (abort is linked to the run's signal).
+      await tui.renderPull(tapped, { title: 'pull', abort, signal: abort.signal, keepOpen: true, printSummary: false, startedAt });
       const results = writer.end();
       process.stdout.write(report.join(''));
       return results;

@@ -6,6 +6,7 @@
 import { logFlagOptions, logFlagsHelp, parseLogLevel } from '../trace/log-level.ts';
 import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
+import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -76,10 +77,10 @@ function expectationView(run: PullRunReport): ScenarioExpectation {
   return { name: `${run.key} ${run.ref}`, met: run.ok, detail };
 }
 
-async function runWithTui(p: PreparedScenario, flags: ScenarioRunFlags): Promise<ScenarioReport> {
+async function runWithTui(p: PreparedScenario, flags: ScenarioRunFlags, signal: AbortSignal): Promise<ScenarioReport> {
   const seed = flags.seed;
   const { renderPull } = await import('../tui/render.tsx');
-  const abort = new AbortController();
+  const abort = linkedController(signal);
   const views = new EventChannel<readonly ScenarioExpectation[]>();
   const met: ScenarioExpectation[] = [];
   const run = startScenario(p, {
@@ -91,15 +92,16 @@ async function runWithTui(p: PreparedScenario, flags: ScenarioRunFlags): Promise
     },
   });
   void run.report.finally(() => views.close());
-  await renderPull(run.events, { title: `scenario ${p.scenario.name}`, abort, expectations: views, printSummary: false, keepOpen: flags.keepOpen !== false });
+  await renderPull(run.events, { title: `scenario ${p.scenario.name}`, abort, signal, expectations: views, printSummary: false, keepOpen: flags.keepOpen !== false });
   return run.report;
 }
 
 /**
  * Runs scenario files and prints their reports; returns the exit code.
  * @param files scenario paths; `flags.output`/`noTui` choose the view.
+ * @param signal the run's (cli/lifecycle.ts): Ctrl-C or a closed output cancels the scenario in flight and skips the rest.
  */
-export async function runScenarioFiles(files: readonly string[], flags: ScenarioRunFlags): Promise<number> {
+export async function runScenarioFiles(files: readonly string[], flags: ScenarioRunFlags, signal: AbortSignal): Promise<number> {
   let prepared: PreparedScenario[];
   try {
     prepared = await prepareAll(files);
@@ -122,26 +124,18 @@ export async function runScenarioFiles(files: readonly string[], flags: Scenario
     flags: { noTui: flags.noTui || flags.debug === true, output: flags.explicitOutput ? flags.output : undefined },
   });
   const reports: ScenarioReport[] = [];
-  // Ctrl-C in plain mode: cancel the running scenario's requests and skip the rest (the TUI handles its own q/Ctrl-C).
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  if (!tui) process.once('SIGINT', onSigint);
-  try {
-    for (const p of prepared) {
-      if (abort.signal.aborted) break;
-      const stopTrace = flags.debug === true ? startHttpTrace({ write: (s) => process.stderr.write(s) }) : () => {};
-      const report = tui
-        ? await runWithTui(p, flags)
-        : await runScenario(p, { signal: abort.signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) }).finally(stopTrace);
-      // The runtime's lines per pull run, from its events (after the run: the report holds them in order).
-      if (flags.debug === true) for (const run of report.pulls) run.events.forEach(createAttemptLogger((s) => process.stderr.write(s)));
-      reports.push(report);
-      // After the TUI, the same report as --no-tui, on the normal screen.
-      const text = formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');
-      process.stdout.write(flags.output === 'json' ? formatScenarioJsonLines(report) : text);
-    }
-  } finally {
-    process.removeListener('SIGINT', onSigint);
+  for (const p of prepared) {
+    if (signal.aborted) break;
+    const stopTrace = flags.debug === true ? startHttpTrace({ write: (s) => process.stderr.write(s) }) : () => {};
+    const report = tui
+      ? await runWithTui(p, flags, signal).finally(stopTrace)
+      : await runScenario(p, { signal, ...(flags.seed !== undefined ? { seed: flags.seed } : {}) }).finally(stopTrace);
+    // The runtime's lines per pull run, from its events (after the run: the report holds them in order).
+    if (flags.debug === true) for (const run of report.pulls) run.events.forEach(createAttemptLogger((s) => process.stderr.write(s)));
+    reports.push(report);
+    // After the TUI, the same report as --no-tui, on the normal screen.
+    const text = formatScenarioText(report) + (prepared.length > 1 ? '\n' : '');
+    process.stdout.write(flags.output === 'json' ? formatScenarioJsonLines(report) : text);
   }
   if (flags.output === 'text' && reports.length > 1) process.stdout.write(formatScenarioTotals(reports));
   if (flags.junit !== undefined) await writeFile(flags.junit, formatJunit(reports));
@@ -168,10 +162,10 @@ export function parseRunFlags(argv: string[], allowFiles: boolean): { files: str
   return { files: positionals, flags };
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'run') throw new UsageError(sub === undefined ? 'expected a subcommand: scenario run FILE...' : `unknown subcommand "${sub}"; expected: scenario run FILE...`);
   const { files, flags } = parseRunFlags(rest, true);
   if (files.length === 0) throw new UsageError('scenario run: expected at least one scenario FILE (e.g. scenarios/demo.toml)');
-  return runScenarioFiles(files, flags);
+  return runScenarioFiles(files, flags, ctx.signal);
 }

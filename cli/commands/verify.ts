@@ -3,6 +3,7 @@
  * runs the pull engine on the mirrors (never the source when it is forbidden), and prints one verdict
  * per image plus a summary. Exit 1 when any image would not be served by a mirror.
  */
+import type { RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -83,7 +84,7 @@ async function readList(path: string, requireDigest: boolean): Promise<string[]>
   return list.images.map((x) => x.ref);
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -130,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
       checkBlobs: values['check-blobs'] === true,
       jobs,
       pull: { client, attemptTimeoutMs: timeoutMs, policy, ...(platform ? { platform } : {}) },
+      signal: ctx.signal, // Ctrl-C, a closed output: images in flight end as cancelled, the summary still prints
     })) {
       verdicts.push(v);
       if (debug) process.stderr.write(attemptLines(v.attempts)); // the runtime's lines, per image as it finishes

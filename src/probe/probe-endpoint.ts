@@ -26,6 +26,8 @@ export interface ProbeOptions {
   checkBlob: boolean;
   /** ms since the probe run started (stamped on the outcome). */
   now: () => number;
+  /** The run's signal (Ctrl-C, a closed output): ends the probe at once, its step `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /** Folds the client's steps for one probe step (auth + request) into one ProbeStep. */
@@ -52,7 +54,7 @@ function fold(name: ProbeStepName, steps: AttemptStep[], started: number, err: u
 const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep => Object.assign({}, s, { ok: false, errorClass, error });
 
 export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
-  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.signal]) : AbortSignal.timeout(opts.timeoutMs);
   const deadline = Date.now() + opts.timeoutMs;
   const steps: ProbeStep[] = [];
   const done = (): ProbeOutcome => ({ endpoint: ep.location, atMs: opts.now(), ok: steps.every((s) => s.ok), steps });

@@ -41,7 +41,7 @@ export async function* runProbe(opts: ProbeRunOptions): AsyncGenerator<ProbeRunE
   for (let round = 0; round < maxRounds && !opts.signal?.aborted; round++) {
     const passStart = now();
     const outcomes = await Promise.all(
-      opts.plan.endpoints.map((ep) => limit(() => probeEndpoint(ep, { client: opts.client, timeoutMs: opts.timeoutMs, checkBlob: opts.checkBlob, now }))),
+      opts.plan.endpoints.map((ep) => limit(() => probeEndpoint(ep, { client: opts.client, timeoutMs: opts.timeoutMs, checkBlob: opts.checkBlob, now, ...(opts.signal ? { signal: opts.signal } : {}) }))),
     );
     for (const o of outcomes) {
       const change = tracker.record(o);

@@ -79,7 +79,10 @@ export async function runAttempt(
       ref,
     };
   } catch (err) {
-    const e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
+    let e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
+    // Stopped by the run (Ctrl-C, a closed output, q), not by this attempt's deadline nor an overall timeout:
+    // whatever the step made of the abort, the attempt was cancelled, it did not fail.
+    if (wasCancelled(signal, timer) && e.errorClass !== 'cancelled') e = new RegistryError(e.message, 'cancelled', e.httpStatus);
     const notes: string[] = [];
     if (e.errorClass === 'timeout' && timer.timedOut) notes.push(RUNTIME_WAITS);
     const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
@@ -92,4 +95,11 @@ export async function runAttempt(
   } finally {
     timer.dispose();
   }
+}
+
+/** The caller's signal stopped the attempt with a reason other than a timeout (an overall deadline stays `timeout`). */
+function wasCancelled(signal: AbortSignal | undefined, timer: AttemptDeadline): boolean {
+  if (!signal?.aborted || timer.timedOut) return false;
+  const reason = signal.reason as { name?: string } | undefined;
+  return reason?.name !== 'TimeoutError';
 }

@@ -10,26 +10,39 @@
  * Requests beyond `connections` wait in a FIFO queue and go to the next Client that frees up. A Client whose
  * connection failed is retired (as undici's Pool does since undici#3895), never handed out again.
  */
-import { Client, Dispatcher, errors } from 'undici';
+import { Client, Dispatcher, errors, type buildConnector } from 'undici';
+import type { Socket } from 'node:net';
 
 export interface ClientPoolOptions extends Client.Options {
   /** Max connections; default unlimited. */
   connections?: number | null;
 }
 
+/**
+ * Dispatch options with pullpath's one addition: the request's `signal`. A request aborted while its Client is
+ * still dialing (TCP connect or TLS handshake) has that dial destroyed at once: undici itself neither aborts a
+ * queued request nor cuts a connect short (only its own connect timeout does, 10 s by default), so a blackholed
+ * endpoint kept a socket, and the process, alive that long after the attempt's deadline.
+ */
+export type PoolDispatchOptions = Dispatcher.DispatchOptions & { signal?: AbortSignal };
+
 interface Queued {
-  opts: Dispatcher.DispatchOptions;
+  opts: PoolDispatchOptions;
   handler: Dispatcher.DispatchHandler;
 }
 
 const kPool = Symbol('pullpath.pool');
 const kRetired = Symbol('pullpath.retired');
 const kBusy = Symbol('pullpath.busy');
-type PooledClient = Client & { [kPool]?: ClientPool; [kRetired]?: boolean; [kBusy]?: boolean };
+const kDialing = Symbol('pullpath.dialing');
+type PooledClient = Client & { [kPool]?: ClientPool; [kRetired]?: boolean; [kBusy]?: boolean; [kDialing]?: Socket | null };
+type ConnectFn = buildConnector.connector;
 
 export class ClientPool extends Dispatcher {
   readonly #origin: URL;
   readonly #options: Client.Options;
+  /** The connector (when given as a function): each Client dials through it, its pending socket kept in sight. */
+  readonly #connect: ConnectFn | null;
   readonly #cap: number;
   #idle: PooledClient[] = [];
   readonly #clients = new Set<PooledClient>();
@@ -42,6 +55,7 @@ export class ClientPool extends Dispatcher {
     const { connections, ...clientOptions } = options;
     this.#origin = new URL(origin); // parsed once: each Client would otherwise parse and keep its own
     this.#options = clientOptions;
+    this.#connect = typeof clientOptions.connect === 'function' ? (clientOptions.connect as ConnectFn) : null;
     this.#cap = connections && connections > 0 ? connections : Number.POSITIVE_INFINITY;
   }
 
@@ -50,7 +64,7 @@ export class ClientPool extends Dispatcher {
     return this.#clients.size;
   }
 
-  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  override dispatch(opts: PoolDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     if (this.#closed) {
       handler.onError?.(new errors.ClientClosedError());
       return false;
@@ -70,16 +84,17 @@ export class ClientPool extends Dispatcher {
       if (!c[kRetired] && !c.closed && !c.destroyed) return c;
     }
     if (this.#clients.size >= this.#cap) return null;
-    const c: PooledClient = new Client(this.#origin, this.#options);
+    const c: PooledClient = new Client(this.#origin, this.#connect ? { ...this.#options, connect: dialer(this.#connect, () => c) } : this.#options);
     c[kPool] = this;
     c.on('connectionError', onConnectionError);
     this.#clients.add(c);
     return c;
   }
 
-  #send(client: PooledClient, opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+  #send(client: PooledClient, opts: PoolDispatchOptions, handler: Dispatcher.DispatchHandler): void {
     client[kBusy] = true;
     const wrapped = 'onRequestStart' in handler ? new ReleasingHandler(this, client, handler) : new ReleasingLegacyHandler(this, client, handler);
+    if (opts.signal) wrapped.watch(opts.signal);
     client.dispatch(opts, wrapped as Dispatcher.DispatchHandler);
   }
 
@@ -144,12 +159,39 @@ export class ClientPool extends Dispatcher {
     const cb = typeof errOrCallback === 'function' ? errOrCallback : callback;
     this.#closed = true;
     this.#failQueued(err ?? new errors.ClientDestroyedError());
+    // Client.destroy leaves a dial in progress to undici's connect timeout: end those here.
+    for (const c of this.#clients) hangUp(c, err ?? new errors.ClientDestroyedError());
     const all = Promise.all([...this.#clients].map((c) => c.destroy(err))).then(() => {});
     this.#clients.clear();
     this.#idle = [];
     if (cb) void all.then(cb, cb);
     else return all;
   }
+}
+
+/**
+ * A Client's connector: dials through `base` and keeps the pending socket on the Client until the dial ends,
+ * so an abandoned request or a destroyed pool can end it (see PoolDispatchOptions).
+ */
+function dialer(base: ConnectFn, client: () => PooledClient): ConnectFn {
+  return (opts, callback) => {
+    const c = client();
+    const socket = base(opts, (err, sock) => {
+      if (c[kDialing] === socket) c[kDialing] = null;
+      callback(err, sock as never);
+    }) as unknown as Socket;
+    // A connector may answer synchronously (an error): only a dial still pending is tracked.
+    if (socket && !socket.destroyed) c[kDialing] = socket;
+    return socket as never;
+  };
+}
+
+/** Destroys `client`'s dial in progress, if any. The connector then fails the dial with `err`. */
+function hangUp(client: PooledClient, err: Error): void {
+  const socket = client[kDialing];
+  if (!socket) return;
+  client[kDialing] = null;
+  socket.destroy(err); // with an error: the connector answers its callback on 'error' only
 }
 
 function releaseClient(pool: ClientPool, client: PooledClient): void {
@@ -167,14 +209,29 @@ type Legacy = Record<string, ((...args: any[]) => unknown) | undefined>;
 /** Wraps a request's handler: passes every callback through, and hands the Client back once the request ends. */
 abstract class Releasing {
   #done = false;
+  #signal: AbortSignal | null = null;
   constructor(
     readonly pool: ClientPool,
     readonly client: PooledClient,
     readonly inner: Dispatcher.DispatchHandler,
   ) {}
+  /** Ends the Client's dial if `signal` aborts before the request ends (this object is the listener: no closure). */
+  watch(signal: AbortSignal): void {
+    if (signal.aborted) return;
+    this.#signal = signal;
+    signal.addEventListener('abort', this, { once: true });
+  }
+  /** The request's signal aborted: a dial still pending for it is destroyed now, not at undici's connect timeout. */
+  handleEvent(): void {
+    this.#signal = null;
+    if (this.#done) return;
+    hangUp(this.client, new errors.ConnectTimeoutError('Connect aborted: the request was abandoned at its deadline'));
+  }
   protected release(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#signal?.removeEventListener('abort', this);
+    this.#signal = null;
     // After undici has finished with this request: dispatching from inside its callback re-enters the Client
     // (a failed connect errors the whole queue, then asserts it is empty).
     process.nextTick(releaseClient, this.pool, this.client);

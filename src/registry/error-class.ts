@@ -18,4 +18,5 @@ export type ErrorClass =
   | 'policy' // rejected by policy.json
   | 'config' // resolution/rewrite error before any network access
   | 'http-error' // any other unexpected HTTP status
+  | 'cancelled' // the run was stopped (Ctrl-C, a closed output, `q` in the TUI) while this attempt was in flight
   | 'other';

@@ -94,7 +94,7 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
   if (reason !== undefined || e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') {
     const timedOut = reason?.name === 'TimeoutError' || (reason as { code?: string } | undefined)?.code === 'PP_ERR_DEADLINE';
     inner = timedOut ? 'context deadline exceeded' : 'context canceled';
-    errorClass = timedOut ? 'timeout' : 'other';
+    errorClass = timedOut ? 'timeout' : 'cancelled';
   } else {
     switch (e.code) {
       case 'ECONNREFUSED':

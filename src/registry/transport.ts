@@ -1,13 +1,13 @@
 /**
  * One HTTP exchange through the dispatcher factory: the signal really ends it (undici does not abort a
- * pending connect/TLS handshake, so the caller is answered at once and the request aborted when undici
- * reaches it), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
+ * pending connect/TLS handshake, so the caller is answered at once, and the ClientPool destroys the dial
+ * the request was waiting on: nothing of it outlives the deadline), HEAD keeps the connection alive (`reset: false`; undici closes it after every HEAD otherwise),
  * and a body limit stops reading instead of buffering whatever the server sends. Requests go to the
  * origin's own ClientPool from the dispatcher factory, through undici's dispatch-handler interface.
  */
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
-import { util } from 'undici';
+import { util, type Dispatcher } from 'undici';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
@@ -151,7 +151,9 @@ function start(dispatchers: DispatcherFactory, req: HttpRequest, resolve: (r: Ht
         ...(req.body !== undefined ? { body: req.body } : {}),
         // HEAD keeps the connection alive (undici closes it after every HEAD otherwise).
         ...(req.method === 'HEAD' ? { reset: false } : {}),
-      },
+        // The ClientPool destroys a dial (connect, TLS handshake) still pending when the signal aborts.
+        ...(req.signal ? { signal: req.signal } : {}),
+      } as Dispatcher.DispatchOptions,
       handler,
     );
   } catch (err) {

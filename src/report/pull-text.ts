@@ -30,7 +30,7 @@ function endpointOf(a: AttemptEvent): string {
 export function formatAttemptLine(a: AttemptEvent): string {
   const role = a.mirror ? 'mirror ' : 'primary';
   const status = a.httpStatus === null ? '-' : String(a.httpStatus);
-  const fields = [`  ${String(a.index + 1).padStart(2)}. ${role}`, a.reference, endpointOf(a) + (a.insecure ? ' (insecure)' : ''), a.outcome.toUpperCase(), status, ms(a.durationMs)];
+  const fields = [`  ${String(a.index + 1).padStart(2)}. ${role}`, a.reference, endpointOf(a) + (a.insecure ? ' (insecure)' : ''), a.errorClass === 'cancelled' ? 'CANCELLED' : a.outcome.toUpperCase(), status, ms(a.durationMs)];
   let line = fields.join('  ');
   if (a.error) line += `\n      ${a.errorClass ?? 'error'}: ${a.error.replaceAll('\n', '\n      ')}`;
   for (const n of a.notes ?? []) line += `\n      note: ${n}`;
@@ -52,7 +52,9 @@ function verdictLines(r: ResultEvent): string[] {
     lines.push(`  PULLED from ${r.source} (source ${(r.sourceIndex ?? 0) + 1}) in ${ms(r.durationMs)}: ${r.digest ?? ''} ${r.mediaType ?? ''}`.trimEnd());
     if (r.platform) lines.push(`  platform ${r.platform}: ${r.instanceDigest ?? '?'} ${r.instanceMediaType ?? ''}`.trimEnd());
   } else {
-    lines.push(`  FAILED${r.errorClass ? ` (${r.errorClass})` : ''} in ${ms(r.durationMs)}${r.source ? `, after choosing ${r.source}` : ''}`);
+    // A stopped run did not fail the image: say so, not FAILED (cancelled).
+    if (r.errorClass === 'cancelled') lines.push(`  CANCELLED in ${ms(r.durationMs)}${r.source ? `, after choosing ${r.source}` : ''}`);
+    else lines.push(`  FAILED${r.errorClass ? ` (${r.errorClass})` : ''} in ${ms(r.durationMs)}${r.source ? `, after choosing ${r.source}` : ''}`);
     if (r.missingBlobs && r.missingBlobs.length) lines.push(`  missing blobs: ${r.missingBlobs.join(', ')}`);
     lines.push('  error (as the runtime reports it):');
     lines.push(r.error ?? '');

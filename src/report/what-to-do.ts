@@ -28,7 +28,8 @@ export type FixTopic =
   | 'policy'
   | 'invalid-reference'
   | 'resolution-error'
-  | 'source-only';
+  | 'source-only'
+  | 'cancelled';
 
 export const FIX_TEXT: Record<FixTopic, string> = {
   'tag-on-digest-only': 'pin by digest, or add an ImageTagMirrorSet (registries.conf: pull-from-mirror = "all" or "tag-only")',
@@ -50,6 +51,7 @@ export const FIX_TEXT: Record<FixTopic, string> = {
   'invalid-reference': 'the reference is not accepted as written: fix it (the error says why)',
   'resolution-error': 'fix registries.conf or the reference (the error says which); a short name needs an alias or unqualified-search-registries, or qualify it',
   'source-only': 'only the source served it, so a disconnected cluster would fail: mirror the image and add an ImageDigestMirrorSet',
+  cancelled: 'the run was stopped (Ctrl-C or a closed output) before an answer: run it again',
 };
 
 export interface Fix {
@@ -96,6 +98,7 @@ export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
   'blobs-missing': 'blobs-missing',
   policy: 'policy',
   'source-only': 'source-only',
+  cancelled: 'cancelled',
 };
 
 const fix = (subject: string, topic: FixTopic): Fix => ({ subject, topic, text: FIX_TEXT[topic] });

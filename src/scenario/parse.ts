@@ -22,7 +22,7 @@ import type {
 export const ERROR_CLASSES = [
   'refused', 'dns', 'tls', 'http-to-https', 'timeout', 'reset', 'unauthorized', 'forbidden', 'not-found',
   'rate-limited', 'server-error', 'digest-mismatch', 'not-a-registry', 'too-large', 'blocked', 'policy',
-  'config', 'http-error', 'other',
+  'config', 'http-error', 'cancelled', 'other',
 ] as const satisfies readonly ErrorClass[];
 type MissingClass = Exclude<ErrorClass, (typeof ERROR_CLASSES)[number]>;
 const allClassesListed: MissingClass extends never ? true : false = true;

@@ -36,8 +36,10 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   timeout: 'unreachable',
   reset: 'unreachable',
   blocked: 'blocked',
+  cancelled: 'cancelled',
 };
-const PRIORITY: VerifyReason[] = ['digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'unreachable', 'resolution-error', 'blocked'];
+// A cancelled attempt says nothing about the mirror: it outranks what the other mirrors said.
+const PRIORITY: VerifyReason[] = ['cancelled', 'digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'unreachable', 'resolution-error', 'blocked'];
 
 const hasDigest = (ref: string | null): boolean => ref !== null && /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(ref);
 

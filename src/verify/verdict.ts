@@ -18,7 +18,8 @@ export type VerifyReason =
   | 'mirror-error' // 5xx, 429 or another unexpected HTTP answer from a mirror
   | 'blobs-missing' // --check-blobs: the manifest is served but some blobs are not (no failover at the blob stage)
   | 'policy' // policy.json rejects the image (judged on the logical reference): served, but never run
-  | 'source-only'; // only the source served it (allowed with --no-source=false), no mirror did
+  | 'source-only' // only the source served it (allowed with --no-source=false), no mirror did
+  | 'cancelled'; // the run was stopped (Ctrl-C, a closed output) before a mirror answered: not known
 
 export interface VerifyAttempt {
   /** The endpoint as configured. */

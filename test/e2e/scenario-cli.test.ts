@@ -128,10 +128,10 @@ describe('pullpath mock', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('docker-content-digest')).toMatch(/^sha256:/);
       expect(readFileSync(info.registriesConf, 'utf8')).toContain('http-mirror.corp.example.com:5000/tools');
-      // Ctrl-C stops the registries, removes the temporary folder and exits 0.
+      // Ctrl-C stops the registries, removes the temporary folder and exits 130, as every command does.
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await exited).toBe(130);
       expect(existsSync(info.registriesConf)).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 /** Runs the real CLI (`node bin/pullpath.js …`) from the repository root and returns its exit code and output. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -32,4 +32,65 @@ export function hermeticEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.CONTAINERS_REGISTRIES_CONF;
   return env;
+}
+
+export interface TimedRun extends CliResult {
+  /** The signal that ended the process, if any (a crash on SIGINT's default action shows here). */
+  signal: NodeJS.Signals | null;
+  /** ms from spawn to the process's exit. */
+  exitMs: number;
+  /** ms from spawn to the last byte written on stdout (0 when nothing was written). */
+  lastOutputMs: number;
+}
+
+export interface SpawnCliOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Kill (SIGKILL) after this many ms: a hung process then shows as code -1. Default 60 s. */
+  killAfterMs?: number;
+  /** Called with each stdout chunk and the child (to signal it, or to close the read side of its stdout). */
+  onStdout?: (chunk: string, child: import('node:child_process').ChildProcess, all: string) => void;
+}
+
+/**
+ * Spawns the real CLI (`node bin/pullpath.js …`) and measures when it exits and when it last wrote to stdout:
+ * the process-lifetime tests (lingering sockets, closed pipes, SIGINT) need the process's own exit time.
+ */
+let spawned: import('node:child_process').ChildProcess | null = null;
+/** The child of the latest spawnCli call (set synchronously by the call), to signal it from outside. */
+export function lastSpawned(): import('node:child_process').ChildProcess | null {
+  return spawned;
+}
+
+export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<TimedRun> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+  let stdout = '';
+  let stderr = '';
+  let lastOutputMs = 0;
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    stdout += d;
+    lastOutputMs = performance.now() - t0;
+    opts.onStdout?.(d, child, stdout);
+  });
+  spawned = child;
+  child.stdout.on('error', () => {});
+  child.stderr.on('data', (d: string) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      const exitMs = performance.now() - t0;
+      // stderr may still be draining after 'exit': wait for the streams to close.
+      let open = 2;
+      const done = () => {
+        if (--open === 0) resolve({ code: code ?? -1, signal, stdout, stderr, exitMs, lastOutputMs });
+      };
+      if (child.stdout.destroyed) done();
+      else child.stdout.once('close', done);
+      if (child.stderr.destroyed) done();
+      else child.stderr.once('close', done);
+    });
+  });
 }

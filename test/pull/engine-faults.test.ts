@@ -140,3 +140,19 @@ describe('the engine sees exactly the injected fault', () => {
     expect(result.digest).not.toBe(DIGEST);
   });
 });
+
+describe('a run stopped while attempts are in flight', () => {
+  it('marks the attempt and the result cancelled (not other), and an overall deadline stays timeout', async () => {
+    const stop = new AbortController();
+    const events: PullEvent[] = [];
+    setTimeout(() => stop.abort(), 200);
+    const result = await pullOne(resolveArg(conf, 'docker://blackhole.example.com/org/app:1.4'), { client, attemptTimeoutMs: 5000 }, (e) => events.push(e), stop.signal);
+    const attempt = events.find((e): e is AttemptEvent => e.type === 'attempt')!;
+    expect(attempt.errorClass).toBe('cancelled');
+    expect(attempt.error).toMatch(/context canceled$/);
+    expect(result.errorClass).toBe('cancelled');
+
+    const overall = await pullOne(resolveArg(conf, 'docker://blackhole.example.com/org/app:1.4'), { client, attemptTimeoutMs: 5000 }, () => {}, AbortSignal.timeout(200));
+    expect(overall.errorClass).toBe('timeout');
+  });
+});

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientPool } from '../../src/registry/client-pool.ts';
+import { buildConnector } from 'undici';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -127,5 +128,55 @@ describe('ClientPool', () => {
     await new Promise((r) => setTimeout(r, 30));
     await p.destroy();
     await expect(pending).rejects.toThrow();
+  });
+});
+
+describe('ClientPool: dials cut short', () => {
+  // A TLS listener that accepts TCP and never answers the ClientHello: the dial stays in the handshake.
+  async function tlsHang(): Promise<{ origin: string; closed: Promise<void> }> {
+    const { createServer: createNetServer } = await import('node:net');
+    let onClose!: () => void;
+    const closed = new Promise<void>((r) => (onClose = r));
+    const server = createNetServer((s) => {
+      s.on('error', () => {});
+      s.on('close', onClose);
+      s.resume(); // read (and drop) the ClientHello, so the client's FIN is seen
+    });
+    servers.push(server as unknown as Server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, closed };
+  }
+
+  it('destroys the pending handshake when the request signal aborts (not at the 10 s connect timeout)', async () => {
+    const { origin, closed } = await tlsHang();
+    const p = new ClientPool(origin, { connect: buildConnector({ rejectUnauthorized: false, timeout: 10_000 }) });
+    pools.push(p);
+    const ac = new AbortController();
+    const failed = new Promise<Error>((resolve) =>
+      p.dispatch({ origin, path: '/v2/', method: 'GET', signal: ac.signal } as never, {
+        onConnect() {},
+        onHeaders: () => true,
+        onData: () => true,
+        onComplete() {},
+        onError: resolve,
+      } as never),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    ac.abort();
+    await closed; // the server sees the socket go
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect((await failed).message).toMatch(/abandoned|abort/i);
+  });
+
+  it('destroy() ends a dial in progress', async () => {
+    const { origin, closed } = await tlsHang();
+    const p = new ClientPool(origin, { connect: buildConnector({ rejectUnauthorized: false, timeout: 10_000 }) });
+    p.dispatch({ origin, path: '/v2/', method: 'GET' }, { onConnect() {}, onHeaders: () => true, onData: () => true, onComplete() {}, onError() {} } as never);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    await p.destroy();
+    await closed;
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 });

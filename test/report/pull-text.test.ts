@@ -48,6 +48,16 @@ describe('pull text', () => {
     expect(renderImageText(ok)).not.toContain('what to do');
   });
 
+  it('a stopped run shows its attempts and the image as CANCELLED, not FAILED', () => {
+    const text = renderImageText([
+      attempt(0, { error: 'pinging container registry m0.example.com: Get "https://m0.example.com/v2/": context canceled', errorClass: 'cancelled' }),
+      result({ error: 'pinging container registry m0.example.com: Get "https://m0.example.com/v2/": context canceled', errorClass: 'cancelled' }),
+    ]);
+    expect(text).toContain('m0.example.com  CANCELLED  -  12 ms\n      cancelled: pinging container registry m0.example.com');
+    expect(text).toContain('\n  CANCELLED in 1.50 s\n');
+    expect(text).not.toMatch(/FAILED/);
+  });
+
   it('releases blocks in input order and keeps each image together', () => {
     const out: string[] = [];
     const w = createPullTextWriter((s) => out.push(s), ['b', 'a']);

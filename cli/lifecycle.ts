@@ -1,0 +1,137 @@
+/**
+ * One run of a command, from the process's point of view: a `signal` that fires when the user presses
+ * Ctrl-C (SIGINT) or when nobody reads the output any more (EPIPE on stdout or stderr: `pullpath … | head`),
+ * and the exit code that follows from why the run stopped. Every command gets this signal from main.ts, so
+ * no command installs its own SIGINT handler or EPIPE guard.
+ *
+ * Exit codes, as a shell reports them for jq and skopeo:
+ * - 130 after Ctrl-C (128 + SIGINT), once the command has printed its summary;
+ * - 141 when the output was closed (128 + SIGPIPE). jq and skopeo (Go: a write to a broken stdout/stderr
+ *   raises SIGPIPE) are killed by SIGPIPE, which `$?` / `${PIPESTATUS[0]}` show as 141 and `set -o pipefail`
+ *   treats as a failure. Node ignores SIGPIPE (it gets EPIPE errors instead) and cannot die of it, so it
+ *   exits 141 itself: the same status, without a stack trace.
+ * A second Ctrl-C exits 130 at once, for a user who will not wait for the summary.
+ */
+
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_OUTPUT_CLOSED = 141;
+
+export type StopCause = 'interrupted' | 'output-closed';
+
+/** Why a run was stopped: the `reason` of the run's signal (an Error, so stack-less callers can still print it). */
+export class RunStopped extends Error {
+  constructor(readonly why: StopCause) {
+    super(why === 'interrupted' ? 'interrupted (Ctrl-C)' : 'output closed');
+    this.name = 'AbortError'; // what an abort looks like to code that checks names (fetch, undici, streams)
+  }
+}
+
+export interface RunContext {
+  /** Fires on Ctrl-C or a closed output; its reason is a RunStopped. Commands pass it to the work they start. */
+  readonly signal: AbortSignal;
+}
+
+export class RunLifecycle implements RunContext {
+  readonly #controller = new AbortController();
+  #cause: StopCause | null = null;
+  #interrupts = 0;
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Why the run was stopped, or null. */
+  get cause(): StopCause | null {
+    return this.#cause;
+  }
+
+  /** Stops the run (idempotent: the first cause wins). */
+  stop(cause: StopCause): void {
+    if (this.#cause !== null) return;
+    this.#cause = cause;
+    this.#controller.abort(new RunStopped(cause));
+  }
+
+  /** @internal SIGINT: the first stops the run, the second ends the process. */
+  interrupt(): void {
+    this.#interrupts++;
+    if (this.#interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    this.stop('interrupted');
+  }
+
+  /** The command's exit code, overridden by why the run was stopped. */
+  exitCode(code: number): number {
+    if (this.#cause === 'interrupted') return EXIT_INTERRUPTED;
+    if (this.#cause === 'output-closed') return EXIT_OUTPUT_CLOSED;
+    return code;
+  }
+}
+
+let current: RunLifecycle | null = null;
+/** The last run, kept after it ended: a write that fails after the command returned is judged by it. */
+let last: RunLifecycle | null = null;
+let guarded = false;
+
+function onSigint(): void {
+  current?.interrupt();
+}
+
+/**
+ * EPIPE (the reader went away) stops the run; any other write error too, since the output is lost either way.
+ * Installed once per process and never removed: a late write after the command returned must not crash
+ * with a stack trace either. After the error Node has destroyed the stream, so later writes are dropped quietly.
+ */
+function onOutputError(): void {
+  const run = current ?? last;
+  // A write fails asynchronously: the command may already have returned (resolve writes all at once), and
+  // bin/pullpath.js set its code. The output is lost all the same: exit as jq would, unless Ctrl-C came first.
+  if (run === null) {
+    process.exitCode = EXIT_OUTPUT_CLOSED;
+    return;
+  }
+  run.stop('output-closed');
+  process.exitCode = run.exitCode(EXIT_OUTPUT_CLOSED);
+}
+
+/**
+ * Starts a run: installs the SIGINT and closed-output handlers and returns the run's lifecycle. Call `end`
+ * when the command has returned.
+ */
+export function startRun(): RunLifecycle {
+  const run = new RunLifecycle();
+  current = run;
+  last = run;
+  guardOutput();
+  process.on('SIGINT', onSigint);
+  return run;
+}
+
+/** Installs the closed-output handler (once): from here on, EPIPE never crashes the process. */
+export function guardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
+}
+
+/** Ends a run: SIGINT gets its default action back (kill the process) once the command is done. */
+export function endRun(run: RunLifecycle): void {
+  if (current === run) current = null;
+  process.removeListener('SIGINT', onSigint);
+}
+
+/** An AbortController of a command's own (the TUI's `q` aborts it), also aborted when the run stops. */
+export function linkedController(signal: AbortSignal): AbortController {
+  const c = new AbortController();
+  if (signal.aborted) c.abort(signal.reason);
+  else signal.addEventListener('abort', () => c.abort(signal.reason), { once: true });
+  return c;
+}
+
+/**
+ * Ctrl-C pressed inside the TUI: in raw mode the terminal sends no SIGINT, only a key. A view that wants
+ * Ctrl-C to mean what it means elsewhere (stop, summary, exit 130; twice: exit now) calls this.
+ */
+export function interruptRun(): void {
+  current?.interrupt();
+}
