@@ -54,10 +54,10 @@ describe('"-" reads standard input', () => {
   });
 
   it('verify --images - reads the list from standard input', async () => {
-    // An invalid reference fails without any network access, and proves the line was read.
-    const r = await withStdin(['verify', '--images', '-', '--registries-conf-dir', '/nonexistent'], 'quay.io/UPPER:1\n');
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('quay.io/UPPER:1  invalid-reference');
+    // An unusable line is reported as <stdin>:LINE before any network access (exit 2), which proves the line was read.
+    const r = await withStdin(['verify', '--images', '-', '--registries-conf-dir', '/nonexistent'], '# images\nquay.io/UPPER:1\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('<stdin>:2: "quay.io/UPPER:1" is not an image reference');
   });
 
   it('two "-" in one command are a usage error, before anything is read', async () => {
