@@ -198,3 +198,19 @@ describe.skipIf(!HAS_TMUX)('load in a terminal: one aggregate on the board and i
     expect(Number(failing![1])).toBeGreaterThanOrEqual(Number(fault![1]) - 0.1);
   });
 });
+
+describe.skipIf(!HAS_TMUX)('Ctrl-C in a TUI: the run stops as SIGINT stops it', { timeout: 90_000 }, () => {
+  const term = new Term('ctrlc');
+  // A long load run: Ctrl-C must end it early, print the report and exit 130 (raw mode turns Ctrl-C into a key).
+  beforeAll(() => term.start('node bin/pullpath.js load --scenario scenarios/mirror-outage-timeline.toml --duration 60 --rate 20'));
+  afterAll(() => term.kill());
+
+  it('exits 130 after printing the report', async () => {
+    await term.waitFor((x) => /^pullpath · load\s+running/m.test(x) || /^pullpath · load/m.test(x), 'the running board');
+    await sleep(1500);
+    await term.keys('C-c');
+    const h = await term.waitFor((x) => /^EXIT=\d+$/m.test(x), 'the exit', 20_000, () => term.history());
+    expect(h).toMatch(/^EXIT=130$/m);
+    expect(afterTui(h)).toMatch(/pulls in \d+(?:\.\d+)? s \(open loop\)/);
+  });
+});

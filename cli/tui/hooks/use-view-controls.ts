@@ -5,6 +5,7 @@
  */
 import { useInput, useStdin } from 'ink';
 import { useRef, useState, type Dispatch, type MutableRefObject, type SetStateAction } from 'react';
+import { interruptRun } from '../../lifecycle.ts';
 import { keysToActions } from '../state/keys.ts';
 import type { RunPhase } from '../state/pull-screen.ts';
 import { initialViewState, viewReducer, type ViewState } from '../state/view-reducer.ts';
@@ -34,6 +35,9 @@ export function useViewControls(opts: { phase: RunPhase; onQuit: () => void; ini
       const actions = keysToActions(input, key, Math.max(1, size.rows - 8));
       if (actions.length === 0) return;
       setView((v) => actions.reduce((acc, a) => viewReducer(acc, a, keys.current), v));
+      // Ctrl-C stops the run as SIGINT does (the command then exits 130 after its report), every time it is
+      // pressed: a second one ends the process at once, as outside the TUI.
+      if (actions.some((a) => a.type === 'quit' && a.interrupt === true)) interruptRun();
       if (actions.some((a) => a.type === 'quit') && !quitSent.current) {
         quitSent.current = true;
         opts.onQuit();

@@ -1,6 +1,7 @@
 /**
  * Maps a key press (as Ink's useInput reports it) to a view action. Pure, so the key map is
- * tested without a terminal. Ctrl-C quits too: raw mode swallows SIGINT.
+ * tested without a terminal. Ctrl-C quits too, as an interrupt: raw mode turns SIGINT into a key, and the
+ * run must end as Ctrl-C ends it anywhere else (exit 130).
  */
 import type { ViewAction } from './view-reducer.ts';
 
@@ -19,7 +20,7 @@ export interface KeyPress {
 
 /** `page` is how many rows a PageUp/PageDown moves. */
 export function keyToAction(input: string, key: KeyPress, page = 10): ViewAction | null {
-  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (key.ctrl && input === 'c') return { type: 'quit', interrupt: true };
   if (key.upArrow || input === 'k') return { type: 'move', delta: -1 };
   if (key.downArrow || input === 'j') return { type: 'move', delta: 1 };
   if (key.pageUp) return { type: 'move', delta: -page };

@@ -24,7 +24,8 @@ export type ViewAction =
   | { type: 'toggle-expand' }
   | { type: 'toggle-full-error' }
   | { type: 'toggle-failures' }
-  | { type: 'quit' };
+  /** `interrupt`: Ctrl-C (raw mode turns it into a key): quit, and stop the run as SIGINT would (exit 130). */
+  | { type: 'quit'; interrupt?: boolean };
 
 export function initialViewState(overrides: Partial<ViewState> = {}): ViewState {
   return { selected: null, expanded: false, fullError: false, failuresOnly: false, quit: false, ...overrides };

@@ -46,7 +46,7 @@ describe('keyToAction', () => {
     ['e', {}, { type: 'toggle-full-error' }],
     ['f', {}, { type: 'toggle-failures' }],
     ['q', {}, { type: 'quit' }],
-    ['c', { ctrl: true }, { type: 'quit' }],
+    ['c', { ctrl: true }, { type: 'quit', interrupt: true }],
     ['c', {}, null],
     ['x', {}, null],
   ])('maps %j %j to %j', (input, key, action) => {
