@@ -55,6 +55,7 @@ export class LoadRecorder {
   #requests = 0;
   #successes = 0;
   #lateStarts = 0;
+  #cancelled = 0;
   #digestMismatches = 0;
   readonly #failures = new Map<string, number>();
   readonly #latency = createLatencyHistogram();
@@ -78,6 +79,12 @@ export class LoadRecorder {
 
   /** Records one finished request with its attempts. `endMs` of attempts is approximated by the request's timeline. */
   finished(s: RequestSample): void {
+    // A pull the run stopped says nothing about the endpoints: count it apart from every figure.
+    if (s.result?.errorClass === 'cancelled') {
+      this.#cancelled++;
+      for (const a of s.attempts) if (a.errorClass !== 'cancelled') this.#recordAttempt(a, s.endMs);
+      return;
+    }
     this.#requests++;
     recordMs(this.#latency, s.endMs - s.intendedMs);
     recordMs(this.#service, s.endMs - s.startMs);
@@ -189,7 +196,8 @@ export class LoadRecorder {
       mode: this.#mode,
       elapsedMs: Math.round(elapsed),
       requests: this.#requests,
-      inFlight: this.#started - this.#requests,
+      inFlight: this.#started - this.#requests - this.#cancelled,
+      cancelled: this.#cancelled,
       successes: this.#successes,
       failures: Object.fromEntries([...this.#failures].sort(([a], [b]) => a.localeCompare(b))),
       throughputPerSec: elapsed > 0 ? Math.round((this.#requests / elapsed) * 1000 * 10) / 10 : 0,

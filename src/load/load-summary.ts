@@ -43,6 +43,11 @@ export interface LoadSummary {
   requests: number;
   /** Requests started but not finished yet. */
   inFlight: number;
+  /**
+   * Requests the run itself stopped (Ctrl-C, a closed output): neither successes nor failures, and kept out
+   * of every latency figure, success rate and failing window, since no endpoint answered them.
+   */
+  cancelled: number;
   successes: number;
   /** Failed requests by the final error class; successes + sum(failures) === requests, always. */
   failures: Record<string, number>;

@@ -40,7 +40,9 @@ export function loadHeadline(s: LoadSummary): string {
   return (
     `${s.requests} pulls in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.mode} loop): ${s.throughputPerSec}/s, ` +
     `${s.successes} ok, ${failed} failed (${(s.successRate * 100).toFixed(1)}% success)` +
-    (failed ? `; failures: ${fmtCounts(s.failures)}` : '')
+    (failed ? `; failures: ${fmtCounts(s.failures)}` : '') +
+    // Stopped by the run (Ctrl-C): not failures, and outside every figure above.
+    (s.cancelled > 0 ? `; ${s.cancelled} cancelled when the run stopped` : '')
   );
 }
 

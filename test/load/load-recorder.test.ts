@@ -14,6 +14,25 @@ function result(ok: boolean, sourceIndex: number | null, digest: string | null, 
 }
 
 describe('LoadRecorder', () => {
+  it('a pull the run stopped (Ctrl-C) is counted as cancelled, outside failures, latency and failing windows', () => {
+    const r = new LoadRecorder({ mode: 'closed' });
+    r.started();
+    r.finished({ intendedMs: 0, startMs: 0, endMs: 5, attempts: [attempt(0, 'm1', 'ok', 5)], result: result(true, 0, 'sha256:a') });
+    r.started();
+    // The primary refused (a real answer), then the run stopped the mirror's attempt after 30 s.
+    r.finished({ intendedMs: 5, startMs: 5, endMs: 30_005, attempts: [attempt(0, 'm1', 'failed', 2, 'refused'), attempt(1, 'm2', 'failed', 30_000, 'cancelled')], result: result(false, null, null, 'cancelled') });
+    const s = r.summary(30_010);
+    expect(s.cancelled).toBe(1);
+    expect(s.requests).toBe(1);
+    expect(s.inFlight).toBe(0);
+    expect(s.failures).toEqual({});
+    expect(s.successRate).toBe(1);
+    expect(s.latency.maxMs).toBeLessThan(10);
+    const m2 = s.perEndpoint.find((e) => e.endpoint === 'm2');
+    expect(m2).toBeUndefined();
+    expect(s.perEndpoint.find((e) => e.endpoint === 'm1')).toMatchObject({ attempts: 2, failed: 1, errors: { refused: 1 } });
+  });
+
   it('adds up: requests = successes + failures by class', () => {
     const r = new LoadRecorder({ mode: 'closed' });
     const cases: [AttemptEvent[], ResultEvent | null][] = [
