@@ -24,6 +24,7 @@ import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
 import { faultWindows } from '../../src/load/fault-windows.ts';
 import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
+import { loadRecordJson } from '../../src/report/load-json.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, hostMapFromFlags, parseSeconds } from '../registry-client-flags.ts';
@@ -218,7 +219,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     } finally {
       if (progress) process.stderr.write('\n');
     }
-    process.stdout.write(output === 'json' ? JSON.stringify({ type: 'load', ...summary }) + '\n' : formatLoadReport(summary) + '\n');
+    process.stdout.write(output === 'json' ? loadRecordJson(summary) : formatLoadReport(summary) + '\n');
     const belowMin = minSuccess !== null && summary.successRate * 100 < minSuccess;
     return summary.digestMismatches > 0 || belowMin ? 1 : 0;
   } finally {

@@ -139,6 +139,12 @@ describe('JSON output matches its schema', () => {
     records('mock', await cli(['mock', 'test/fixtures/scenario/mock-only.toml', '--duration', '0.5', '--output', 'json']));
   }, 60_000);
 
+  it('load: one record, endpoints named by location', async () => {
+    const [rec] = records('load', await cli(['load', '--scenario', 'scenarios/mirror-outage-timeline.toml', '--duration', '1', '--rate', '20', '--output', 'json']));
+    expect(rec!.type).toBe('load');
+    expect((rec!.perEndpoint as { location: string }[]).map((e) => e.location)).toContain('mirror.corp.example.com:5000/acme');
+  }, 60_000);
+
   it('every schema in schemas/ was checked against real output', () => {
     expect([...covered].sort()).toEqual(schemaNames().sort());
   });

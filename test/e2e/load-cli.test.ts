@@ -24,7 +24,8 @@ describe('pullpath load', () => {
   it('runs a scenario timeline: counts add up and the mirror fails from its outage on', async () => {
     const r = await cli(['--scenario', 'scenarios/mirror-outage-timeline.toml', '--concurrency', '4', '--duration', '2.5', '--output', 'json']);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout.trim()) as LoadSummary & { type: string };
+    // The JSON names endpoints by `location`, as every command's output does (schemas/load.schema.json).
+    const s = JSON.parse(r.stdout.trim()) as Omit<LoadSummary, 'perEndpoint'> & { type: string; perEndpoint: (Omit<LoadSummary['perEndpoint'][number], 'endpoint'> & { location: string })[] };
     expect(s.type).toBe('load');
     const failed = Object.values(s.failures).reduce((a, b) => a + b, 0);
     expect(s.requests).toBeGreaterThan(20);
@@ -32,7 +33,7 @@ describe('pullpath load', () => {
     expect(s.digestMismatches).toBe(0);
     const fault = s.faults.find((f) => f.registry === 'mirror.corp.example.com:5000')!;
     expect(fault).toMatchObject({ kind: 'refuse', toMs: null });
-    const mirror = s.perEndpoint.find((e) => e.endpoint === 'mirror.corp.example.com:5000/acme')!;
+    const mirror = s.perEndpoint.find((e) => e.location === 'mirror.corp.example.com:5000/acme')!;
     // Before the outage the mirror serves; from it on, every attempt fails (within 300 ms of the window's start).
     expect(mirror.ok).toBeGreaterThan(0);
     expect(Math.abs(mirror.failingFromMs! - fault.fromMs)).toBeLessThan(300);
