@@ -44,6 +44,8 @@ export async function* runProbe(opts: ProbeRunOptions): AsyncGenerator<ProbeRunE
       opts.plan.endpoints.map((ep) => limit(() => probeEndpoint(ep, { client: opts.client, timeoutMs: opts.timeoutMs, checkBlob: opts.checkBlob, now, ...(opts.signal ? { signal: opts.signal } : {}) }))),
     );
     for (const o of outcomes) {
+      // A probe the run stopped (Ctrl-C) learned nothing about the endpoint: its health stays as it was.
+      if (opts.signal?.aborted && o.steps.some((st) => st.errorClass === 'cancelled')) continue;
       const change = tracker.record(o);
       const h = tracker.snapshot().endpoints.find((e) => e.endpoint === o.endpoint)!;
       yield { type: 'probe', outcome: o, change, state: h.state, reason: h.reason };

@@ -118,3 +118,26 @@ describe('probe against mock registries', () => {
     expect(events.filter((e) => e.type === 'probe')).toHaveLength(14);
   });
 });
+
+describe('probe cut short by Ctrl-C', () => {
+  it('leaves the health of an endpoint whose probe was stopped as it was (not down)', async () => {
+    const config = loadRegistriesConfFromTexts({ main: { path: 'probe.conf', text: CONF }, mainPath: 'probe.conf', dropins: [] });
+    const plan = planProbe({ config, canaries: [{ prefix: 'quay.io/org', ref: `quay.io/org/app@${D}` }] });
+    const stop = new AbortController();
+    const rounds: ProbeSnapshot[] = [];
+    const probes: ProbeRunEvent[] = [];
+    for await (const ev of runProbe({ plan, client, timeoutMs: 3000, checkBlob: false, concurrency: 8, watch: true, intervalMs: 10, maxRounds: 2, health: { window: 5, slowMs: 500 }, signal: stop.signal })) {
+      if (ev.type === 'round') {
+        rounds.push(ev.snapshot);
+        // The second pass starts 10 ms later; the slow mirror answers after 600 ms: stop the run inside it.
+        if (rounds.length === 1) setTimeout(() => stop.abort(), 250);
+      } else if (ev.type === 'probe' && rounds.length === 1) probes.push(ev);
+    }
+    const slow = 'slow.example.com/org';
+    const before = rounds[0]!.endpoints.find((e) => e.endpoint === slow)!;
+    const after = rounds.at(-1)!.endpoints.find((e) => e.endpoint === slow)!;
+    expect(before.state).toBe('degraded');
+    expect(after.state).toBe(before.state);
+    expect(probes.some((p) => p.type === 'probe' && p.outcome.endpoint === slow)).toBe(false);
+  });
+});
