@@ -13,7 +13,7 @@
  * and spread over time (a 1 ms timer every 20 events, ≈ 0.5 s for 1,000 images), as network I/O would.
  */
 import { EventEmitter } from 'node:events';
-import type { PullEvent } from '../src/pull/events.ts';
+import type { PullEvent } from '../src/events/pull-events.ts';
 import { renderPull } from '../cli/tui/render.tsx';
 import { imagePull } from '../test/fixtures/tui/pull-events.ts';
 

@@ -17,5 +17,5 @@ export * as pull from './pull/index.ts';
 export * as mock from './mock/index.ts';
 export * as scenario from './scenario/index.ts';
 export type { Resolution, PullSource, SkippedMirror, MatchedRegistry, ShortNameCandidate, PolicyDecision } from './resolve/resolution.ts';
-export type { PullEvent, AttemptEvent, ResultEvent, ImageStartEvent, AttemptStartEvent, ErrorClass } from './pull/events.ts';
+export type { PullEvent, AttemptEvent, ResultEvent, ImageStartEvent, AttemptStartEvent, ErrorClass } from './events/pull-events.ts';
 export { PullpathError, ConfigError, UsageError } from './errors.ts';

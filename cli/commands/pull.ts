@@ -18,7 +18,7 @@ import { HostMap } from '../../src/registry/host-map.ts';
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
 import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
-import type { PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';

@@ -6,7 +6,7 @@
  *   level=debug msg="Accessing \"127.0.0.1:55013/lib/hello:v1\" failed: reading manifest v1 in …"
  * The runtime logs "Trying to access" before it finds a source blocked, so a blocked source gets both.
  */
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 import { logLine } from './log-level.ts';
 
 /** What the lines need of an attempt; verify's attempts (VerifyAttempt) carry the same fields. */

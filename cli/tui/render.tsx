@@ -11,7 +11,7 @@
  */
 import { render, type Instance } from 'ink';
 import type { ReactElement } from 'react';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 import { BoardApp } from './components/BoardApp.tsx';
 import { PullApp } from './components/PullApp.tsx';
 import { ThemeContext } from './components/theme-context.ts';

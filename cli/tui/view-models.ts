@@ -3,7 +3,7 @@
  * expectations.
  * Plain data only: the TUI renders them and derives nothing about resolution.
  */
-import type { ErrorClass } from '../../src/pull/events.ts';
+import type { ErrorClass } from '../../src/events/pull-events.ts';
 import type { LoadSummary } from '../../src/load/load-summary.ts';
 
 /** One scenario expectation as the scenario view shows it. */

@@ -5,7 +5,7 @@
  * scenario says "blackhole" where the engine only sees "timeout") for time-to-failover per fault kind.
  */
 import type { FaultRule, MockRegistrySpec } from '../mock/spec.ts';
-import type { AttemptEvent } from '../pull/events.ts';
+import type { AttemptEvent } from '../events/pull-events.ts';
 import type { FaultKindOf } from './load-recorder.ts';
 import type { FaultWindow } from './load-summary.ts';
 

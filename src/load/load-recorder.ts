@@ -4,7 +4,7 @@
  * Times are the load run's own clock (ms since the run started), never the engine's `at` fields,
  * so windows and throughput share one time base.
  */
-import type { AttemptEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { createLatencyHistogram, recordMs, summarizeHistogram, type LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 import type { EndpointLoadSummary, FaultWindow, LoadSummary } from './load-summary.ts';
 

@@ -4,7 +4,7 @@
  * Returns the final LoadSummary; `onSnapshot` receives live ones for the TUI. Never prints.
  */
 import type { Resolution } from '../resolve/resolution.ts';
-import type { AttemptEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { PullOptions } from '../pull/options.ts';
 import { pullOne } from '../pull/pull-one.ts';
 import { realClock, type Clock } from './clock.ts';

@@ -16,7 +16,7 @@ import { RegistryError } from '../registry/registry-error.ts';
 import { announcedDigestMismatch, chooseInstance, hostPlatform, imageBlobs, isIndexType } from '../registry/manifest.ts';
 import { parseManifestAsRuntime } from '../registry/manifest-parse.ts';
 import { tryParse } from '../reference/index.ts';
-import type { ErrorClass } from '../pull/events.ts';
+import type { ErrorClass } from '../events/pull-events.ts';
 import type { ProbeEndpoint, ProbeOutcome, ProbeStep, ProbeStepName } from './probe-types.ts';
 
 export interface ProbeOptions {

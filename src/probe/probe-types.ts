@@ -2,7 +2,7 @@
  * Probe data: what one probe of one endpoint found, and the endpoint list it runs over.
  * Pure data shared by the prober, the health tracker, the reports (text, JSON Lines, Prometheus) and the TUI.
  */
-import type { ErrorClass } from '../pull/events.ts';
+import type { ErrorClass } from '../events/pull-events.ts';
 
 export type ProbeStepName = 'ping' | 'manifest' | 'blob';
 

@@ -4,7 +4,7 @@
  * manifest GET answered 200"; anything else is a failure that moves the loop on.
  */
 import type { PullSource } from '../resolve/resolution.ts';
-import type { AttemptEvent, AttemptStep } from './events.ts';
+import type { AttemptEvent, AttemptStep } from '../events/pull-events.ts';
 import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';

@@ -15,4 +15,4 @@ export { sourcesFailedError, candidatesFailedError } from './final-error.ts';
 export { splitPhysicalRef } from './physical-ref.ts';
 export type { PhysicalRef } from './physical-ref.ts';
 export { EventChannel } from './event-channel.ts';
-export type * from './events.ts';
+export type * from '../events/pull-events.ts';

@@ -4,7 +4,7 @@
  */
 import pLimit from 'p-limit';
 import type { Resolution } from '../resolve/resolution.ts';
-import type { PullEvent } from './events.ts';
+import type { PullEvent } from '../events/pull-events.ts';
 import { EventChannel } from './event-channel.ts';
 import { pullOne } from './pull-one.ts';
 import type { PullOptions } from './options.ts';

@@ -5,7 +5,7 @@
  * Never prints: every fact leaves as a PullEvent through `emit`.
  */
 import type { PullSource, Resolution } from '../resolve/resolution.ts';
-import type { AttemptEvent, PullEvent, ResultEvent } from './events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { ErrorClass } from '../registry/error-class.ts';
 import { runAttempt } from './attempt.ts';
 import { afterChoice } from './chosen-source.ts';

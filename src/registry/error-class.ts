@@ -1,4 +1,4 @@
-/** Machine-readable failure classes (re-exported by `src/pull/events.ts`, which is the event contract). */
+/** Machine-readable failure classes (re-exported by `src/events/pull-events.ts`, which is the event contract). */
 export type ErrorClass =
   | 'refused' // TCP connection refused (no listener)
   | 'dns' // host name does not resolve

@@ -1,5 +1,5 @@
 /**
- * One network step of an attempt, as the registry client records it. Re-exported by `src/pull/events.ts`
+ * One network step of an attempt, as the registry client records it. Re-exported by `src/events/pull-events.ts`
  * (the event contract); defined here so the client does not depend on the engine.
  */
 import type { ErrorClass } from './error-class.ts';

@@ -3,7 +3,7 @@
  * <failure>; a scenario that could not be set up is one <testcase> with an <error>. Pure: reports in,
  * string out. The layout is the common subset that Jenkins, GitLab and GitHub reporters read.
  */
-import type { AttemptEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ResultEvent } from '../events/pull-events.ts';
 import type { PullRunReport, ScenarioReport } from '../scenario/types.ts';
 
 /** Escapes text for XML attributes and content, dropping characters XML 1.0 cannot carry. */

@@ -1,10 +1,10 @@
 /**
  * JSON Lines view of the pull event stream (`pullpath pull --output json`, schemas/pull.schema.json): one
- * record per event, named as in `src/pull/events.ts` except for the shared vocabulary: `at` is written
+ * record per event, named as in `src/events/pull-events.ts` except for the shared vocabulary: `at` is written
  * `atMs` (as probe writes it), and a failed result carries `whatToDo` (what-to-do.ts, the words resolve
  * and verify use). `attempt-start` events are live-view noise and are left out unless asked for.
  */
-import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { createInputOrderWriter } from './input-order.ts';
 import { pullFixes } from './what-to-do.ts';
 

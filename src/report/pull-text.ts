@@ -6,7 +6,7 @@
  * when its result arrives.
  */
 import { describeDecision } from '../policy/judge-resolution.ts';
-import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { formatFixes, pullFixes } from './what-to-do.ts';
 
 function ms(n: number): string {

@@ -4,7 +4,7 @@
  * result are the records `pull --output json` writes for the same events, expectations as checked.
  * Counts are named as verify's summary names them: `total`, `passed`, `failed`.
  */
-import type { AttemptEvent, ImageStartEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, ResultEvent } from '../events/pull-events.ts';
 import { pullEventJson, resultJson } from './pull-jsonl.ts';
 import type { ScenarioReport } from '../scenario/types.ts';
 

@@ -3,7 +3,7 @@
  * engine reported them) and each expectation met or not. Pure: report in, string out.
  * Secrets cannot appear: the report holds engine events (redacted URLs) and expectations, never auth-json.
  */
-import type { AttemptEvent, ImageStartEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, ResultEvent } from '../events/pull-events.ts';
 import type { PullRunReport, ScenarioReport } from '../scenario/types.ts';
 
 function ms(n: number): string {

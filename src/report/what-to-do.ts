@@ -5,7 +5,7 @@
  * A suggestion names its subject (the mirror or source it concerns) so a chain with several failures
  * says which fix belongs where.
  */
-import type { AttemptEvent, ErrorClass, ImageStartEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ErrorClass, ImageStartEvent, ResultEvent } from '../events/pull-events.ts';
 import type { Resolution, SkippedMirror } from '../resolve/resolution.ts';
 import type { VerifyReason } from '../verify/verdict.ts';
 

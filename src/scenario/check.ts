@@ -3,7 +3,7 @@
  * Each expectation yields one result with the expected and actual values in words, so a report can
  * say exactly what differed. Nothing is re-derived: only the engine's events are read.
  */
-import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { AttemptExpectation, ExpectationResult, PullExpectation } from './types.ts';
 
 function attemptWords(a: { reference: string; outcome: string; errorClass?: string | null }): string {

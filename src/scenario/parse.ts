@@ -4,7 +4,7 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { ConfigError } from '../errors.ts';
-import type { ErrorClass } from '../pull/events.ts';
+import type { ErrorClass } from '../events/pull-events.ts';
 import { SCENARIO_CODE, TableReader, isTable } from './table-reader.ts';
 import { expandTemplates } from './templates.ts';
 import { parseMockRegistrySpec } from '../mock/spec-parse.ts';

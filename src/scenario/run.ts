@@ -5,7 +5,7 @@
  * The merged event stream is exposed for live views (the TUI); the report needs no consumer.
  */
 import { EventChannel } from '../pull/event-channel.ts';
-import type { PullEvent } from '../pull/events.ts';
+import type { PullEvent } from '../events/pull-events.ts';
 import { pullOne } from '../pull/pull-one.ts';
 import { checkExpectations } from './check.ts';
 import { startEnvironment, type ScenarioEnvironment } from './environment.ts';

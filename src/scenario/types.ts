@@ -24,7 +24,7 @@
  * source = "quay.io/org/app:1.4"
  * ```
  */
-import type { ErrorClass, PullEvent } from '../pull/events.ts';
+import type { ErrorClass, PullEvent } from '../events/pull-events.ts';
 import type { MockRegistrySpec } from '../mock/spec.ts';
 
 /** One registries.conf-like file: inline text or a path (relative to the scenario file), read by the loader. */

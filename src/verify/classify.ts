@@ -3,7 +3,7 @@
  * engine's attempts mean for a disconnected cluster (`classifyVerify`). An image passes only when a
  * mirror serves its manifest (and, with --check-blobs, every blob); the source answering is not enough.
  */
-import type { AttemptEvent, ErrorClass, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, ErrorClass, ResultEvent } from '../events/pull-events.ts';
 import type { PullSource, Resolution } from '../resolve/resolution.ts';
 import type { VerifyAttempt, VerifyReason, VerifyVerdict } from './verdict.ts';
 

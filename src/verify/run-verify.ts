@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { CompiledConfig } from '../resolve/compile.ts';
 import { resolveArg } from '../resolve/resolve.ts';
 import type { Resolution } from '../resolve/resolution.ts';
-import type { AttemptEvent, PullEvent, ResultEvent } from '../pull/events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { EventChannel } from '../pull/event-channel.ts';
 import { pullOne } from '../pull/pull-one.ts';
 import type { PullOptions } from '../pull/options.ts';

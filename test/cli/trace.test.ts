@@ -7,7 +7,7 @@ import { attemptLines, createAttemptLogger } from '../../cli/trace/attempt-log.t
 import { startHttpTrace } from '../../cli/trace/http-trace.ts';
 import { goQuote, parseLogLevel } from '../../cli/trace/log-level.ts';
 import { Redactor } from '../../src/registry/redact.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 
 describe('skopeo-style attempt lines', () => {
   it('words each attempt as containers/image logs it at debug level', () => {

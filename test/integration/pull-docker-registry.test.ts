@@ -28,7 +28,7 @@ import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.t
 import { HostMap } from '../../src/registry/host-map.ts';
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import { pullOne } from '../../src/pull/pull-one.ts';
-import type { AttemptEvent, PullEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, PullEvent } from '../../src/events/pull-events.ts';
 
 const skip = dockerRegistrySkipReason();
 if (skip) console.warn(`[pull-docker-registry] skipped: ${skip}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoadRecorder } from '../../src/load/load-recorder.ts';
-import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/events/pull-events.ts';
 
 function attempt(index: number, location: string, outcome: AttemptEvent['outcome'], durationMs: number, errorClass: ErrorClass | null = null): AttemptEvent {
   return {

@@ -1,7 +1,7 @@
 /** runLoad hands every engine event to onEvent as it happens (the CLI's --debug lines read them). */
 import { describe, expect, it } from 'vitest';
 import { runLoad, type PullOneFn } from '../../src/load/run-load.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 
 describe('runLoad onEvent', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { faultWindows } from '../../src/load/fault-windows.ts';
 import { runLoad, type PullOneFn } from '../../src/load/run-load.ts';
 import type { MockRegistrySpec } from '../../src/mock/spec.ts';
-import type { AttemptEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 import { VirtualClock } from './virtual-clock.ts';
 

@@ -12,7 +12,7 @@ import { startMockRegistries, type MockRegistrySet } from '../../src/mock/start.
 import { mockImageDigest } from '../../src/mock/image-builder.ts';
 import type { FaultRule } from '../../src/mock/spec.ts';
 import { pullOne } from '../../src/pull/pull-one.ts';
-import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 
 const IMAGE = { repository: 'org/app', tags: ['1.4'] };
 const DIGEST = mockImageDigest(IMAGE);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mockSetup, API_HEADERS } from '../registry/mock-registry.ts';
 import { pullOne } from '../../src/pull/pull-one.ts';
 import { manifestJsonError } from '../../src/pull/chosen-source.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 import { source, resolution } from './fixtures.ts';
 
 // The runtime parses the chosen manifest (an unknown Content-Type is read as schema1) and fails on bytes that

@@ -3,7 +3,7 @@ import { mockSetup, API_HEADERS, imageManifest, MANIFEST_UNKNOWN } from '../regi
 import { pullOne } from '../../src/pull/pull-one.ts';
 import { pullImages } from '../../src/pull/pull-images.ts';
 import { sourcesFailedError, candidatesFailedError } from '../../src/pull/final-error.ts';
-import type { AttemptEvent, PullEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, PullEvent } from '../../src/events/pull-events.ts';
 import { MEDIA, sha256Digest } from '../../src/registry/manifest.ts';
 import { source, resolution } from './fixtures.ts';
 import { Redactor } from '../../src/registry/redact.ts';

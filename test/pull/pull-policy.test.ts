@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mockSetup, API_HEADERS, imageManifest } from '../registry/mock-registry.ts';
 import { pullOne } from '../../src/pull/pull-one.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 import { MEDIA } from '../../src/registry/manifest.ts';
 import { parsePolicy } from '../../src/policy/index.ts';
 import { source, resolution } from './fixtures.ts';

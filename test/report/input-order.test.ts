@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInputOrderWriter } from '../../src/report/input-order.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 
 describe('input order', () => {
   it('writes each item once every item before it is written, and flushes what is left in order', () => {

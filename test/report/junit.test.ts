@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatJunit, xmlEscape } from '../../src/report/junit.ts';
 import type { ScenarioReport } from '../../src/scenario/types.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 
 /**
  * A small XML well-formedness check (no XML parser is among our dependencies): one prolog, balanced and

@@ -4,7 +4,7 @@ import { formatLoadReport } from '../../src/report/load-text.ts';
 import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
 import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
-import type { AttemptEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ResultEvent } from '../../src/events/pull-events.ts';
 
 const attempt = (index: number, location: string, mirror: boolean, ok: boolean): AttemptEvent => ({
   type: 'attempt', image: 'i', index, at: 0, reference: `${location}/a:1`, location, mirror, insecure: false, outcome: ok ? 'ok' : 'failed',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPullTextWriter, renderImageText } from '../../src/report/pull-text.ts';
 import { includeInJsonLines, pullEventToJsonLine } from '../../src/report/pull-jsonl.ts';
-import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import { FIX_TEXT } from '../../src/report/what-to-do.ts';
 
 const image = 'docker://p.example.com/lib/x:1';

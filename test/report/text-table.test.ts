@@ -7,7 +7,7 @@ import { formatLoadReport } from '../../src/report/load-text.ts';
 import { ProbeTracker } from '../../src/probe/probe-tracker.ts';
 import { LoadRecorder } from '../../src/load/load-recorder.ts';
 import type { ProbeEndpoint } from '../../src/probe/probe-types.ts';
-import type { AttemptEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ResultEvent } from '../../src/events/pull-events.ts';
 
 const LONG_MIRROR = 'mirror-registry.disconnected.internal.example.com:8443/openshift-release-dev/ocp-v4.0-art-dev';
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIX_TEXT, pullFixes, resolutionFixes, VERIFY_REASON_TOPIC } from '../../src/report/what-to-do.ts';
 import { REASON_HELP } from '../../src/report/verify-text.ts';
-import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/events/pull-events.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { confFrom } from '../resolve/helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkExpectations } from '../../src/scenario/check.ts';
-import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import type { PullExpectation } from '../../src/scenario/types.ts';
 
 const IMG = 'quay.io/acme/app:1.4';

@@ -6,7 +6,7 @@ import { runScenario, startScenario } from '../../src/scenario/run.ts';
 import { formatScenarioText } from '../../src/report/scenario-text.ts';
 import { formatScenarioJsonLines } from '../../src/report/scenario-json.ts';
 import { formatJunit } from '../../src/report/junit.ts';
-import type { PullEvent } from '../../src/pull/events.ts';
+import type { PullEvent } from '../../src/events/pull-events.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/scenario');
 

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImageStartEvent, PullEvent } from '../../src/pull/events.ts';
+import type { ImageStartEvent, PullEvent } from '../../src/events/pull-events.ts';
 import { loadSnapshot, PROBE_BOARD } from '../fixtures/tui/board-snapshots.ts';
 import { imagePull, stream, syntheticRun } from '../fixtures/tui/pull-events.ts';
 import { KEYS, stripAnsi, terminal, tick, until } from './helpers/fake-terminal.ts';

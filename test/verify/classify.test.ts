@@ -3,7 +3,7 @@ import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { resolveArg } from '../../src/resolve/resolve.ts';
 import { classifyVerify, planVerify } from '../../src/verify/classify.ts';
-import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/pull/events.ts';
+import type { AttemptEvent, ErrorClass, ResultEvent } from '../../src/events/pull-events.ts';
 
 const CONF = `
 unqualified-search-registries = ["quay.io"]

@@ -3,7 +3,7 @@
  * Events are folded in batches (the store commits every ~80 ms) so 1,000 images cost one
  * copy of the image table per batch, not per event.
  */
-import type { AttemptEvent, AttemptStartEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../../src/pull/events.ts';
+import type { AttemptEvent, AttemptStartEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../../src/events/pull-events.ts';
 import type { SkippedMirror } from '../../../src/resolve/resolution.ts';
 import type { AttemptView, ImageStatus, ImageView, PullTotals, PullViewState, SkipNote } from './pull-state.ts';
 

@@ -1,5 +1,5 @@
 /** Stores for mounting PullApp / BoardApp directly in ink-testing-library. */
-import type { PullEvent } from '../../../src/pull/events.ts';
+import type { PullEvent } from '../../../src/events/pull-events.ts';
 import { reducePullEvents } from '../../../cli/tui/state/pull-reducer.ts';
 import type { RunPhase } from '../../../cli/tui/state/pull-screen.ts';
 import { initialPullState } from '../../../cli/tui/state/pull-state.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PullEvent } from '../../../src/pull/events.ts';
+import type { PullEvent } from '../../../src/events/pull-events.ts';
 import { pullReducer, reducePullEvents } from '../../../cli/tui/state/pull-reducer.ts';
 import { initialPullState, type ImageStatus, type PullViewState } from '../../../cli/tui/state/pull-state.ts';
 import { imagePull, QUAY } from '../../fixtures/tui/pull-events.ts';

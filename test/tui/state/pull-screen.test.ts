@@ -7,7 +7,7 @@ import { expectationLines, fitParts, pullScreen, skippedLines, type ScreenContex
 import { initialPullState } from '../../../cli/tui/state/pull-state.ts';
 import { initialViewState } from '../../../cli/tui/state/view-reducer.ts';
 import { imagePull, syntheticRun } from '../../fixtures/tui/pull-events.ts';
-import type { ImageStartEvent } from '../../../src/pull/events.ts';
+import type { ImageStartEvent } from '../../../src/events/pull-events.ts';
 
 const ctx = (over: Partial<ScreenContext> = {}): ScreenContext => ({ width: 80, height: 23, now: 0, elapsedMs: 1234, tick: 0, phase: 'done', ...over });
 const LONG = 'quay.io/org/team/a-very-long-repository-name-that-cannot-fit/component:1.4.2-rc1';

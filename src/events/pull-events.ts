@@ -2,6 +2,9 @@
  * AttemptEvents: the one event type that flows from the pull engine to every view
  * (TUI, text, JSON Lines, statistics, scenario expectations). Views never re-derive what is here.
  * Field names are the JSON Lines contract of `pullpath pull --output json`.
+ *
+ * A module of its own, beside the engine rather than inside it: views (src/report, cli/tui, load and verify
+ * statistics) import the contract without importing the pull engine.
  */
 import type { MatchedRegistry, SkippedMirror } from '../resolve/resolution.ts';
 
