@@ -43,6 +43,15 @@ export function usage(): string {
   ].join('\n');
 }
 
+/** What every command does on Ctrl-C and on a closed output (cli/lifecycle.ts): said once, under each help. */
+const STOP_NOTE =
+  'Every command: Ctrl-C stops the work in flight, prints the summary so far and exits 130; a closed output ' +
+  '(`| head`) ends it quietly with exit 141, as jq and skopeo end.';
+
+function commandHelp(command: Command): string {
+  return `${command.help.trimEnd()}\n\n${STOP_NOTE}\n`;
+}
+
 /** Help is wrapped to the terminal when it is narrower than 80 columns, else to 80. */
 function helpWidth(): number {
   const cols = process.stdout.isTTY === true ? process.stdout.columns : undefined;
@@ -79,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     if (COMMANDS[topic] === undefined) return unknownCommand(topic);
     const command = await loadCommand(topic);
     if (command === undefined) return 2;
-    process.stdout.write(fitHelp(command.help, helpWidth()));
+    process.stdout.write(fitHelp(commandHelp(command), helpWidth()));
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -101,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = await loadCommand(name);
   if (command === undefined) return 2;
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(fitHelp(command.help, helpWidth()));
+    process.stdout.write(fitHelp(commandHelp(command), helpWidth()));
     return 0;
   }
   const lifecycle = startRun();

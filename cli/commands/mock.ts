@@ -14,7 +14,7 @@ export const help = `Usage: pullpath mock SCENARIO [--duration S] [--same-ports 
                      [--seed N] [--output text|json]
 
 Starts the mock registries of a scenario file (with their images, auth, TLS and fault timeline) on
-loopback, writes the scenario's registries.conf, drop-ins, certs.d (the mocks' CA) and auth.json to a
+loopback (or the addresses --listen names), writes the scenario's registries.conf, drop-ins, certs.d (the mocks' CA) and auth.json to a
 temporary folder, prints where everything is, and serves until Ctrl-C. Use it to try other clients
 (skopeo, podman, crictl) against the same situations pullpath's scenarios check.
 
@@ -41,7 +41,7 @@ Flags:
 Fault timelines (from/to in seconds) count from the moment the registries start.
 Secrets: auth.json is written to the temporary folder (mode 0600), never printed.
 
-Exit status: 0 stopped by Ctrl-C or --duration, 2 bad usage or an invalid scenario.
+Exit status: 0 stopped by --duration, 130 stopped by Ctrl-C, 2 bad usage or an invalid scenario.
 `;
 
 function describe(s: Scenario, m: StandaloneMocks): string {

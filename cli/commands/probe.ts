@@ -32,9 +32,10 @@ export const help = `Usage: pullpath probe [config flags] [network flags] [--can
 Probes every endpoint the configuration can send pulls to: each [[registry]] location and each mirror
 (blocked ones are listed, never contacted). Each probe has three steps, and a failed step stops it:
   1. ping      GET /v2/ must answer 200 or 401, with Docker-Distribution-API-Version, and not an HTML page
-  2. manifest  HEAD of a canary image with the full Accept list; the announced digest must match
-  3. blob      with --check-blob: GET the canary manifest (bytes hashed against its digest) and HEAD its
-               config blob
+  2. manifest  GET of a canary image as the runtime fetches it (full Accept list, 4 MiB cap), parsed as
+               the runtime parses it; its bytes and its Docker-Content-Digest must match the digest
+  3. blob      with --check-blob: a 1-byte ranged GET of the canary's config blob (through an index to
+               this machine's platform)
 Health: down (the ping failed), degraded (a later step failed, recent probes failed, or slow), up.
 
 Canaries (an image that must exist on every endpoint of a prefix):

@@ -1,6 +1,6 @@
 /**
  * `pullpath scenario run FILE...`: runs declarative scenarios (mock registries + real engine) and checks
- * their expectations. Exit 0 all met, 1 an expectation failed (or a run was cancelled), 2 a file is invalid.
+ * their expectations. Exit 0 all met, 1 an expectation failed, 2 a file is invalid, 130 stopped by Ctrl-C.
  * `runScenarioFiles` is shared with `pullpath demo`.
  */
 import { logFlagOptions, logFlagsHelp, parseLogLevel } from '../trace/log-level.ts';
@@ -35,7 +35,7 @@ Flags:
                        (attempts, result, expectations) and one {"type":"scenario",…} per file
   --junit FILE         also write a JUnit XML report (one testsuite per scenario, one testcase per pull)
   --no-tui             plain report even on a terminal (also: CI=true, a pipe, any --output);
-                       on a terminal the run is shown live in the TUI, then the verdict is printed
+                       on a terminal the run is shown live in the TUI until q, then this same report
   --seed N             seed for the mocks' random faults (flaky, latency distributions); default 1
   -h, --help           this help
 
@@ -43,7 +43,7 @@ Scenario secrets (auth-json, mock passwords) are never printed.
 
 ${logFlagsHelp}
 
-Exit status: 0 every expectation met, 1 an expectation not met (or the run was cancelled),
+Exit status: 0 every expectation met, 1 an expectation not met, 130 stopped by Ctrl-C,
 2 bad usage or an invalid scenario file (the message names the file, the key and what was expected).
 `;
 

@@ -32,7 +32,8 @@ Proves that a disconnected cluster would pull every image from a mirror. For eac
 the registries.conf rules, then pull its manifest from the mirrors the runtime would try, in order. An image
 passes when a mirror serves its manifest (and, with --check-blobs, every blob); the source answering is not
 enough. Failures say exactly why: not-mirrored, tag-on-digest-only, no-mirror, blocked, auth, unreachable,
-not-a-registry, digest-mismatch, mirror-error, blobs-missing, source-only.
+not-a-registry, digest-mismatch, mirror-error, blobs-missing, source-only, policy, invalid-reference,
+resolution-error, cancelled.
 
 Images:
   REF...                     references (quay.io/org/app@sha256:…, registry.example.com/x:tag)
