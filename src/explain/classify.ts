@@ -129,7 +129,7 @@ export function classifyAttemptError(error: string): Classified {
   if (/does\s*not\s*match\s*(provided|selected)\s*manifest\s*digest|Digest\s*did\s*not\s*match|digest\s*mismatch/i.test(text)) {
     return { step: 'manifest', errorClass: 'digest-mismatch', httpStatus: null, host: null, reference: null };
   }
-  m = /^reading\s*blob\s+(\S+?):\s*([\s\S]*)$/.exec(text);
+  m = /^(?:reading\s*blob\s+(\S+?)|parsing\s*image\s*configuration|Error\s*fetching\s*blob):\s*([\s\S]*)$/.exec(text);
   if (m) {
     const inner = m[2]!;
     const r = responseClass(inner);

@@ -29,7 +29,7 @@ export interface ExtractedMessage {
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** Words a runtime error starts with, once its wrappers are off. */
 export const ERROR_START =
-  /\(\s*Mirrors\s*also\s*failed|pinging\s*container\s*registry|reading\s*manifest|registry\s+\S+\s+is\s*blocked|unable\s*to\s*retrieve\s*auth\s*token|reading\s*blob|initializing\s*source|Error\s*parsing\s*image\s*name|Failed\s*to\s*pull\s*image|rpc\s*error|loading\s*registries|rewriting\s*reference|\d+\s*errors?\s*occurred\s*while\s*pulling|invalid\s*reference\s*format|Source\s*image\s*rejected|Manifest\s*does\s*not\s*match|Image\s*manifest\s*does\s*not\s*match|no\s*image\s*found\s*in|short-name|copying\s*system\s*image|Get\s+"https?:/;
+  /\(\s*Mirrors\s*also\s*failed|pinging\s*container\s*registry|reading\s*manifest|registry\s+\S+\s+is\s*blocked|unable\s*to\s*retrieve\s*auth\s*token|reading\s*blob|parsing\s*image\s*configuration|Error\s*fetching\s*blob|initializing\s*source|Error\s*parsing\s*image\s*name|Failed\s*to\s*pull\s*image|rpc\s*error|loading\s*registries|rewriting\s*reference|\d+\s*errors?\s*occurred\s*while\s*pulling|invalid\s*reference\s*format|Source\s*image\s*rejected|Manifest\s*does\s*not\s*match|Image\s*manifest\s*does\s*not\s*match|no\s*image\s*found\s*in|short-name|copying\s*system\s*image|Get\s+"https?:/;
 
 /** Takes the wrappers off one message, outermost first. */
 export function unwrap(text: string): { text: string; image: string | null; wrappers: string[] } {
