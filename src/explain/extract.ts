@@ -102,6 +102,7 @@ function fromLogrus(lines: string[]): ExtractedMessage[] {
   const out: ExtractedMessage[] = [];
   let retries = 0;
   let lastRetry: { value: string; truncated: boolean } | null = null;
+  const accessed: { reference: string; error: string }[] = [];
   const plain: string[] = [];
   for (const line of logical) {
     const m = LOGRUS.exec(line);
@@ -111,7 +112,12 @@ function fromLogrus(lines: string[]): ExtractedMessage[] {
     }
     const level = m[1]!;
     const q = readGoQuoted(line, m.index + m[0].length - 1);
-    if (level === 'debug' || level === 'info' || level === 'trace') continue;
+    if (level === 'debug' || level === 'info' || level === 'trace') {
+      // `--debug` output: the per-source lines, used when no final error is there (a log excerpt).
+      const acc = /^Accessing\s*"([^"]+)"\s*failed:\s*([\s\S]*)$/.exec(q.value);
+      if (acc) accessed.push({ reference: acc[1]!, error: acc[2]! });
+      continue;
+    }
     const retry = RETRY.exec(q.value);
     if (retry) {
       retries = Number(retry[1]);
@@ -134,6 +140,15 @@ function fromLogrus(lines: string[]): ExtractedMessage[] {
   } else if (lastRetry !== null) {
     // Only retries survived (the final line was cut off): the last retry's chain is the error.
     out.push(message('logrus', lastRetry.value, retries, true));
+  }
+  if (out.length === 0 && accessed.length > 0) {
+    // Rebuilt in the runtime's own form; the last source logged stands where the primary would.
+    const last = accessed[accessed.length - 1]!;
+    const chain =
+      accessed.length === 1
+        ? last.error
+        : `(Mirrors also failed: ${accessed.slice(0, -1).map((a) => `[${a.reference}: ${a.error}]`).join('\n')}): ${last.reference}: ${last.error}`;
+    out.push({ ...message('logrus', chain, 0, false), image: accessed.length === 1 ? last.reference : null, wrappers: ['debug'] });
   }
   return out;
 }
