@@ -101,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     const arg = imageArg(p);
     const ctx: ExplainContext = {
       resolution: compiled !== null && arg !== null ? resolveArg(compiled, arg) : null,
-      configName: setup?.openshift ? 'the cluster objects given' : 'the configuration given',
+      configName: setup?.openshift ? 'the OpenShift objects given' : 'the configuration given',
       ...(credentials ? { credentialsFor: (repo: string) => describeCredentials(credentials.lookup(repo)) } : {}),
       ...(hosts.length > 0 ? { certDirFor: (h: string) => dirs.get(h) ?? `/etc/containers/certs.d/${h}` } : {}),
     };

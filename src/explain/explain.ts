@@ -125,7 +125,7 @@ function compare(p: ParsedError, ctx: ExplainContext, findings: Finding[], fixes
     findings.push({
       kind: 'tag-on-digest-only',
       subject,
-      message: `${where} has ${digestOnly.length === 1 ? 'a mirror' : `${digestOnly.length} mirrors`} for this image (${digestOnly.map((s) => s.location).join(', ')}) that serve${digestOnly.length === 1 ? 's' : ''} digests only, and this is a tag pull: the runtime leaves ${digestOnly.length === 1 ? 'it' : 'them'} out`,
+      message: `per ${where}, this image has ${digestOnly.length === 1 ? 'a mirror' : `${digestOnly.length} mirrors`} (${digestOnly.map((s) => s.location).join(', ')}) that serve${digestOnly.length === 1 ? 's' : ''} digests only, and this is a tag pull: the runtime leaves ${digestOnly.length === 1 ? 'it' : 'them'} out`,
     });
     fixes.push(fixFor(subject, 'tag-on-digest-only'));
   }
@@ -133,32 +133,32 @@ function compare(p: ParsedError, ctx: ExplainContext, findings: Finding[], fixes
     findings.push({
       kind: 'no-mirror-tried',
       subject,
-      message: `the node tried no mirror, but ${where} has ${planMirrors.length} for this image (${planMirrors.map((s) => s.reference).join(', ')}): the node's registries.conf has none for this prefix, or the MachineConfig has not rolled out`,
+      message: `per ${where}, this image has ${planMirrors.length === 1 ? 'a mirror' : `${planMirrors.length} mirrors`} (${planMirrors.map((s) => s.reference).join(', ')}), but the node tried no mirror: the node's registries.conf has none for this prefix, or the MachineConfig has not rolled out`,
     });
     fixes.push(fixFor(subject, 'config-not-applied'));
   } else if (nodeMirrors > 0) {
     for (const s of planMirrors) {
       if (!tried.includes(s.reference) && !p.truncated) {
-        findings.push({ kind: 'mirror-not-tried', subject: s.reference, message: `${where} has this mirror (${s.origin ?? s.location}), but the error does not mention it: the node's configuration differs` });
+        findings.push({ kind: 'mirror-not-tried', subject: s.reference, message: `this mirror comes from ${where} (${s.origin ?? s.location}), but the error does not mention it: the node's configuration differs` });
       }
     }
   }
   for (const ref of tried) {
     if (!planned.includes(ref)) {
-      findings.push({ kind: 'not-in-config', subject: ref, message: `the node tried ${ref}, which ${where} does not: the node's configuration is not this one` });
+      findings.push({ kind: 'not-in-config', subject: ref, message: `the node tried ${ref}, which is not in ${where}: the node's configuration is not this one` });
     }
   }
   const common = tried.filter((t) => planned.includes(t));
   const plannedCommon = planned.filter((t) => common.includes(t));
   if (common.join('\n') !== plannedCommon.join('\n')) {
-    findings.push({ kind: 'order-differs', subject, message: `the node tried ${common.join(', ')} in that order; ${where} gives ${plannedCommon.join(', ')}` });
+    findings.push({ kind: 'order-differs', subject, message: `the node tried ${common.join(', ')} in that order; per ${where}: ${plannedCommon.join(', ')}` });
   }
   for (const a of p.attempts) {
     if (a.errorClass !== 'blocked') continue;
     const s = sources.find((x) => x.reference === a.reference && x.blocked);
     if (s?.blockedBy) findings.push({ kind: 'blocked-by', subject: a.reference ?? s.reference, message: `blocked by the [[registry]] entry with prefix "${s.blockedBy.prefix}" at ${s.blockedBy.origin}` });
   }
-  if (r.error !== null) findings.push({ kind: 'not-in-config', subject, message: `${where} cannot resolve this image: ${r.error}` });
+  if (r.error !== null) findings.push({ kind: 'not-in-config', subject, message: `per ${where}, this image does not resolve: ${r.error}` });
   return expected;
 }
 

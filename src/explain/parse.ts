@@ -67,9 +67,10 @@ export function qualify(ref: string): string {
   return slash < 0 ? `docker.io/library/${r}` : `docker.io/${r}`;
 }
 
-/** The host part of a qualified reference. */
+/** The host part of a qualified reference, as the runtime dials it (Docker Hub's API host for docker.io). */
 function hostOf(ref: string): string {
-  return ref.split('/')[0]!;
+  const h = ref.split('/')[0]!;
+  return h === 'docker.io' ? 'registry-1.docker.io' : h;
 }
 
 function isAfterChoice(cls: ErrorClass, step: StepName | null, host: string | null): boolean {
@@ -92,7 +93,7 @@ function attemptsOf(text: string, normalized: string | null, candidate: number |
     let reference = e.reference ?? c.reference;
     if (reference === null && normalized !== null && (c.host === null || hostOf(normalized) === c.host)) reference = normalized;
     if (reference === null && c.errorClass === 'blocked' && normalized !== null) reference = normalized;
-    const host = c.host ?? (reference !== null ? hostOf(reference) : null);
+    const host = c.host ?? (reference !== null ? reference.split('/')[0]! : null);
     attempts.push({
       reference,
       host,

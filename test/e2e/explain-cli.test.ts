@@ -59,6 +59,17 @@ describe('pullpath explain', () => {
     expect(r.stdout).toContain('the node tried no mirror');
   });
 
+  it('with --openshift: the ImageTagMirrorSet mirror the node did not try, named by object and line', async () => {
+    const event = 'Failed to pull image "docker.io/library/busybox:1": rpc error: code = Unknown desc = pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host';
+    const r = await runCli(['explain', '--openshift', 'test/fixtures/openshift/tag-mirrors.yaml', '-o', 'json', event]);
+    expect(r.code, r.stderr).toBe(0);
+    const rec = JSON.parse(r.stdout.trim()) as { attempts: { reference: string; errorClass: string }[]; expected: { reference: string; origin: string }[]; findings: { kind: string; message: string }[] };
+    expect(rec.attempts.map((a) => [a.reference, a.errorClass])).toEqual([['docker.io/library/busybox:1', 'dns']]);
+    expect(rec.expected[0]).toEqual({ reference: 'mirror.local/dockerhub/busybox:1', mirror: true, blocked: false, origin: 'ImageTagMirrorSet/tags test/fixtures/openshift/tag-mirrors.yaml:7 (rendered)' });
+    expect(rec.findings.map((f) => f.kind)).toEqual(['no-mirror-tried']);
+    expect(rec.findings[0]!.message).toContain('per the OpenShift objects given, this image has a mirror (mirror.local/dockerhub/busybox:1), but the node tried no mirror');
+  });
+
   it('input that is not a pull error: exit 2, saying what was expected', async () => {
     const r = await withStdin(['explain'], 'all good here\n');
     expect(r.code).toBe(2);

@@ -140,6 +140,14 @@ describe('explain reads real runtime output back into pullpath\'s attempts', () 
     expect(p.attempts.at(-1)!.truncated).toBe(true);
   });
 
+  it('podman short names: one attempt per candidate, in order', () => {
+    const p = parseErrorText(readFileSync(join(RUNS, 'short-name-two-candidates.podman.txt'), 'utf8'))[0]!;
+    expect(p.attempts.map((a) => [a.candidate, a.errorClass])).toEqual([
+      [0, 'not-found'],
+      [1, 'refused'],
+    ]);
+  });
+
   it('counts podman\'s retries (network errors only)', () => {
     const p = parseErrorText(readFileSync(join(RUNS, 'single-refused.podman.txt'), 'utf8'))[0]!;
     expect(p.retries).toBe(3);
