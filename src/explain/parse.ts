@@ -195,7 +195,9 @@ export function parseErrorText(input: string): ParsedError[] {
   let best = readings[0]!;
   let bestScore = best.reduce((s, p) => s + score(p), 0);
   for (const r of readings.slice(1)) {
-    const s = r.reduce((acc, p) => acc + score(p), 0);
+    // In an event (kubelet, describe) a line break that is not the chain's own is the terminal's or kubectl's
+    // wrapping: on a tie, the reading with the breaks undone wins, so the attempt keeps the runtime's words.
+    const s = r.reduce((acc, p) => acc + score(p), 0) + (r.length > 0 && r.every((p) => p.format === 'describe' || p.format === 'kubelet-event') ? 0.5 : 0);
     if (s > bestScore) {
       best = r;
       bestScore = s;
