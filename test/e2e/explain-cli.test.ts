@@ -70,6 +70,19 @@ describe('pullpath explain', () => {
     expect(rec.findings[0]!.message).toContain('per the OpenShift objects given, this image has a mirror (mirror.local/dockerhub/busybox:1), but the node tried no mirror');
   });
 
+  it('auth errors name the auth.json entry the runtime would use for that source, never the secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pp-explain-auth-'));
+    const authfile = join(dir, 'auth.json');
+    await writeFile(authfile, JSON.stringify({ auths: { 'quay.io': { auth: Buffer.from('alice:s3cret-pw').toString('base64') } } }));
+    const text = '(Mirrors also failed: [mirror.example.com/org/app:1: reading manifest 1 in mirror.example.com/org/app: unauthorized: authentication required]): quay.io/org/app:1: reading manifest 1 in quay.io/org/app: unauthorized: authentication required';
+    const r = await runCli(['explain', '--authfile', authfile, text]);
+    expect(r.code, r.stderr).toBe(0);
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('for mirror.example.com/org/app the runtime uses anonymous');
+    expect(flat).toContain(`for quay.io/org/app the runtime uses user alice from ${authfile} (key quay.io)`);
+    expect(r.stdout).not.toContain('s3cret');
+  });
+
   it('input that is not a pull error: exit 2, saying what was expected', async () => {
     const r = await withStdin(['explain'], 'all good here\n');
     expect(r.code).toBe(2);
