@@ -187,7 +187,7 @@ export function explain(p: ParsedError, ctx: ExplainContext = { resolution: null
   }
   const expected = compare(p, ctx, findings, fixes);
   if (p.truncated) findings.push({ kind: 'truncated', subject: p.normalized ?? 'the input', message: 'the text is cut off: attempts after the cut are unknown (kubectl describe and some log views truncate long events; `oc get events -o json` keeps them whole)' });
-  if (p.retries > 0) findings.push({ kind: 'retried', subject: p.normalized ?? 'the image', message: `podman retried the whole pull ${p.retries} time(s), 1 s apart: it does so for network errors of the primary, not for DNS, TLS, HTTP status, auth or 429 errors` });
+  if (p.retries > 0) findings.push({ kind: 'retried', subject: p.normalized ?? 'the image', message: `podman retried the whole pull ${p.retries} time(s), 1 s apart, with the same result each time: podman 4.3 retries when the last error is a network error or a 429 (seen: connection refused, reset, toomanyrequests), not for DNS, TLS, auth or other HTTP status errors` });
 
   return { parsed: p, summary: summaryOf(p), attempts, afterChoice, expected, findings, whatToDo: dedupe(fixes) };
 }

@@ -104,7 +104,7 @@ describe('explain reads real runtime output back into pullpath\'s attempts', () 
   it('has a corpus for every tool and the error classes provoked', () => {
     expect(texts.length).toBeGreaterThanOrEqual(70);
     const classes = new Set(texts.flatMap((f) => parseErrorText(readFileSync(join(RUNS, f), 'utf8')).flatMap((p) => [...p.attempts.map((a) => a.errorClass), p.afterChoice?.errorClass])));
-    for (const c of ['refused', 'not-found', 'blocked', 'http-to-https', 'tls', 'unauthorized', 'forbidden', 'server-error', 'reset', 'config'] as const) expect(classes.has(c), c).toBe(true);
+    for (const c of ['refused', 'not-found', 'blocked', 'http-to-https', 'tls', 'unauthorized', 'forbidden', 'server-error', 'rate-limited', 'timeout', 'reset', 'config'] as const) expect(classes.has(c), c).toBe(true);
   });
 
   it.each(texts)('%s: as the tool wrote it', (file) => {
@@ -148,11 +148,10 @@ describe('explain reads real runtime output back into pullpath\'s attempts', () 
     ]);
   });
 
-  it('counts podman\'s retries (network errors only)', () => {
-    const p = parseErrorText(readFileSync(join(RUNS, 'single-refused.podman.txt'), 'utf8'))[0]!;
-    expect(p.retries).toBe(3);
-    const q = parseErrorText(readFileSync(join(RUNS, 'single-not-found.podman.txt'), 'utf8'))[0]!;
-    expect(q.retries).toBe(0);
+  it('counts podman\'s retries (network errors and 429 were retried 3 times; 404, auth, TLS not)', () => {
+    const retries = (name: string) => parseErrorText(readFileSync(join(RUNS, `${name}.podman.txt`), 'utf8'))[0]!.retries;
+    expect(['single-refused', 'reset', 'rate-limited-429', 'chain-404-refused-refused'].map(retries)).toEqual([3, 3, 3, 3]);
+    expect(['single-not-found', 'auth-no-credentials', 'tls-unknown-authority', 'http-to-https', 'blocked'].map(retries)).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
@@ -160,7 +159,7 @@ describe('explain reads real runtime output back into pullpath\'s attempts', () 
  * Where pullpath's engine words an attempt differently from skopeo 1.9.3 (classes agree; see the notes file).
  * Listed so the set cannot grow unseen: a new difference fails here, a fixed one too (then remove it).
  */
-const KNOWN_WORDING_GAPS = new Set(['bearer-anonymous', 'reset', 'wrong-digest']);
+const KNOWN_WORDING_GAPS = new Set(['bearer-anonymous', 'reset', 'wrong-digest', 'timeout-blackhole']);
 
 describe('attempt wording: explain keeps the runtime\'s words, pullpath\'s engine matches them', () => {
   const norm = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
