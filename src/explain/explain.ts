@@ -166,7 +166,13 @@ export function explain(p: ParsedError, ctx: ExplainContext = { resolution: null
   const findings: Finding[] = [];
   const fixes: Fix[] = [];
   const mirrors = p.attempts.filter((a) => a.mirror === true).length;
-  const attempts: ExplainedAttempt[] = p.attempts.map((a, i) => ({ ...a, what: describeAttempt(a, i, mirrors) }));
+  // A lone error does not say whether it came from a mirror or the primary; the configuration's chain does.
+  const planned = ctx.resolution !== null ? planOf(ctx.resolution).sources : [];
+  const attempts: ExplainedAttempt[] = p.attempts.map((a, i) => {
+    const known = a.mirror === null ? planned.find((s) => s.reference === a.reference) : undefined;
+    const shown = known ? { ...a, mirror: known.mirror } : a;
+    return { ...a, what: describeAttempt(shown, i, mirrors) };
+  });
   const afterChoice = p.afterChoice === null ? null : { ...p.afterChoice, what: `a source served the manifest, then the pull failed${p.afterChoice.step ? ` ${STEP_WORDS[p.afterChoice.step]}` : ''}: ${HAPPENED[p.afterChoice.errorClass]('the chosen source', p.afterChoice.httpStatus)}; the runtime does not fail over after choosing a source, and this error does not say which one it chose` };
 
   for (const a of p.attempts) {

@@ -31,6 +31,9 @@ describe('explain with a configuration', () => {
     expect(f?.message).toContain('mirror.example.com:5000/org/app:1');
     expect(e.whatToDo.map((x) => x.topic)).toEqual(['not-found', 'config-not-applied']);
     expect(e.expected!.map((s) => s.reference)).toEqual(['mirror.example.com:5000/org/app:1', 'quay.io/org/app:1']);
+    // The configuration says the lone error came from the primary; without it, the only source tried.
+    expect(e.attempts[0]!.what).toMatch(/^the primary, quay\.io\/org\/app:1: /);
+    expect(explain(p).attempts[0]!.what).toMatch(/^the only source tried, quay\.io\/org\/app:1: /);
   });
 
   it('no finding when the node tried what the configuration says', () => {
