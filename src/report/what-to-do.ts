@@ -29,7 +29,9 @@ export type FixTopic =
   | 'invalid-reference'
   | 'resolution-error'
   | 'source-only'
-  | 'cancelled';
+  | 'cancelled'
+  | 'config-not-applied'
+  | 'after-choice';
 
 export const FIX_TEXT: Record<FixTopic, string> = {
   'tag-on-digest-only': 'pin by digest, or add an ImageTagMirrorSet (registries.conf: pull-from-mirror = "all" or "tag-only")',
@@ -52,6 +54,8 @@ export const FIX_TEXT: Record<FixTopic, string> = {
   'resolution-error': 'fix registries.conf or the reference (the error says which); a short name needs an alias or unqualified-search-registries, or qualify it',
   'source-only': 'only the source served it, so a disconnected cluster would fail: mirror the image and add an ImageDigestMirrorSet',
   cancelled: 'the run was stopped (Ctrl-C or a closed output) before an answer: run it again',
+  'config-not-applied': "the node did not try what this configuration says: check that the MachineConfig has rolled out (oc get mcp; the node's /etc/containers/registries.conf) or compare the node's files with --root",
+  'after-choice': 'a source served the manifest and the pull failed after that (no failover): fix that source, e.g. re-mirror the image, or remove the mirror',
 };
 
 export interface Fix {
@@ -81,6 +85,17 @@ const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
   policy: 'policy',
   config: 'resolution-error',
 };
+
+/** The fix for an attempt that failed with `cls` (`blocked` outcome included), or null when there is none to give. */
+export function fixForClass(subject: string, cls: ErrorClass): Fix | null {
+  const topic = TOPIC_OF_CLASS[cls];
+  return topic === undefined ? null : fix(subject, topic);
+}
+
+/** The fix for `topic`, about `subject`. */
+export function fixFor(subject: string, topic: FixTopic): Fix {
+  return fix(subject, topic);
+}
 
 /** The verify summary's reasons, each with its fix (same words as resolve and pull). */
 export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
