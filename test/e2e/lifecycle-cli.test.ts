@@ -67,10 +67,11 @@ function clean(r: TimedRun): void {
 }
 
 /** Runs `args` and destroys the read side of its stdout after the first line. */
-function underClosedPipe(args: string[]): Promise<TimedRun> {
+function underClosedPipe(args: string[], stdin?: string): Promise<TimedRun> {
   let closed = false;
   return spawnCli(args, {
     env: env(),
+    ...(stdin !== undefined ? { stdin } : {}),
     onStdout: (_c, child, all) => {
       if (!closed && all.includes('\n')) {
         closed = true;
@@ -103,6 +104,13 @@ const onFirstLine = async (): Promise<void> => {};
 describe('closed pipe (| head -1)', () => {
   it('resolve: quiet, exit 141', async () => {
     const r = await underClosedPipe(['resolve', '--registries-conf', 'examples/registries.conf', '--registries-conf-dir', join(work, 'conf.d'), ...manyRefs(3000)]);
+    clean(r);
+    expect(r.code).toBe(141);
+  }, 30_000);
+
+  it('explain: quiet, exit 141', async () => {
+    const event = (i: number) => `Failed to pull image "quay.io/org/app${i}:1": rpc error: code = Unknown desc = quay.io/org/app${i}:1: reading manifest 1 in quay.io/org/app${i}: manifest unknown: manifest unknown`;
+    const r = await underClosedPipe(['explain', '-'], Array.from({ length: 3000 }, (_, i) => event(i)).join('\n') + '\n');
     clean(r);
     expect(r.code).toBe(141);
   }, 30_000);

@@ -49,6 +49,8 @@ export interface SpawnCliOptions {
   killAfterMs?: number;
   /** Called with each stdout chunk and the child (to signal it, or to close the read side of its stdout). */
   onStdout?: (chunk: string, child: import('node:child_process').ChildProcess, all: string) => void;
+  /** Written to the child's standard input, which is then closed (default: no standard input). */
+  stdin?: string;
 }
 
 /**
@@ -63,7 +65,11 @@ export function lastSpawned(): import('node:child_process').ChildProcess | null 
 
 export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<TimedRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+  const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+  if (opts.stdin !== undefined) {
+    child.stdin!.on('error', () => {}); // the child may exit (closed output) before it read everything
+    child.stdin!.end(opts.stdin);
+  }
   let stdout = '';
   let stderr = '';
   let lastOutputMs = 0;
