@@ -20,7 +20,16 @@ export interface OutputProfile {
    * with `error: both imagecontentsourcepolicy and imagedigestmirrorset exist`. Boundary from commit dates.
    */
   rejectIcspWithMirrorSets: boolean;
+  /**
+   * Feature gate `SigstoreImageVerification` (ClusterImagePolicy/ImagePolicy), from openshift/api
+   * features/features.go per release branch: absent before 4.16, TechPreviewNoUpgrade 4.16–4.19, Default 4.20+.
+   */
+  sigstoreGate: FeatureGateLevel;
+  /** Feature gate `SigstoreImageVerificationPKI` (root of trust PKI): DevPreview 4.19, TechPreview 4.20, Default 4.21+. */
+  pkiGate: FeatureGateLevel;
 }
+
+export type FeatureGateLevel = 'absent' | 'DevPreviewNoUpgrade' | 'TechPreviewNoUpgrade' | 'Default';
 
 export const CURRENT_PROFILE: OutputProfile = {
   version: 'current',
@@ -29,6 +38,8 @@ export const CURRENT_PROFILE: OutputProfile = {
   policyIndent: true,
   filterAtomic: true,
   rejectIcspWithMirrorSets: false,
+  sigstoreGate: 'Default',
+  pkiGate: 'Default',
 };
 
 /**
@@ -47,5 +58,7 @@ export function outputProfile(version: string | undefined): OutputProfile {
     policyIndent: minor >= 17,
     filterAtomic: minor >= 13,
     rejectIcspWithMirrorSets: minor === 13 || minor === 14,
+    sigstoreGate: minor < 16 ? 'absent' : minor < 20 ? 'TechPreviewNoUpgrade' : 'Default',
+    pkiGate: minor < 19 ? 'absent' : minor === 19 ? 'DevPreviewNoUpgrade' : minor === 20 ? 'TechPreviewNoUpgrade' : 'Default',
   };
 }
