@@ -147,6 +147,9 @@ function addObject(out: OpenShiftObjects, value: unknown, node: unknown, ctx: Ct
   }
   if ((kind === 'ClusterImagePolicy' || kind === 'ImagePolicy') && group === 'config.openshift.io') {
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+    // An ImagePolicy is namespaced: its file is /etc/crio/policies/<namespace>.json, so the namespace must be known
+    // (oc apply would take the current project; a file read here has none).
+    if (kind === 'ImagePolicy' && namespace === '') throw configError(file, k('metadata.namespace'), 'an ImagePolicy is namespaced: give metadata.namespace (its policy is written to /etc/crio/policies/<namespace>.json)');
     const p = parseImagePolicy(value, kind, namespace, origin, k, itemLines(node, ['spec', 'scopes'], ctx.lines));
     (out.imagePolicies ??= []).push(p);
     ctx.used.count++;
