@@ -50,6 +50,8 @@ describe('resolve --openshift', () => {
     expect(other).toMatchObject({ allowed: true, scope: 'default' });
     const res = await pullpath(['resolve', '--openshift', cip, '--output', 'json', `docker://${payload}`]);
     expect(lines(res.stdout)[0].policy).toMatchObject({ allowed: null, scope: 'quay.io/openshift-release-dev/ocp-release' });
+    const text = await pullpath(['policy', '--openshift', cip, payload]);
+    expect(text.stdout).toContain('in ClusterImagePolicy/openshift test/fixtures/openshift/openshift-cip-4.21.yaml:14 (rendered)');
   });
 
   it('refuses --openshift together with --registries-conf (exit 2)', async () => {
