@@ -9,7 +9,19 @@
 import { PullpathError } from '../errors.ts';
 import type { JsonObject } from '../policy/strict-json.ts';
 import type { PolicyRequirement } from '../policy/types.ts';
+import { anchoredDomainRegexp, anchoredNameRegexp, domain } from '../reference/grammar.ts';
 import { scopeIsNestedInsideScope } from './scopes.ts';
+
+const domainPrefix = new RegExp(`^${domain}/`);
+
+/**
+ * containers/image signature/policy_config.go `validateIdentityRemappingPrefix` (via `NewPRMRemapIdentity`):
+ * a bare domain, or a repository name that starts with a domain. The MCO's `policyItemFromSpec` wraps the error.
+ */
+function checkRemapPrefix(s: string): void {
+  if (anchoredDomainRegexp.test(s) || (anchoredNameRegexp.test(s) && domainPrefix.test(s))) return;
+  throw new PullpathError('PP_ERR_OPENSHIFT_POLICY', `error getting signedIdentity for RemapIdentity: prefix ${JSON.stringify(s)} is not valid`);
+}
 import type { ObjectOrigin } from './types.ts';
 
 export type RootOfTrustType = 'PublicKey' | 'FulcioCAWithRekor' | 'PKI';
@@ -90,6 +102,8 @@ export function policyItemFromSpec(p: SigstorePolicySpec): PolicyRequirement {
   const ident: JsonObject = Object.create(null) as JsonObject;
   switch (id?.matchPolicy) {
     case 'RemapIdentity':
+      checkRemapPrefix(id.remapPrefix ?? '');
+      checkRemapPrefix(id.remapSignedPrefix ?? '');
       ident.type = 'remapIdentity';
       ident.prefix = id.remapPrefix ?? '';
       ident.signedPrefix = id.remapSignedPrefix ?? '';

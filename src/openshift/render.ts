@@ -15,6 +15,7 @@ import { validScopePolicies, type ImagePolicyObject } from './image-policies.ts'
 import type { NodeRegistriesConf } from './node-registries-conf.ts';
 import { updateNamespacedPolicyJsons, updatePolicyJson } from './policy-json.ts';
 import { SIGSTORE_REGISTRIES_PATH, sigstoreRegistriesYaml } from './sigstore-registries-d.ts';
+import { imagePolicyWarnings } from './image-policy-warnings.ts';
 import { decodeRegistriesTemplate } from './template-conf.ts';
 import { stockTemplates, type Templates } from './templates.ts';
 import { encodeRegistriesConf } from './toml-encode.ts';
@@ -90,7 +91,15 @@ export function renderOpenShift(objects: OpenShiftObjects, opts: RenderOptions =
 
   const releaseImage = opts.releaseImage ?? objects.releaseImage;
   const imagePolicies = gateImagePolicies(objects.imagePolicies ?? [], profile, notes);
-  const scoped = validScopePolicies(imagePolicies);
+  let scoped: ReturnType<typeof validScopePolicies>;
+  try {
+    scoped = validScopePolicies(imagePolicies);
+  } catch (err) {
+    // getValidScopePolicies errors stop syncImageConfig: nothing is rendered.
+    if (!(err instanceof PullpathError)) throw err;
+    errors.push({ code: 'image-policy', message: err.message });
+    return unchanged();
+  }
   for (const c of scoped.conflicts) {
     warnings.push({ code: 'image-policy-scope-conflict', message: `ImagePolicy ${c.policy.namespace}/${c.policy.origin.name} ${c.message}`, file: c.policy.origin.file, key: 'spec.scopes', ...(c.policy.origin.line !== undefined ? { line: c.policy.origin.line } : {}) });
   }
@@ -139,8 +148,8 @@ export function renderOpenShift(objects: OpenShiftObjects, opts: RenderOptions =
   let sigstoreRegistries: string | null = null;
   let namespacedPolicies: NonNullable<RenderedFiles['namespacedPolicies']> = [];
   const writePolicy = policyBlocked !== null || allowed !== null || scoped.cluster.size > 0 || scoped.namespaced.size > 0;
+  let conf: NodeRegistriesConf | null = null;
   try {
-    let conf: NodeRegistriesConf | null = null;
     if (regenerate) {
       conf = decodeRegistriesTemplate(templates.registriesConf, templates.registriesConfFile, notes);
       editRegistriesConfig(conf, { insecure: rs.insecureRegistries ?? [], blocked: registriesBlocked ?? [], digestRules, tagRules, legacyIcsp: profile.legacyIcsp });
@@ -164,6 +173,20 @@ export function renderOpenShift(objects: OpenShiftObjects, opts: RenderOptions =
     const code = err.code === 'PP_ERR_CONFIG' || err.code.startsWith('PP_ERR_OPENSHIFT_TEMPLATE') ? 'template' : /clusterimage ?policy|imagePolicy/i.test(err.message) ? 'image-policy' : 'render';
     errors.push({ code, message: err.message });
     return unchanged();
+  }
+
+  if (imagePolicies.length > 0) {
+    // The node keeps the template registries.conf when the MCO does not regenerate it; its mirrors serve pulls too.
+    let nodeConf = conf;
+    if (nodeConf === null) {
+      try {
+        nodeConf = decodeRegistriesTemplate(templates.registriesConf, templates.registriesConfFile, []);
+      } catch {
+        nodeConf = null;
+      }
+    }
+    const attachmentScopes = sigstoreRegistries === null ? [] : [...sigstoreRegistries.matchAll(/^ {2}'?([^'\n]+?)'?:$/gm)].map((m) => m[1] as string);
+    warnings.push(...imagePolicyWarnings({ policies: imagePolicies, blocked: policyBlocked, nodeConf, attachmentScopes }));
   }
 
   let searchRegistries: string | null = null;

@@ -79,6 +79,27 @@ function addScopeMirrors(entries: Set<string>, scope: string, reg: NodeRegistry 
   }
 }
 
+/**
+ * Every endpoint other than the scope itself that pulls for `scope` may come from under `conf`: the mirrors
+ * `addScopeMirrors` would list (digest and tag pulls), plus the registries nested in the scope and theirs.
+ */
+export function attachmentSources(scope: string, conf: NodeRegistriesConf | null): string[] {
+  if (conf === null) return [];
+  const entries = new Set<string>();
+  const regs = conf.registries ?? [];
+  try {
+    addScopeMirrors(entries, scope, findRegistry(regs, scope), scope);
+    for (const reg of regs) {
+      const s = registryScope(reg);
+      if (s !== scope && scopeIsNestedInsideScope(s, scope)) addScopeMirrors(entries, s, findRegistry(regs, s), scope);
+    }
+  } catch {
+    // An unusable rewrite is the renderer's error to report.
+  }
+  entries.delete(scope);
+  return [...entries];
+}
+
 /** sysregistriesv2 `refMatchingPrefix`: length of `ref` covered by `prefix` (for `*.x`, up to the host's end). */
 function matchedPrefixLength(ref: string, prefix: string): number {
   if (prefix.startsWith('*.')) {
