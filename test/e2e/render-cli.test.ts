@@ -104,6 +104,19 @@ describe('pullpath render openshift', () => {
     expect(r.stdout).toContain('--- a/etc/containers/registries.d/sigstore-registries.yaml\n+++ b/etc/containers/registries.d/sigstore-registries.yaml');
   });
 
+  it('lint --openshift reports image policy pitfalls as findings (JSON, --strict exits 1)', async () => {
+    const r = await cli('lint', '--openshift', `${F}/mco-sigstore/cluster-image-policies.yaml`, '--output', 'json', '--strict');
+    expect(r.code).toBe(1);
+    const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(found.find((f) => f.code === 'PP_LINT_IMAGE_POLICY_REMAP_CANNOT_MATCH')).toMatchObject({
+      severity: 'warning',
+      file: `${F}/mco-sigstore/cluster-image-policies.yaml`,
+      line: 3,
+    });
+    expect(found.filter((f) => f.code === 'PP_LINT_IMAGE_POLICY_KEY_UNPARSABLE').length).toBe(8);
+    expect(r.stderr).not.toContain('remapIdentity prefix');
+  });
+
   it('--ocp-version 4.12 writes the historical ICSP format', async () => {
     const r = await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '4.12');
     expect(r.code).toBe(0);
