@@ -6,7 +6,7 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { ImagePolicyObject } from './image-policies.ts';
 import type { NodeRegistriesConf } from './node-registries-conf.ts';
 import { scopeIsNestedInsideScope } from './scopes.ts';
-import { attachmentSources } from './sigstore-registries-d.ts';
+import { attachmentSources, registryIndex } from './sigstore-registries-d.ts';
 import type { Finding } from './types.ts';
 
 export interface ImagePolicyWarningInput {
@@ -20,6 +20,8 @@ export interface ImagePolicyWarningInput {
 
 export function imagePolicyWarnings(inp: ImagePolicyWarningInput): Finding[] {
   const out: Finding[] = [];
+  const index = inp.nodeConf === null ? undefined : registryIndex(inp.nodeConf);
+  const attachmentKeys = new Set(inp.attachmentScopes);
   for (const p of inp.policies) {
     const what = `${p.kind} ${p.kind === 'ImagePolicy' ? `${p.namespace}/` : ''}${p.origin.name}`;
     const at = (key: string, i?: number): Pick<Finding, 'file' | 'key' | 'line'> => {
@@ -37,8 +39,8 @@ export function imagePolicyWarnings(inp: ImagePolicyWarningInput): Finding[] {
         }
       }
       // Signatures are read only from the source that served the image, and only where registries.d enables attachments for it.
-      for (const src of attachmentSources(scope, inp.nodeConf)) {
-        if (!inp.attachmentScopes.some((k) => registriesDMatches(k, src))) {
+      for (const src of attachmentSources(scope, inp.nodeConf, index)) {
+        if (!attachmentKeys.has(src) && !inp.attachmentScopes.some((k) => registriesDMatches(k, src))) {
           out.push({
             code: 'image-policy-mirror-without-attachments',
             message: `${what}: ${src} serves scope ${scope} but no /etc/containers/registries.d entry enables use-sigstore-attachments for it: pulls from it find no signature and are rejected (the MCO only adds mirrors it renders itself)`,

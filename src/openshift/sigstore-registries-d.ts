@@ -22,17 +22,50 @@ export const SIGSTORE_REGISTRIES_PATH = '/etc/containers/registries.d/sigstore-r
 export function sigstoreRegistriesYaml(policyScopes: string[], conf: NodeRegistriesConf | null): string | null {
   if (policyScopes.length === 0) return null;
   const entries = new Set<string>();
-  const regs = conf?.registries ?? [];
+  const index = conf === null ? null : indexRegistries(conf.registries ?? []);
   for (const scope of policyScopes) {
     entries.add(scope);
-    if (conf === null) continue;
-    addScopeMirrors(entries, scope, findRegistry(regs, scope), scope);
-    for (const reg of regs) {
-      const s = registryScope(reg);
-      if (s !== scope && scopeIsNestedInsideScope(s, scope)) addScopeMirrors(entries, s, findRegistry(regs, s), scope);
-    }
+    if (index !== null) addScopeAndNested(entries, scope, index);
   }
   return yamlV2Docker([...entries]);
+}
+
+/**
+ * The generateSigstoreRegistriesdConfig loop for one policy scope: the registry that `FindRegistry(scope)` picks,
+ * then every registry whose scope is nested inside the policy scope. Only registries on the scope's host (port
+ * ignored: `quay.io` matches `quay.io:5000/…` in containers/image) and wildcard ones can match, so those are all
+ * it looks at (a wildcard policy scope looks at every registry); the result is the same as scanning all.
+ */
+function addScopeAndNested(entries: Set<string>, scope: string, index: RegistryIndex): void {
+  // Config order is kept: FindRegistry takes the first of equally long prefixes.
+  const regs = scope.startsWith('*.') ? index.all : [...(index.byHost.get(hostOf(scope)) ?? []), ...index.wildcard].sort((a, b) => (index.order.get(a) ?? 0) - (index.order.get(b) ?? 0));
+  addScopeMirrors(entries, scope, findRegistry(regs, scope), scope);
+  for (const reg of regs) {
+    const s = registryScope(reg);
+    if (s !== scope && scopeIsNestedInsideScope(s, scope)) addScopeMirrors(entries, s, findRegistry(index.all, s), scope);
+  }
+}
+
+interface RegistryIndex {
+  all: NodeRegistry[];
+  byHost: Map<string, NodeRegistry[]>;
+  wildcard: NodeRegistry[];
+  order: Map<NodeRegistry, number>;
+}
+
+function hostOf(scope: string): string {
+  return (scope.split(/[/@]/)[0] ?? '').split(':')[0] ?? '';
+}
+
+function indexRegistries(all: NodeRegistry[]): RegistryIndex {
+  const byHost = new Map<string, NodeRegistry[]>();
+  const wildcard: NodeRegistry[] = [];
+  for (const reg of all) {
+    const s = registryScope(reg);
+    if (s.startsWith('*.')) wildcard.push(reg);
+    else byHost.set(hostOf(s), [...(byHost.get(hostOf(s)) ?? []), reg]);
+  }
+  return { all, byHost, wildcard, order: new Map(all.map((r, i) => [r, i])) };
 }
 
 /**
@@ -83,16 +116,15 @@ function addScopeMirrors(entries: Set<string>, scope: string, reg: NodeRegistry 
  * Every endpoint other than the scope itself that pulls for `scope` may come from under `conf`: the mirrors
  * `addScopeMirrors` would list (digest and tag pulls), plus the registries nested in the scope and theirs.
  */
-export function attachmentSources(scope: string, conf: NodeRegistriesConf | null): string[] {
+export function registryIndex(conf: NodeRegistriesConf): RegistryIndex {
+  return indexRegistries(conf.registries ?? []);
+}
+
+export function attachmentSources(scope: string, conf: NodeRegistriesConf | null, index?: RegistryIndex): string[] {
   if (conf === null) return [];
   const entries = new Set<string>();
-  const regs = conf.registries ?? [];
   try {
-    addScopeMirrors(entries, scope, findRegistry(regs, scope), scope);
-    for (const reg of regs) {
-      const s = registryScope(reg);
-      if (s !== scope && scopeIsNestedInsideScope(s, scope)) addScopeMirrors(entries, s, findRegistry(regs, s), scope);
-    }
+    addScopeAndNested(entries, scope, index ?? indexRegistries(conf.registries ?? []));
   } catch {
     // An unusable rewrite is the renderer's error to report.
   }
