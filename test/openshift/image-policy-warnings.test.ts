@@ -74,6 +74,13 @@ describe('ClusterImagePolicy pitfalls', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it('v1alpha1 objects (4.16–4.19) render exactly as v1 ones; an ImagePolicy without a namespace is refused', () => {
+    const v1 = render(cip(['quay.io/ns'])).files;
+    const alpha = render(cip(['quay.io/ns']).replace('config.openshift.io/v1', 'config.openshift.io/v1alpha1')).files;
+    expect(alpha).toEqual(v1);
+    expect(() => render(cip(['quay.io/ns']).replace('ClusterImagePolicy', 'ImagePolicy'))).toThrow('metadata.namespace: an ImagePolicy is namespaced');
+  });
+
   it('unknown fields in a ClusterImagePolicy are strict-decoding errors with did-you-mean', () => {
     expect(() => render(cip(['quay.io/ns']).replace('keyData:', 'keydata:'))).toThrow(
       'in.yaml:11: ClusterImagePolicy "p": strict decoding error: unknown field "spec.policy.rootOfTrust.publicKey.keydata" (did you mean "spec.policy.rootOfTrust.publicKey.keyData"?)',
