@@ -91,7 +91,9 @@ export function parseImagePolicy(
   if (si !== undefined && si !== null) {
     const o = obj(si, 'spec.policy.signedIdentity');
     const mp = o.matchPolicy;
-    // v1alpha1 had a non-pointer signedIdentity: an empty one reaches the MCO as matchPolicy "" → its default branch errors; v1 requires it.
+    // v1alpha1 had a non-pointer signedIdentity: an empty one reached the MCO (≤ 4.18) as matchPolicy "", which it
+    // took as MatchRepoDigestOrExact (helpers.go policyItemFromSpec `case …MatchRepoDigestOrExact, "":`); v1 requires it.
+    if (mp === undefined || mp === null || mp === '') return { kind, origin, namespace, scopes, ...(scopeLines !== undefined ? { scopeLines } : {}), policy };
     if (typeof mp !== 'string' || !MATCH.includes(mp as MatchPolicy)) {
       throw err('spec.policy.signedIdentity.matchPolicy', `expected one of ${MATCH.join(', ')}, got ${JSON.stringify(mp)}`);
     }

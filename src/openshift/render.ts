@@ -166,7 +166,7 @@ export function renderOpenShift(objects: OpenShiftObjects, opts: RenderOptions =
       namespacedPolicies = updateNamespacedPolicyJsons(policyJson, policyBlocked, allowed, scoped.namespaced, { indent: profile.policyIndent }).map(
         ([namespace, json]) => ({ namespace, path: namespacedPolicyPath(namespace), json }),
       );
-      sigstoreRegistries = sigstoreRegistriesYaml([...scoped.cluster.keys(), ...scoped.namespaced.keys()], conf);
+      sigstoreRegistries = sigstoreRegistriesYaml([...scoped.cluster.keys(), ...scoped.namespaced.keys()], profile.sigstoreMirrors ? conf : null);
     }
   } catch (err) {
     if (!(err instanceof PullpathError)) throw err;
@@ -208,6 +208,10 @@ function gateImagePolicies(list: ImagePolicyObject[], profile: OutputProfile, no
   if (profile.sigstoreGate === 'absent') {
     notes.push(`--ocp-version ${profile.version}: ClusterImagePolicy/ImagePolicy did not exist before 4.16; ${list.length} object(s) ignored`);
     return [];
+  }
+  if (!profile.namespacedImagePolicies && list.some((p) => p.kind === 'ImagePolicy')) {
+    notes.push(`--ocp-version ${profile.version}: the MCO of this release ignores ImagePolicy (per-namespace policies came in 4.18); only ClusterImagePolicy rendered`);
+    list = list.filter((p) => p.kind === 'ClusterImagePolicy');
   }
   if (profile.sigstoreGate !== 'Default') {
     notes.push(`--ocp-version ${profile.version}: ClusterImagePolicy/ImagePolicy are rendered as the MCO does with the ${profile.sigstoreGate} feature set (feature gate SigstoreImageVerification); on a Default cluster the MCO ignores them`);

@@ -81,6 +81,18 @@ describe('ClusterImagePolicy pitfalls', () => {
     expect(() => render(cip(['quay.io/ns']).replace('ClusterImagePolicy', 'ImagePolicy'))).toThrow('metadata.namespace: an ImagePolicy is namespaced');
   });
 
+  it('--ocp-version 4.16: attachments for the scopes only (mirrors came in 4.17, OCPBUGS-36344), so the mirror is flagged; 4.17 ignores ImagePolicy', () => {
+    const idms = '---\napiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: m\nspec:\n  imageDigestMirrors:\n  - source: quay.io/ns\n    mirrors: [mirror.corp/ns]\n';
+    const o = parseOpenShiftObjects([{ path: 'in.yaml', text: cip(['quay.io/ns']) + idms }]);
+    const old = renderOpenShift(o, { ocpVersion: '4.16' });
+    expect(old.files.sigstoreRegistries).toBe('docker:\n  quay.io/ns:\n    use-sigstore-attachments: true\n');
+    expect(old.warnings.map((w) => w.code)).toEqual(['image-policy-mirror-without-attachments']);
+    expect(renderOpenShift(o, { ocpVersion: '4.17' }).files.sigstoreRegistries).toContain('  mirror.corp/ns:\n');
+    const ns = parseOpenShiftObjects([{ path: 'in.yaml', text: cip(['quay.io/ns']).replace('ClusterImagePolicy', 'ImagePolicy').replace('name: p', 'name: p\n  namespace: team') }]);
+    expect(renderOpenShift(ns, { ocpVersion: '4.17' }).files.namespacedPolicies ?? []).toEqual([]);
+    expect(renderOpenShift(ns, { ocpVersion: '4.18' }).files.namespacedPolicies?.map((p) => p.path)).toEqual(['/etc/crio/policies/team.json']);
+  });
+
   it('unknown fields in a ClusterImagePolicy are strict-decoding errors with did-you-mean', () => {
     expect(() => render(cip(['quay.io/ns']).replace('keyData:', 'keydata:'))).toThrow(
       'in.yaml:11: ClusterImagePolicy "p": strict decoding error: unknown field "spec.policy.rootOfTrust.publicKey.keydata" (did you mean "spec.policy.rootOfTrust.publicKey.keyData"?)',
