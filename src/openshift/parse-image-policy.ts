@@ -11,6 +11,23 @@ import type { ObjectOrigin } from './types.ts';
 
 type Obj = Record<string, unknown>;
 
+/** types_image_policy.go `ImageScope` XValidation rules (the API server refuses the object otherwise), with their messages. */
+const SCOPE_WILDCARD = /^\*(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$/;
+const SCOPE_PLAIN =
+  /^((((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+(?::[0-9]+)?)|(localhost(?::[0-9]+)?))(?:(?:\/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,}))?$/;
+
+export function imageScopeError(scope: string): string | null {
+  if (scope.length > 512) return 'Too long: may not be more than 512 bytes';
+  const host = scope.split('/')[0] ?? '';
+  if (host.split('.').length === 1 && (host.split('.')[0] ?? '').split(':')[0] !== 'localhost') {
+    return "invalid image scope format, scope must contain a fully qualified domain name or 'localhost'";
+  }
+  if (scope.includes('*')) {
+    return SCOPE_WILDCARD.test(scope) ? null : 'invalid image scope with wildcard, a wildcard can only be at the start of the domain and is only supported for subdomain matching, not path matching';
+  }
+  return SCOPE_PLAIN.test(scope) ? null : 'invalid repository namespace or image specification in the image scope';
+}
+
 const ROOTS: RootOfTrustType[] = ['PublicKey', 'FulcioCAWithRekor', 'PKI'];
 const MATCH: MatchPolicy[] = ['MatchRepoDigestOrExact', 'MatchRepository', 'ExactRepository', 'RemapIdentity'];
 
@@ -27,8 +44,11 @@ export function parseImagePolicy(
   const spec = obj(value.spec, 'spec');
   const rawScopes = spec.scopes;
   if (!Array.isArray(rawScopes) || rawScopes.length === 0) throw err('spec.scopes', 'required: a list of at least one image scope');
+  if (rawScopes.length > 256) throw err('spec.scopes', `Too many: ${rawScopes.length}: must have at most 256 items`);
   const scopes = rawScopes.map((s, i) => {
     if (typeof s !== 'string' || s === '') throw err(`spec.scopes[${i}]`, `expected a non-empty string, got ${JSON.stringify(s)}`);
+    const bad = imageScopeError(s);
+    if (bad !== null) throw err(`spec.scopes[${i}]`, `${JSON.stringify(s)}: ${bad} (the API server refuses it)`);
     return s;
   });
   const pol = obj(spec.policy, 'spec.policy');

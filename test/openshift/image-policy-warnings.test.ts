@@ -93,6 +93,13 @@ describe('ClusterImagePolicy pitfalls', () => {
     expect(renderOpenShift(ns, { ocpVersion: '4.18' }).files.namespacedPolicies?.map((p) => p.path)).toEqual(['/etc/crio/policies/team.json']);
   });
 
+  it('scopes the API server refuses are errors with its message (types_image_policy.go ImageScope rules)', () => {
+    expect(() => render(cip(['busybox']))).toThrow("spec.scopes[0]: \"busybox\": invalid image scope format, scope must contain a fully qualified domain name or 'localhost'");
+    expect(() => render(cip(['quay.io/*']))).toThrow('a wildcard can only be at the start of the domain');
+    expect(() => render(cip(['quay.io/UPPER']))).toThrow('invalid repository namespace or image specification in the image scope');
+    expect(render(cip(['localhost:5000/ns', '*.example.com', 'quay.io/ns/app:v1', `quay.io/ns/app@sha256:${'0'.repeat(64)}`])).errors).toEqual([]);
+  });
+
   it('unknown fields in a ClusterImagePolicy are strict-decoding errors with did-you-mean', () => {
     expect(() => render(cip(['quay.io/ns']).replace('keyData:', 'keydata:'))).toThrow(
       'in.yaml:11: ClusterImagePolicy "p": strict decoding error: unknown field "spec.policy.rootOfTrust.publicKey.keydata" (did you mean "spec.policy.rootOfTrust.publicKey.keyData"?)',
