@@ -130,7 +130,7 @@ describe('JSON output matches its schema', () => {
     const fromCluster = records('lint', await cli(['lint', '--openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
     expect(fromCluster.map((x) => x.renderedFrom)).toContainEqual([expect.objectContaining({ object: 'Image/cluster', file: 'test/fixtures/openshift/docs-blocked.yaml' })]);
     const rendered = records('render', await cli(['render', 'openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
-    expect(rendered.filter((x) => x.type === 'file')).toHaveLength(3);
+    expect(rendered.filter((x) => x.type === 'file')).toHaveLength(4);
   });
 
   it('scenario run and mock', async () => {
