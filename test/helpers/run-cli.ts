@@ -73,16 +73,16 @@ export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<Ti
   let stdout = '';
   let stderr = '';
   let lastOutputMs = 0;
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stdout.on('data', (d: string) => {
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
     stdout += d;
     lastOutputMs = performance.now() - t0;
     opts.onStdout?.(d, child, stdout);
   });
   spawned = child;
-  child.stdout.on('error', () => {});
-  child.stderr.on('data', (d: string) => (stderr += d));
+  child.stdout!.on('error', () => {});
+  child.stderr!.on('data', (d: string) => (stderr += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => {
@@ -93,10 +93,10 @@ export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<Ti
       const done = () => {
         if (--open === 0) resolve({ code: code ?? -1, signal, stdout, stderr, exitMs, lastOutputMs });
       };
-      if (child.stdout.destroyed) done();
-      else child.stdout.once('close', done);
-      if (child.stderr.destroyed) done();
-      else child.stderr.once('close', done);
+      if (child.stdout!.destroyed) done();
+      else child.stdout!.once('close', done);
+      if (child.stderr!.destroyed) done();
+      else child.stderr!.once('close', done);
     });
   });
 }
