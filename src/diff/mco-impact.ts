@@ -174,8 +174,8 @@ export function nodeImpact(
           why = `registries.conf: drain and CRI-O reload: ${unsafe}`;
           drainWhy = unsafe;
         } else {
-          why = 'registries.conf: CRI-O reload, no drain (only digest-only mirrors added)';
-          drainWhy = 'only digest-only mirrors were added (safe to skip the drain)';
+          why = 'registries.conf: CRI-O reload, no drain (a change the MCD counts as safe)';
+          drainWhy = 'safe change: search registries only appended, mirrors only added as digest-only';
         }
       }
     }
