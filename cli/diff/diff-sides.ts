@@ -139,5 +139,6 @@ export async function loadSide(spec: SideSpec, shared: SharedFlags): Promise<Dif
   if (main !== undefined) nodeFiles.set(REGISTRIES_CONF, await readOrNull(main));
   for (const d of dropins) nodeFiles.set(`/etc/containers/registries.conf.d/${basename(d)}`, await readOrNull(d));
   if (spec.policy !== undefined) nodeFiles.set(POLICY_JSON, await readOrNull(spec.policy));
-  return { config: setup.config, policy: setup.policy, nodeFiles };
+  // A lone file (no drop-ins read): its config is the node registries.conf as the MCO parses it.
+  return { config: setup.config, policy: setup.policy, nodeFiles, configIsNodeRegistriesConf: dropins.length === 0 };
 }

@@ -3,7 +3,7 @@
  * Only behaviour counts: where an entry is written (its origin) is shown but never makes a change by itself,
  * so a config diffed against itself with lines moved is still empty. Pure.
  */
-import type { PullSource, Resolution } from '../resolve/resolution.ts';
+import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, SkippedMirror } from '../resolve/resolution.ts';
 import type { ChangeKind, DiffOutcome, DiffSource, ImageChange } from './types.ts';
 import { CHANGE_KINDS } from './types.ts';
 
@@ -26,12 +26,44 @@ export function outcomeOf(r: Resolution): DiffOutcome {
   return out;
 }
 
-/** Everything that decides the pull, origins left out. */
-function behaviourKey(r: Resolution): string {
-  const src = (s: PullSource) => [s.reference, s.insecure, s.blocked, s.mirror];
-  const cand = (r.candidates ?? []).map((c) => [c.reference, c.sources.map(src), c.skipped.map((k) => [k.location, k.kind]), c.error, c.policy?.allowed, c.policy?.scope]);
-  const reg = r.registry === null ? null : [r.registry.prefix, r.registry.location, r.registry.blocked, r.registry.insecure, r.registry.mirrorByDigestOnly];
-  return JSON.stringify([reg, r.sources.map(src), r.skipped.map((k) => [k.location, k.kind]), cand, r.error, r.policy?.allowed, r.policy?.scope]);
+/** Everything that decides the pull, origins left out; compared field by field (this runs per image, twice). */
+function sameSources(a: readonly PullSource[], b: readonly PullSource[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.reference !== y.reference || x.insecure !== y.insecure || x.blocked !== y.blocked || x.mirror !== y.mirror) return false;
+  }
+  return true;
+}
+
+function sameSkipped(a: readonly SkippedMirror[], b: readonly SkippedMirror[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.location !== b[i]!.location || a[i]!.kind !== b[i]!.kind) return false;
+  return true;
+}
+
+function sameRegistry(a: MatchedRegistry | null, b: MatchedRegistry | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.prefix === b.prefix && a.location === b.location && a.blocked === b.blocked && a.insecure === b.insecure && a.mirrorByDigestOnly === b.mirrorByDigestOnly;
+}
+
+function samePolicy(a: PolicyDecision | undefined, b: PolicyDecision | undefined): boolean {
+  return a?.allowed === b?.allowed && a?.scope === b?.scope;
+}
+
+export function sameBehaviour(a: Resolution, b: Resolution): boolean {
+  if (a.error !== b.error || !sameRegistry(a.registry, b.registry) || !sameSources(a.sources, b.sources) || !sameSkipped(a.skipped, b.skipped) || !samePolicy(a.policy, b.policy)) return false;
+  const ca = a.candidates;
+  const cb = b.candidates;
+  if (ca === undefined || cb === undefined) return ca === cb;
+  if (ca.length !== cb.length) return false;
+  for (let i = 0; i < ca.length; i++) {
+    const x = ca[i]!;
+    const y = cb[i]!;
+    if (x.reference !== y.reference || x.error !== y.error || !sameSources(x.sources, y.sources) || !sameSkipped(x.skipped, y.skipped) || !samePolicy(x.policy, y.policy)) return false;
+  }
+  return true;
 }
 
 /** The sources of a Resolution, or of its first candidate for a short name (what is tried first). */
@@ -93,7 +125,7 @@ function allBlocked(sources: PullSource[]): boolean {
 }
 
 export function compareResolutions(image: string, before: Resolution, after: Resolution): ImageChange | null {
-  if (behaviourKey(before) === behaviourKey(after)) return null;
+  if (sameBehaviour(before, after)) return null;
   const bs = effectiveSources(before);
   const as = effectiveSources(after);
   const sources = mergeSources(bs, as);

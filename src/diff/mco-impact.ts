@@ -87,9 +87,14 @@ function parseConf(text: string | null): RegistriesConfig | null {
  * Whether the MCD skips the drain for this registries.conf change (isSafeContainerRegistryConfChanges):
  * null when safe, else the reason it is not.
  */
-export function unsafeRegistriesConfChange(beforeText: string | null, afterText: string | null, minor: number): string | null {
-  const a = parseConf(beforeText);
-  const b = parseConf(afterText);
+export function unsafeRegistriesConfChange(
+  beforeText: string | null,
+  afterText: string | null,
+  minor: number,
+  parsed: ParsedNodeConfs = {},
+): string | null {
+  const a = parsed.before ?? parseConf(beforeText);
+  const b = parsed.after ?? parseConf(afterText);
   if (a === null || b === null) return 'registries.conf does not decode on one side';
   const oldSearch = a.unqualifiedSearchRegistries ?? [];
   const newSearch = b.unqualifiedSearchRegistries ?? [];
@@ -144,11 +149,21 @@ function allDigestOnly(e: RegistryEntry): boolean {
   return e.mirrors.every((m) => m.pullFromMirror === 'digest-only');
 }
 
+/**
+ * Each side's registries.conf already parsed on its own (no drop-ins), when the caller has it: parsing a
+ * 10,000-entry file again costs as much as resolving thousands of images.
+ */
+export interface ParsedNodeConfs {
+  before?: RegistriesConfig | undefined;
+  after?: RegistriesConfig | undefined;
+}
+
 /** Node files (path → bytes, null = absent) on each side → the MCO's actions. null when nothing changes. */
 export function nodeImpact(
   before: ReadonlyMap<string, string | null>,
   after: ReadonlyMap<string, string | null>,
   ocpVersion: string,
+  parsed: ParsedNodeConfs = {},
 ): NodeImpact | null {
   const minor = ocpMinor(ocpVersion);
   const files: NodeFileChange[] = [];
@@ -168,7 +183,7 @@ export function nodeImpact(
         why = 'registries.conf: drain and CRI-O reload (4.7 drains for every registries.conf change)';
         drainWhy = why;
       } else {
-        const unsafe = unsafeRegistriesConfChange(b, a, minor);
+        const unsafe = unsafeRegistriesConfChange(b, a, minor, parsed);
         if (unsafe !== null) {
           action = 'drain-reload';
           why = `registries.conf: drain and CRI-O reload: ${unsafe}`;

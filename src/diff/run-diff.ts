@@ -18,6 +18,11 @@ export interface DiffSide {
   policy: Policy | null;
   /** Node path → bytes (null: the side says the file is absent); only paths the side manages. */
   nodeFiles: ReadonlyMap<string, string | null>;
+  /**
+   * Set when `config` was loaded from exactly the node registries.conf in `nodeFiles` and nothing else (no
+   * drop-ins): the MCO impact then reuses it instead of parsing the file again.
+   */
+  configIsNodeRegistriesConf?: boolean;
 }
 
 export interface DiffInput {
@@ -54,6 +59,9 @@ export function runDiff(input: DiffInput): DiffResult {
     changed,
     unchanged: total - changed.length,
     synthetic,
-    impact: nodeImpact(input.before.nodeFiles, input.after.nodeFiles, input.ocpVersion),
+    impact: nodeImpact(input.before.nodeFiles, input.after.nodeFiles, input.ocpVersion, {
+      before: input.before.configIsNodeRegistriesConf === true ? input.before.config : undefined,
+      after: input.after.configIsNodeRegistriesConf === true ? input.after.config : undefined,
+    }),
   };
 }
