@@ -37,6 +37,9 @@ cluster objects, any other file a registries.conf) or with flags, per side:
   --before-root DIR               --after-root DIR
   --before-policy FILE            --after-policy FILE
 A side given by flags takes no positional; the positionals left are REFs.
+Cluster objects against a node root are applied onto that node (its other
+drop-ins stay). Policy verdicts are compared when both sides have a policy
+(cluster objects render one; a root's etc/containers/policy.json is read).
 
 Images:
   REF...              references to compare (as \`resolve\` takes them)
@@ -160,8 +163,10 @@ export async function run(argv: string[]): Promise<number> {
     'release-image': values['release-image'],
   };
   // A ConfigError propagates to the dispatcher: exit 2, naming the file.
-  const before = await loadSide(specs[0]!, shared);
-  const after = await loadSide(specs[1]!, shared);
+  // Cluster objects against a node root are applied onto that node: its other drop-ins stay.
+  const rootOf = (s: SideSpec) => (s.kind === 'root' ? s.paths[0] : undefined);
+  const before = await loadSide(specs[0]!, shared, rootOf(specs[1]!));
+  const after = await loadSide(specs[1]!, shared, rootOf(specs[0]!));
   const images = [...rest];
   for (const f of values.images ?? []) images.push(...(await readList(f, false)));
   for (const f of values.release ?? []) images.push(...(await readList(f, true)));

@@ -11,7 +11,13 @@ import { UsageError } from '../../src/errors.ts';
 import type { DiffSide } from '../../src/diff/run-diff.ts';
 import { CRIO_POLICIES, POLICY_JSON, REGISTRIES_CONF, REGISTRIES_D } from '../../src/diff/mco-impact.ts';
 import { NODE_PATHS } from '../../src/openshift/render.ts';
-import { loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
+import { loadSetupFromFlags, parseCompat, type ConfigFlagValues } from '../config-flags.ts';
+import { loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
+import { loadRegistriesConfFromTexts } from '../../src/config/load-texts.ts';
+import { formatRenderedFrom } from '../../src/config/rendered-from.ts';
+import type { ConfigText } from '../../src/config/types.ts';
+import { attributeRenderedOrigins } from '../../src/openshift/provenance.ts';
+import { loadPolicyFile, parsePolicy } from '../../src/policy/index.ts';
 
 export type SideKind = 'registries-conf' | 'openshift' | 'root';
 
@@ -105,13 +111,54 @@ async function rootNodeFiles(root: string): Promise<Map<string, string | null>> 
   return files;
 }
 
-/** Loads one side: its configuration, policy (when it has one) and the node files it states. */
-export async function loadSide(spec: SideSpec, shared: SharedFlags): Promise<DiffSide> {
+const DROPIN_DIR = '/etc/containers/registries.conf.d';
+
+/** The drop-ins on a node root that the MCO does not write (another operator's, an admin's), sorted by name. */
+async function foreignDropins(root: string): Promise<ConfigText[]> {
+  const out: ConfigText[] = [];
+  for (const f of await dirFiles(join(root, DROPIN_DIR))) {
+    if (!f.endsWith('.conf') || basename(f) === basename(NODE_PATHS.searchRegistries)) continue;
+    const text = await readOrNull(f);
+    if (text !== null) out.push({ path: f, text });
+  }
+  return out;
+}
+
+/**
+ * Cluster objects applied to a node root: the MCO rewrites registries.conf, policy.json and the search drop-in,
+ * and leaves the node's other drop-ins in place, so those still count in the resolution (merged by file name,
+ * as the runtime reads the directory).
+ */
+async function openShiftOverRoot(spec: SideSpec, shared: SharedFlags, root: string): Promise<{ config: DiffSide['config']; policy: DiffSide['policy']; files: { registriesConf: string; policyJson: string; searchRegistries: string | null } }> {
+  const os = (await openShiftTextsFromFlags({
+    openshift: spec.paths,
+    ...(shared['ocp-version'] !== undefined ? { 'ocp-version': shared['ocp-version'] } : {}),
+    ...(shared['release-image'] !== undefined ? { 'release-image': shared['release-image'] } : {}),
+  }))!;
+  const input = loadTextsInputFromOpenShift(os);
+  const dropins = [...input.dropins, ...(await foreignDropins(root))].sort((a, b) => (basename(a.path) < basename(b.path) ? -1 : basename(a.path) > basename(b.path) ? 1 : 0));
+  const config = attributeRenderedOrigins(loadRegistriesConfFromTexts({ ...input, dropins, compat: parseCompat(shared.compat) }), os.provenance);
+  const policy = spec.policy !== undefined ? await loadPolicyFile(spec.policy) : parsePolicy(os.policyJson, formatRenderedFrom(os.policySources));
+  return { config, policy, files: os.render.files };
+}
+
+/**
+ * Loads one side: its configuration, policy (when it has one) and the node files it states. `otherRoot`: the
+ * other side's node root, when it is one, so that cluster objects are applied onto that node's files.
+ */
+export async function loadSide(spec: SideSpec, shared: SharedFlags, otherRoot?: string): Promise<DiffSide> {
   const values: ConfigFlagValues = {};
   if (shared.compat !== undefined) values.compat = shared.compat;
   if (shared['short-name-aliases'] !== undefined) values['short-name-aliases'] = shared['short-name-aliases'];
   if (spec.policy !== undefined) values.policy = spec.policy;
   const nodeFiles = new Map<string, string | null>();
+  if (spec.kind === 'openshift' && otherRoot !== undefined) {
+    const { config, policy, files: f } = await openShiftOverRoot(spec, shared, otherRoot);
+    nodeFiles.set(REGISTRIES_CONF, f.registriesConf);
+    nodeFiles.set(POLICY_JSON, spec.policy !== undefined ? await readOrNull(spec.policy) : f.policyJson);
+    nodeFiles.set(NODE_PATHS.searchRegistries, f.searchRegistries);
+    return { config, policy, nodeFiles };
+  }
   if (spec.kind === 'openshift') {
     values.openshift = spec.paths;
     if (shared['ocp-version'] !== undefined) values['ocp-version'] = shared['ocp-version'];

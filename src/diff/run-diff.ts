@@ -39,6 +39,10 @@ export function runDiff(input: DiffInput): DiffResult {
   const images = synthetic ? syntheticImages(input.before.config, input.after.config) : input.images;
   const cb = compileConfig(input.before.config);
   const ca = compileConfig(input.after.config);
+  // Verdicts are compared only when both sides have a policy: one side's verdict against nothing says
+  // nothing about the change (a node without policy.json refuses every pull anyway).
+  const bp = input.before.policy;
+  const ap = input.after.policy;
   const changed: ImageChange[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -49,8 +53,10 @@ export function runDiff(input: DiffInput): DiffResult {
     total++;
     let b = resolveArg(cb, image);
     let a = resolveArg(ca, image);
-    if (input.before.policy !== null) b = judgeResolution(input.before.policy, b);
-    if (input.after.policy !== null) a = judgeResolution(input.after.policy, a);
+    if (bp !== null && ap !== null) {
+      b = judgeResolution(bp, b);
+      a = judgeResolution(ap, a);
+    }
     const c = compareResolutions(image, b, a);
     if (c !== null) changed.push(c);
   }

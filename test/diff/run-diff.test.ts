@@ -105,6 +105,11 @@ location = "m1.example.com/org"
     expect(c!.before.policy).toMatchObject({ allowed: true, scope: 'default' });
     expect(c!.after.policy).toMatchObject({ allowed: false, scope: 'quay.io/org' });
   });
+
+  it('compares verdicts only when both sides have a policy', () => {
+    expect(diff(base, base, 'quay.io/org/app:1', undefined, REJECT_QUAY).changed).toEqual([]);
+    expect(diff(base, base, 'quay.io/org/app:1', ALLOW, REJECT_QUAY).changed).toHaveLength(1);
+  });
 });
 
 describe('diff: round trip', () => {

@@ -32,6 +32,8 @@ location = "untrusted.com"
 blocked = true
 `;
 
+const POLICY = JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] });
+
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pp-diff-'));
   before = join(work, 'before.conf');
@@ -41,6 +43,7 @@ beforeAll(async () => {
   root = join(work, 'node');
   await mkdir(join(root, 'etc/containers'), { recursive: true });
   await writeFile(join(root, 'etc/containers/registries.conf'), BEFORE);
+  await writeFile(join(root, 'etc/containers/policy.json'), POLICY);
 });
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
@@ -73,6 +76,18 @@ describe('pullpath diff', () => {
     expect(r.stdout).toMatch(/added \/etc\/containers\/policy\.json|modified \/etc\/containers\/registries\.conf/);
     const flags = await cli(['diff', '--before-root', root, '--after-openshift', 'test/fixtures/openshift/docs-blocked.yaml', 'untrusted.com/app:1']);
     expect(flags.stdout).toBe(r.stdout);
+  });
+
+  it('cluster objects against a node root keep the node\'s other drop-ins (the MCO leaves them)', async () => {
+    const node = join(work, 'node-with-dropin');
+    await mkdir(join(node, 'etc/containers/registries.conf.d'), { recursive: true });
+    await writeFile(join(node, 'etc/containers/registries.conf'), BEFORE);
+    await writeFile(join(node, 'etc/containers/policy.json'), POLICY);
+    await writeFile(join(node, 'etc/containers/registries.conf.d/50-other.conf'), '[[registry]]\nlocation = "other.example.com"\nblocked = true\n');
+    const r = await cli(['diff', node, 'test/fixtures/openshift/docs-blocked.yaml', 'other.example.com/app:1', 'untrusted.com/app:1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('other.example.com/app:1:');
+    expect(r.stdout).toContain('1 of 2 images change; 1 unchanged.');
   });
 
   it('a configuration against itself: nothing changes, exit 0 even with --fail-on any', async () => {
