@@ -23,7 +23,8 @@ changes between BEFORE and AFTER, and what the Machine Config Operator does on
 the nodes to apply it. Nothing is contacted.
 
 BEFORE and AFTER are each a configuration, in any pairing:
-  a registries.conf file   (drop-ins only from --before/after-registries-conf-dir)
+  a registries.conf FILE   (drop-ins from FILE.d if it exists, or from
+                           --before/after-registries-conf-dir)
   cluster objects          image.config, ICSP, IDMS, ITMS YAML (file or folder),
                            rendered as the MCO does (as --openshift)
   a node's root            a directory holding etc/containers (e.g. a
@@ -105,6 +106,17 @@ export function failOnMet(r: DiffResult, failOn: ReadonlySet<string>): string[] 
   return [...met];
 }
 
+const DROPIN_PREFIX = '/etc/containers/registries.conf.d/';
+
+/** Copies of both node-file maps where a drop-in only one side has is stated absent on the other. */
+function stateMissingDropins(a: ReadonlyMap<string, string | null>, b: ReadonlyMap<string, string | null>): [Map<string, string | null>, Map<string, string | null>] {
+  const out: [Map<string, string | null>, Map<string, string | null>] = [new Map(a), new Map(b)];
+  for (const [x, y] of [[out[0], out[1]], [out[1], out[0]]] as const) {
+    for (const path of x.keys()) if (path.startsWith(DROPIN_PREFIX) && !y.has(path)) y.set(path, null);
+  }
+  return out;
+}
+
 async function readList(path: string, requireDigest: boolean): Promise<string[]> {
   let text: string;
   let name: string;
@@ -165,8 +177,14 @@ export async function run(argv: string[]): Promise<number> {
   // A ConfigError propagates to the dispatcher: exit 2, naming the file.
   // Cluster objects against a node root are applied onto that node: its other drop-ins stay.
   const rootOf = (s: SideSpec) => (s.kind === 'root' ? s.paths[0] : undefined);
-  const before = await loadSide(specs[0]!, shared, rootOf(specs[1]!));
-  const after = await loadSide(specs[1]!, shared, rootOf(specs[0]!));
+  let before = await loadSide(specs[0]!, shared, rootOf(specs[1]!));
+  let after = await loadSide(specs[1]!, shared, rootOf(specs[0]!));
+  // Two sides that both read a drop-in directory: a drop-in only one side has was added or removed.
+  if (specs.every((sp) => sp.kind !== 'openshift')) {
+    const [bf, af] = stateMissingDropins(before.nodeFiles, after.nodeFiles);
+    before = { ...before, nodeFiles: bf };
+    after = { ...after, nodeFiles: af };
+  }
   const images = [...rest];
   for (const f of values.images ?? []) images.push(...(await readList(f, false)));
   for (const f of values.release ?? []) images.push(...(await readList(f, true)));

@@ -173,8 +173,8 @@ export async function loadSide(spec: SideSpec, shared: SharedFlags, otherRoot?: 
   }
   const root = spec.kind === 'root' ? spec.paths[0]! : null;
   values['registries-conf'] = root !== null ? join(root, REGISTRIES_CONF) : spec.paths[0]!;
-  // Only this side's drop-ins: never the machine's own /etc/containers/registries.conf.d.
-  values['registries-conf-dir'] = spec.registriesConfDir ?? (root !== null ? join(root, '/etc/containers/registries.conf.d') : join(spec.paths[0]!, '..', '.pullpath-no-drop-ins.d'));
+  // Only this side's drop-ins (FILE.d, or its -dir flag): never the machine's own /etc/containers/registries.conf.d.
+  values['registries-conf-dir'] = spec.registriesConfDir ?? (root !== null ? join(root, '/etc/containers/registries.conf.d') : `${spec.paths[0]!}.d`);
   if (root !== null && spec.policy === undefined) {
     const policyPath = join(root, POLICY_JSON);
     if ((await stat(policyPath).catch(() => null)) !== null) values.policy = policyPath;

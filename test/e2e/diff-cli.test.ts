@@ -90,6 +90,18 @@ describe('pullpath diff', () => {
     expect(r.stdout).toContain('1 of 2 images change; 1 unchanged.');
   });
 
+  it('reads FILE.d as a registries.conf side\'s drop-ins; a drop-in added is a node file added (drain and reboot)', async () => {
+    const withDropin = join(work, 'with-dropin.conf');
+    await writeFile(withDropin, BEFORE);
+    await mkdir(`${withDropin}.d`, { recursive: true });
+    await writeFile(join(`${withDropin}.d`, '50-ghcr.conf'), '[[registry]]\nlocation = "ghcr.io"\nblocked = true\n');
+    const r = await cli(['diff', before, withDropin, 'ghcr.io/x/y:1', '--fail-on', 'reboot']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/ghcr\.io\/x\/y:1: entry, blocked/);
+    expect(r.stdout).toMatch(/with-dropin\.conf\.d\/50-ghcr\.conf:1/);
+    expect(r.stdout).toMatch(/added \/etc\/containers\/registries\.conf\.d\/50-ghcr\.conf: no MCO rule/);
+  });
+
   it('a configuration against itself: nothing changes, exit 0 even with --fail-on any', async () => {
     const r = await cli(['diff', before, root, '--fail-on', 'any']);
     expect(r.code, r.stdout).toBe(0);
