@@ -14,6 +14,9 @@ import { formatDiffMarkdown } from '../../src/report/diff-markdown.ts';
 import { formatDiffText } from '../../src/report/diff-text.ts';
 import { parseImageListDetailed } from '../../src/verify/image-list.ts';
 import { readInput } from '../../src/read-input.ts';
+import { liveCheck } from '../../src/diff/live.ts';
+import { clientFlagOptions, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
+import type { RunContext } from '../lifecycle.ts';
 import { detectKind, loadSide, sideFlagOptions, specFromFlags, type SideSpec } from '../diff/diff-sides.ts';
 
 export const help = `Usage: pullpath diff BEFORE AFTER [REF...] [flags]
@@ -58,12 +61,18 @@ Flags:
                       markdown: a pull-request comment
   --fail-on LIST      exit 1 when any of these happens (comma-separated):
                       ${CHANGE_KINDS.join(', ')};
-                      drain, reboot, reload (node impact); any (any change)
+                      drain, reboot, reload (node impact); live-regression
+                      (with --live); any (any change)
   --ocp-version V     release line for rendering and for the MCO's rules:
                       current (default) or e.g. 4.12
   --release-image REF the release payload (as render)
   --compat VERSION    containers/image behaviour: 5.23 (default) or 5.40
   --short-name-aliases FILE  user short-name alias cache (both sides)
+  --live              also pull each changed image's manifest through BEFORE and
+                      through AFTER, and report the pulls that work today and
+                      fail after (--fail-on live-regression); network flags as
+                      \`pull\`: --connect-to, --authfile, --cert-dir,
+                      --tls-verify, --timeout S (default 30), --log-level
   -h, --help          this help
 
 Node impact, by the MCO's rules (pkg/daemon/update.go, drain.go): registries.conf
@@ -76,7 +85,7 @@ Exit status: 0 done (no --fail-on condition met), 1 a --fail-on condition met,
 2 bad usage or a configuration that does not load.
 `;
 
-const IMPACT_WORDS = ['drain', 'reboot', 'reload', 'any'] as const;
+const IMPACT_WORDS = ['drain', 'reboot', 'reload', 'live-regression', 'any'] as const;
 
 /** `--fail-on` words, checked (with a did-you-mean for a typo). */
 export function parseFailOn(value: string | undefined): Set<string> {
@@ -103,6 +112,7 @@ export function failOnMet(r: DiffResult, failOn: ReadonlySet<string>): string[] 
     if (failOn.has('reboot') && r.impact.reboot) met.add('reboot');
     if (failOn.has('reload') && r.impact.action !== 'none') met.add('reload');
   }
+  if (failOn.has('live-regression') && r.live?.some((l) => l.regression) === true) met.add('live-regression');
   return [...met];
 }
 
@@ -129,7 +139,7 @@ async function readList(path: string, requireDigest: boolean): Promise<string[]>
   return parseImageListDetailed(text, name, { requireDigest }).images.map((x) => x.ref);
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], ctx?: RunContext): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
     options: {
@@ -143,6 +153,8 @@ export async function run(argv: string[]): Promise<number> {
       'release-image': { type: 'string' },
       compat: { type: 'string' },
       'short-name-aliases': { type: 'string' },
+      live: { type: 'boolean' },
+      ...clientFlagOptions,
     },
     allowPositionals: true,
   });
@@ -189,6 +201,17 @@ export async function run(argv: string[]): Promise<number> {
   for (const f of values.images ?? []) images.push(...(await readList(f, false)));
   for (const f of values.release ?? []) images.push(...(await readList(f, true)));
   const result = runDiff({ before, after, images, ocpVersion });
+  if (values.live === true) {
+    const client = await clientFromFlags(values);
+    try {
+      result.live = await liveCheck(result.changed, { before, after }, {
+        pull: { client, attemptTimeoutMs: parseSeconds('timeout', values.timeout, 30_000) },
+        ...(ctx !== undefined ? { signal: ctx.signal } : {}),
+      });
+    } finally {
+      await client.close();
+    }
+  }
   const text = output === 'json' ? formatDiffJsonLines(result) : output === 'markdown' ? formatDiffMarkdown(result) : formatDiffText(result);
   process.stdout.write(text);
   const met = failOnMet(result, failOn);

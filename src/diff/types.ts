@@ -4,6 +4,7 @@
  * Pure data, produced by src/diff/ and rendered by src/report/diff-*.ts. Field names are the JSON contract.
  */
 import type { PolicyDecision, SkippedMirror } from '../resolve/resolution.ts';
+import type { LiveResult } from './live.ts';
 
 /**
  * The kinds of change, also the words `--fail-on` takes. Each has a mirror image (A→B vs B→A):
@@ -134,4 +135,6 @@ export interface DiffResult {
   /** true when the images were synthesized from both configurations (no --images, --release or REF). */
   synthetic: boolean;
   impact: NodeImpact | null;
+  /** With `--live`: each changed image pulled through both sides (src/diff/live.ts). */
+  live?: LiveResult[];
 }

@@ -15,6 +15,7 @@ export function formatDiffJsonLines(r: DiffResult): string {
     const { files: _files, ...impact } = r.impact;
     lines.push(JSON.stringify({ type: 'impact', ...impact }));
   }
+  for (const l of r.live ?? []) lines.push(JSON.stringify({ type: 'live', ...l }));
   lines.push(JSON.stringify({ type: 'summary', images: r.total, changed: r.changed.length, unchanged: r.unchanged, synthetic: r.synthetic, nodeAction: r.impact?.action ?? 'none' }));
   return lines.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
  * row per changed image with its sources diffed in a details block (GitHub renders <details>). Pure.
  */
 import type { DiffResult, ImageChange } from '../diff/types.ts';
-import { ACTION_WORDS, entryKey, entryWords, MARK_SIGN, policyWords, shortDigests, sourceWords } from './diff-text.ts';
+import { ACTION_WORDS, entryKey, entryWords, livePullWords, MARK_SIGN, policyWords, shortDigests, sourceWords } from './diff-text.ts';
 
 /** Pipes and backticks would break a table cell or a code span. */
 function cell(s: string): string {
@@ -36,6 +36,12 @@ export function formatDiffMarkdown(r: DiffResult): string {
     out.push(`**Node impact** (MCO, OpenShift ${r.impact.ocpVersion}): **${ACTION_WORDS[r.impact.action]}**`, '');
     out.push('| File | Change | MCO action |', '|---|---|---|');
     for (const f of r.impact.files) out.push(`| \`${f.path}\` | ${f.change} | ${cell(f.why)} |`);
+    out.push('');
+  }
+  if (r.live !== undefined && r.live.length > 0) {
+    out.push(`**Live pulls:** ${r.live.filter((l) => l.regression).length} of ${r.live.length} changed images work today and fail after the change.`, '');
+    out.push('| Image | Before | After |', '|---|---|---|');
+    for (const l of r.live) out.push(`| \`${cell(l.image)}\`${l.regression ? ' ⚠️' : ''} | ${cell(livePullWords(l.before))} | ${cell(livePullWords(l.after))} |`);
     out.push('');
   }
   if (r.changed.length > 0) {

@@ -45,7 +45,7 @@ export function sourceWords(s: DiffSource): string {
   if (s.blockedBefore !== s.blockedAfter && s.blockedBefore !== null && s.blockedAfter !== null) notes.push(s.blockedAfter ? 'now BLOCKED' : 'no longer blocked');
   else if (s.blockedAfter === true || (s.mark === 'removed' && s.blockedBefore === true)) notes.push('blocked');
   if (s.insecureBefore !== s.insecureAfter && s.insecureBefore !== null && s.insecureAfter !== null) notes.push(s.insecureAfter ? 'now insecure' : 'now verified TLS');
-  else if (s.insecureAfter === true) notes.push('insecure');
+  else if (s.insecureAfter === true || (s.mark === 'removed' && s.insecureBefore === true)) notes.push('insecure');
   return `${pos}. ${s.reference} (${notes.join(', ')})`;
 }
 
@@ -105,5 +105,14 @@ export function formatDiffText(r: DiffResult): string {
     out.push(...wrap(`Node impact (MCO rules for OpenShift ${r.impact.ocpVersion}): ${ACTION_WORDS[r.impact.action]}`, ''));
     for (const f of r.impact.files) out.push(...wrap(`${f.change} ${f.path}: ${f.why}`, '  '));
   }
+  if (r.live !== undefined) {
+    const broken = r.live.filter((l) => l.regression).length;
+    out.push(...wrap(`Live pulls (${r.live.length} changed images, through both sides): ${broken} work today and fail after the change.`, ''));
+    for (const l of r.live) out.push(...wrap(`${l.regression ? 'BREAKS' : l.after.ok ? 'ok' : 'fails'} ${l.image}: before ${livePullWords(l.before)}; after ${livePullWords(l.after)}`, '  '));
+  }
   return out.join('\n') + '\n';
+}
+
+export function livePullWords(p: { ok: boolean; source: string | null; error: string | null }): string {
+  return p.ok ? `from ${p.source ?? '?'}` : `FAILS: ${p.error ?? 'unknown error'}`;
 }
