@@ -30,9 +30,7 @@ export interface SideSpec {
   policy?: string;
 }
 
-/** The per-side flags, `--before-X` and `--after-X` for each X. */
-export const SIDE_FLAGS = ['registries-conf', 'registries-conf-dir', 'openshift', 'root', 'policy'] as const;
-
+/** The per-side flags, `--before-X` and `--after-X` for X in registries-conf(-dir), openshift, root, policy. */
 export function sideFlagOptions(side: 'before' | 'after') {
   return {
     [`${side}-registries-conf`]: { type: 'string' },
@@ -56,8 +54,7 @@ export function specFromFlags(values: Values, side: 'before' | 'after'): SideSpe
   const policy = get('policy') as string | undefined;
   if (given === 0) {
     if (dir !== undefined) throw new UsageError(`--${side}-registries-conf-dir needs --${side}-registries-conf`);
-    if (policy !== undefined) return null; // policy alone: the positional path gives the rest
-    return null;
+    return null; // --X-policy alone: the positional path gives the rest (the command adds the policy)
   }
   if (given > 1) throw new UsageError(`${side}: give one of --${side}-registries-conf, --${side}-openshift, --${side}-root`);
   const extra = { ...(dir !== undefined ? { registriesConfDir: dir } : {}), ...(policy !== undefined ? { policy } : {}) };
