@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   lint: { summary: 'check registries.conf and drop-ins for errors and pitfalls' },
   pull: { summary: 'pull manifests for real, attempt by attempt' },
   render: { summary: 'render OpenShift cluster objects to node files' },
+  diff: { summary: 'what a configuration change does: changed pulls, node impact' },
   policy: { summary: 'evaluate policy.json for references' },
   mock: { summary: "run a scenario's mock registries standalone" },
   scenario: { summary: 'run declarative scenarios and check their expectations' },
@@ -28,6 +29,9 @@ const COMMANDS: Record<string, { summary: string }> = {
   load: { summary: 'load-test mirror failover' },
   explain: { summary: 'explain a failed pull from its error text (kubelet event, podman, skopeo)' },
 };
+
+/** The command names, in the order `pullpath --help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

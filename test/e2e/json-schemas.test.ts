@@ -133,6 +133,29 @@ describe('JSON output matches its schema', () => {
     expect(rendered.filter((x) => x.type === 'file')).toHaveLength(4);
   });
 
+  it('diff: changed images, node files, impact and a summary', async () => {
+    const after = join(work, 'after.conf');
+    await writeFile(after, `[[registry]]
+prefix = "source.example.com/org"
+location = "source.example.com/org"
+insecure = true
+[[registry.mirror]]
+location = "mirror.example.com/org"
+insecure = true
+[[registry]]
+location = "docker.io"
+blocked = true
+`);
+    const r = await cli(['diff', conf, after, '--output', 'json', '--fail-on', 'source-removed']);
+    expect(r.code).toBe(1);
+    const recs = records('diff', r);
+    expect(recs.filter((x) => x.type === 'image').map((x) => x.changes)).toContainEqual(['source-removed']);
+    expect(recs.at(-1)).toMatchObject({ type: 'summary', synthetic: true, nodeAction: 'drain-reload' });
+    // A cluster object against a node's files, rendered: origins name the object.
+    const os = records('diff', await cli(['diff', '--before-registries-conf', conf, '--after-openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
+    expect(os.filter((x) => x.type === 'image').map((x) => (x.after as { registry: { origin: string } | null }).registry?.origin)).toContainEqual(expect.stringMatching(/^Image\/cluster .*\(rendered\)$/));
+  });
+
   it('scenario run and mock', async () => {
     const s = records('scenario', await cli(['scenario', 'run', 'scenarios/insecure-http-mirror.toml', '--no-tui', '--output', 'json']));
     expect(s.at(-1)!.type).toBe('scenario');
