@@ -133,6 +133,13 @@ describe('closed pipe (| head -1)', () => {
     }
   }, 30_000);
 
+  it('diff: quiet, exit 141', async () => {
+    // 10 entries against 1,000: a megabyte of changes, far more than a pipe holds.
+    const r = await underClosedPipe(['diff', 'bench/data/registries-N10.conf', 'bench/data/registries-N1000.conf']);
+    clean(r);
+    expect(r.code).toBe(141);
+  }, 30_000);
+
   it('pull: quiet, exit 141, and the hanging attempt still in flight is cancelled (no wait for its 30 s deadline)', async () => {
     const r = await underClosedPipe(['pull', ...net(), '--timeout', '30', '--output', 'json', HANG, '--images', join(work, 'images.txt')]);
     clean(r);
