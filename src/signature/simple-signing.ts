@@ -129,16 +129,25 @@ async function gpgVerify(sig: Uint8Array, ring: GpgKeyring): Promise<Rejection |
   }
   if (result.signatures.length !== 1) return { cls: 'signature-invalid', error: `Unexpected GPG signature count ${result.signatures.length}` };
   const s = result.signatures[0]!;
-  const keyID = s.keyID.toHex().toUpperCase();
   const signer = ring.keys.find((k) => k.getKeys(s.keyID).length > 0);
   try {
     await s.verified;
   } catch (e) {
-    if (signer === undefined) return { cls: 'untrusted-key', error: `Invalid GPG signature: signed by key ${keyID}, which is not among the policy's keys` };
-    return { cls: 'signature-invalid', error: `Invalid GPG signature: ${(e as Error).message}` };
+    // gpgme names the issuer by its full fingerprint when the signature carries one (gpg ≥ 2.2 writes it).
+    const packet = (await s.signature).packets[0];
+    const issuer = packet?.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase() : s.keyID.toHex().toUpperCase();
+    // Observed from skopeo 1.9.3 (gpgme): a missing key is Summary 128 (KEY_MISSING), err 0x9 (NO_PUBKEY) and the
+    // issuer's fingerprint; a bad signature is Summary 4 (RED), err 0x7000008 (source GPG, BAD_SIGNATURE) and the 16-hex key ID.
+    if (signer === undefined) return { cls: 'untrusted-key', error: `${gpgmeHead(128, issuer, 0x9)}, …} (key not in the policy's keys)` };
+    return { cls: 'signature-invalid', error: `${gpgmeHead(4, s.keyID.toHex().toUpperCase(), 0x7000008)}, …} (${(e as Error).message})` };
   }
   // gpgme reports the primary key's fingerprint for a signature by the primary key.
   return { contents: result.data as Uint8Array, fingerprint: signer!.getFingerprint().toUpperCase() };
+}
+
+/** The stable head of gpgme's `Invalid GPG signature: %#v` (mechanism_gpgme.go); the rest holds timestamps. */
+function gpgmeHead(summary: number, fingerprint: string, err: number): string {
+  return `Invalid GPG signature: gpgme.Signature{Summary:${summary}, Fingerprint:"${fingerprint}", Status:gpgme.Error{err:0x${err.toString(16)}}`;
 }
 
 /** signature/simple.go `strictUnmarshalJSON`, with its error texts. */
