@@ -169,16 +169,17 @@ function parsePayload(bytes: Uint8Array): { digest: string; reference: string } 
   if (optional.creator !== undefined && typeof optional.creator !== 'string') return { error: `json: cannot unmarshal ${goType(optional.creator)} into Go value of type string` };
   const critical = exactFields(top.o.critical, ['type', 'image', 'identity']);
   if ('error' in critical) return critical;
-  const t = critical.o.type;
+  // Go's json decodes null into a string as "" (no error), so null behaves as an empty value below.
+  const t = critical.o.type === null ? '' : critical.o.type;
   if (typeof t !== 'string') return { error: `json: cannot unmarshal ${goType(t)} into Go value of type string` };
   if (t !== SIMPLE_SIGNING_TYPE) return { error: `Unrecognized signature type ${t}` };
   const image = exactFields(critical.o.image, ['docker-manifest-digest']);
   if ('error' in image) return image;
-  const digest = image.o['docker-manifest-digest'];
+  const digest = image.o['docker-manifest-digest'] === null ? '' : image.o['docker-manifest-digest'];
   if (typeof digest !== 'string') return { error: `json: cannot unmarshal ${goType(digest)} into Go value of type digest.Digest` };
   const identity = exactFields(critical.o.identity, ['docker-reference']);
   if ('error' in identity) return identity;
-  const reference = identity.o['docker-reference'];
+  const reference = identity.o['docker-reference'] === null ? '' : identity.o['docker-reference'];
   if (typeof reference !== 'string') return { error: `json: cannot unmarshal ${goType(reference)} into Go value of type string` };
   return { digest, reference };
 }

@@ -69,6 +69,8 @@ describe('verifySignedBy', () => {
     expect(await bad(JSON.stringify({ critical: {} }))).toBe('Key "optional" missing in a JSON object');
     expect(await bad(payload().replace('atomic container signature', 'other'))).toBe('Unrecognized signature type other');
     expect(await bad(payload().replace('"creator":"test"', '"timestamp":1.5'))).toBe('Field optional.timestamp is not is not an integer');
+    // Go decodes null into a string as "": an empty digest then fails the digest check
+    expect(await bad(payload().replace(`"${DIGEST}"`, 'null'))).toBe('Signature for digest  does not match');
   });
   it('several rejections are summarised in order; one good signature is enough', async () => {
     const wrongId = await sign(payload(DIGEST, 'quay.io/a/c:1'));
