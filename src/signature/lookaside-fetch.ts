@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES } from 'node:http';
 import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';
+import { goNetworkError } from '../registry/network-error.ts';
 
 /** iolimits.MaxSignatureBodySize (4 MiB). */
 export const MAX_SIGNATURE_BODY_SIZE = 4 * 1024 * 1024;
@@ -79,7 +80,13 @@ async function getOneSignature(url: string, opts: LookasideFetchOptions): Promis
     case 'https:': {
       if (!opts.dispatchers) throw new LookasideError(`reading signature from ${redacted(u)}: no HTTP client configured`);
       const dispatcher = opts.dispatchers.get({ insecure: opts.insecure === true }, u.origin);
-      const res = await dispatcher.request({ origin: u.origin, path: u.pathname + u.search, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) });
+      let res;
+      try {
+        res = await dispatcher.request({ origin: u.origin, path: u.pathname + u.search, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) });
+      } catch (e) {
+        // client.Do's error, in Go's words: `Get "URL": dial tcp …: connect: connection refused`
+        throw new LookasideError(goNetworkError(e, { method: 'GET', url: redacted(u), ...(opts.signal ? { signal: opts.signal } : {}) }).message);
+      }
       if (res.statusCode === 404) {
         await res.body.dump();
         return null;

@@ -216,8 +216,10 @@ export function lookasideFor(config: RegistriesDConfig, physicalRef: string | Do
   } catch (e) {
     throw new RegistriesDError(`Invalid signature storage URL ${store}: ${(e as Error).message}`, config.origin.get(scope ?? '') ?? '');
   }
-  // url.Path + "/" + repo: appended to the path, query and fragment kept where they were.
-  u.pathname = u.pathname + '/' + ref.path;
+  // url.Path + "/" + repo: appended to the path, query and fragment kept where they were. Go's Path is "" for
+  // `http://host:port` where WHATWG URL says "/", which would give `//repo`.
+  const goPath = /^[^:/?#]+:\/\/[^/?#]*(?:[?#]|$)/.test(store) ? '' : u.pathname;
+  u.pathname = goPath + '/' + ref.path;
   return { url: u.href, scope };
 }
 

@@ -15,10 +15,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerRegistrySkipReason, pushImage, startDockerRegistry, tinyImage, type RunningRegistry } from '../helpers/docker-registry.ts';
+import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, tinyImage, type RunningRegistry } from '../helpers/docker-registry.ts';
 import { cleanEnv, logrusMsg, runPullpathPull, SKOPEO_BIN, skopeoSkipReason } from '../helpers/skopeo.ts';
 import { createGpgHome, gpgSkipReason, type GpgHome } from '../helpers/gpg.ts';
 import { loadPolicyFile, selectRequirements } from '../../src/policy/index.ts';
@@ -26,6 +27,9 @@ import { parseDockerTransportRef } from '../../src/policy/docker-reference.ts';
 import { loadRegistriesD } from '../../src/signature/registries-d.ts';
 import { checkSignedBy } from '../../src/signature/signed-by-check.ts';
 import type { SignatureCheck, SignatureErrorClass } from '../../src/signature/types.ts';
+import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
+
+const dispatchers = createDispatcherFactory();
 
 const skip = skopeoSkipReason() ?? dockerRegistrySkipReason() ?? gpgSkipReason();
 if (skip) console.warn(`[skopeo-gpg-oracle] skipped: ${skip}`);
@@ -42,6 +46,9 @@ const hex = img.digest.slice('sha256:'.length);
 let conf: string;
 let policy: string;
 let regD: string;
+/** Other registries.d dirs, by case: scope without port, wildcard scope, http lookaside, unreachable http lookaside. */
+const regDs: Record<string, string> = {};
+let sigServer: Server;
 
 function exec(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -80,6 +87,30 @@ beforeAll(async () => {
   await mkdir(regD);
   // Scopes are the PHYSICAL hosts; "127.0.0.1" alone would not cover "127.0.0.1:PORT".
   await writeFile(join(regD, 'lookaside.yaml'), `docker:\n  ${A.addr}:\n    lookaside: file://${sigsA}\n  ${M.addr}:\n    lookaside: file://${sigsM}\n`);
+  // A plain http lookaside serving sigsA (404 for what is missing), on loopback.
+  sigServer = createServer((req, res) => {
+    readFile(join(sigsA, decodeURIComponent(new URL(req.url!, 'http://x').pathname))).then(
+      (b) => res.end(b),
+      () => {
+        res.statusCode = 404;
+        res.end();
+      },
+    );
+  });
+  await new Promise<void>((r) => sigServer.listen(0, '127.0.0.1', r));
+  const sigPort = (sigServer.address() as { port: number }).port;
+  const deadPort = await freePort();
+  const variants: Record<string, string> = {
+    'host-no-port': `docker:\n  '127.0.0.1':\n    lookaside: file://${sigsA}\n`,
+    wildcard: `docker:\n  '*.0.1':\n    lookaside: file://${sigsA}\n`,
+    http: `docker:\n  ${A.addr}:\n    lookaside: http://127.0.0.1:${sigPort}\n`,
+    'http-down': `docker:\n  ${A.addr}:\n    lookaside: http://127.0.0.1:${deadPort}\n`,
+  };
+  for (const [name, text] of Object.entries(variants)) {
+    regDs[name] = join(work, `registries.d-${name}`);
+    await mkdir(regDs[name]!);
+    await writeFile(join(regDs[name]!, 'lookaside.yaml'), text);
+  }
   conf = join(work, 'registries.conf');
   await writeFile(
     conf,
@@ -120,6 +151,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (skip) return;
   await Promise.all([A, M].filter(Boolean).map((r) => r.stop()));
+  if (sigServer) await new Promise((r) => sigServer.close(r));
+  await dispatchers.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -130,6 +163,8 @@ interface Case {
   errorClass?: SignatureErrorClass;
   /** The served source, as a registry address (A or M). */
   servedBy: 'A' | 'M';
+  /** A registries.d variant (see regDs) instead of the main one. */
+  regD?: string;
 }
 const CASES: Case[] = [
   { id: 'accepted', path: 'lib/good', ok: true, servedBy: 'A' },
@@ -141,25 +176,40 @@ const CASES: Case[] = [
   { id: 'two bad signatures', path: 'lib/twobad', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },
   { id: 'mirror served, signature only on the source', path: 'viamirror/srconly', ok: false, errorClass: 'signature-missing', servedBy: 'M' },
   { id: 'mirror served, signature on the mirror store', path: 'viamirror/both', ok: true, servedBy: 'M' },
+  // registries.d scopes: "HOST" does not cover "HOST:PORT" (built-in default store: nothing there); "*.0.1" does.
+  { id: 'registries.d scope without the port', path: 'lib/good', ok: false, errorClass: 'signature-missing', servedBy: 'A', regD: 'host-no-port' },
+  { id: 'registries.d wildcard scope', path: 'lib/good', ok: true, servedBy: 'A', regD: 'wildcard' },
+  { id: 'http lookaside', path: 'lib/good', ok: true, servedBy: 'A', regD: 'http' },
+  { id: 'http lookaside unreachable', path: 'lib/good', ok: false, errorClass: 'signature-missing', servedBy: 'A', regD: 'http-down' },
 ];
 
 /** skopeo's fatal error after "Source image rejected: ", or null on success. */
-async function skopeoVerdict(ref: string): Promise<{ ok: boolean; error: string | null }> {
+async function skopeoVerdict(ref: string, dir: string): Promise<{ ok: boolean; error: string | null }> {
   const out = join(work, `out-${Math.random().toString(36).slice(2)}`);
-  const r = await exec(SKOPEO_BIN, ['--registries-conf', conf, '--registries.d', regD, '--policy', policy, 'copy', `docker://${ref}`, `dir:${out}`], gpg.env);
+  const r = await exec(SKOPEO_BIN, ['--registries-conf', conf, '--registries.d', dir, '--policy', policy, 'copy', `docker://${ref}`, `dir:${out}`], gpg.env);
   let error: string | null = null;
   for (const line of r.stderr.split('\n')) if (line.includes('level=fatal')) error = (logrusMsg(line) ?? line).replace(/^Source image rejected: /, '');
   return { ok: r.code === 0, error };
 }
 
-async function pullpathVerdict(ref: string): Promise<{ check: SignatureCheck; served: string }> {
+async function pullpathVerdict(ref: string, dir: string): Promise<{ check: SignatureCheck; served: string }> {
   const pulled = await runPullpathPull({ conf, ref: `docker://${ref}`, home });
   expect(pulled.ok, pulled.stderr + pulled.stdout).toBe(true);
   const served = pulled.tried[pulled.attemptErrors.findIndex((e) => e === null)]!;
   const logical = parseDockerTransportRef(ref);
   const reqs = selectRequirements(await loadPolicyFile(policy), logical).requirements.filter((r) => r.type === 'signedBy');
   expect(reqs).toHaveLength(1);
-  const check = await checkSignedBy({ requirement: reqs[0]!.fields, pulled: ref, physical: served, manifestDigest: img.digest, registriesD: await loadRegistriesD(regD), insecure: true });
+  const check = await checkSignedBy({
+    requirement: reqs[0]!.fields,
+    pulled: ref,
+    physical: served,
+    manifestDigest: img.digest,
+    registriesD: await loadRegistriesD(dir),
+    insecure: true,
+    dispatchers,
+    // the runtime's built-in store for this uid and HOME (registries_d.go builtinDefaultLookasideStorageDir)
+    builtinLookaside: process.getuid?.() === 0 ? 'file:///var/lib/containers/sigstore' : `file://${home}/.local/share/containers/sigstore`,
+  });
   return { check, served };
 }
 
@@ -173,7 +223,8 @@ describe.skipIf(skip !== null)('skopeo 1.9.3 vs pullpath: GPG signedBy', () => {
   for (const c of CASES) {
     it(c.id, async () => {
       const ref = `${A.addr}/${c.path}:v1`;
-      const [sk, pp] = await Promise.all([skopeoVerdict(ref), pullpathVerdict(ref)]);
+      const dir = c.regD ? regDs[c.regD]! : regD;
+      const [sk, pp] = await Promise.all([skopeoVerdict(ref, dir), pullpathVerdict(ref, dir)]);
       expect(pp.served.startsWith((c.servedBy === 'A' ? A : M).addr + '/')).toBe(true);
       // The runtime's verdict first: the case must mean what it says.
       expect(sk.ok).toBe(c.ok);

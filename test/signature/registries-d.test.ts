@@ -37,6 +37,11 @@ docker:
       scope: null,
     });
   });
+  it('a store URL without a path gets /<repo>, not //<repo> (Go url.Path is empty)', () => {
+    const c = cfg('docker:\n  q.io:\n    lookaside: http://127.0.0.1:8080\n  z.io:\n    lookaside: http://127.0.0.1:8080/\n');
+    expect(lookasideFor(c, 'q.io/a/b:1').url).toBe('http://127.0.0.1:8080/a/b');
+    expect(lookasideFor(c, 'z.io/a/b:1').url).toBe('http://127.0.0.1:8080//a/b');
+  });
   it('legacy sigstore names; staging only for writing; a scope without a store falls through', () => {
     const c = cfg(`
 default-docker:
