@@ -141,8 +141,11 @@ async function gpgVerify(sig: Uint8Array, ring: GpgKeyring): Promise<Rejection |
     if (signer === undefined) return { cls: 'untrusted-key', error: `${gpgmeHead(128, issuer, 0x9)}, …} (key not in the policy's keys)` };
     return { cls: 'signature-invalid', error: `${gpgmeHead(4, s.keyID.toHex().toUpperCase(), 0x7000008)}, …} (${(e as Error).message})` };
   }
-  // gpgme reports the primary key's fingerprint for a signature by the primary key.
-  return { contents: result.data as Uint8Array, fingerprint: signer!.getFingerprint().toUpperCase() };
+  // gpgme reports the fingerprint of the key that SIGNED — a signing subkey's own, not its primary's — while the
+  // trusted identities are the imported primary fingerprints; so 5.23 rejects signatures made by subkeys
+  // ("Signature by key <subkey> is not accepted"), observed with skopeo 1.9.3.
+  const signingKey = signer!.getKeys(s.keyID)[0]!;
+  return { contents: result.data as Uint8Array, fingerprint: signingKey.getFingerprint().toUpperCase() };
 }
 
 /** The stable head of gpgme's `Invalid GPG signature: %#v` (mechanism_gpgme.go); the rest holds timestamps. */

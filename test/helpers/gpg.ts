@@ -32,6 +32,8 @@ export interface GpgHome {
   env: NodeJS.ProcessEnv;
   /** Generates an ed25519 signing key without passphrase; returns its primary fingerprint (upper-case hex). */
   genKey(uid: string): Promise<string>;
+  /** A certify-only primary key with an ed25519 signing SUBKEY (gpg then signs with the subkey); returns the primary fingerprint. */
+  genKeyWithSigningSubkey(uid: string): Promise<string>;
   /** The public key, binary (what a policy's keyPath points at). */
   exportKey(fpr: string): Promise<Buffer>;
 }
@@ -49,6 +51,13 @@ export async function createGpgHome(dir: string, baseEnv: NodeJS.ProcessEnv): Pr
       const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(list);
       if (!fpr) throw new Error(`no fingerprint for ${uid} in:\n${list}`);
       return fpr[1]!;
+    },
+    async genKeyWithSigningSubkey(uid) {
+      await exec(GPG_BIN, ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', uid, 'ed25519', 'cert', 'never'], env);
+      const list = (await exec(GPG_BIN, ['--batch', '--with-colons', '--list-keys', uid], env)).stdout.toString();
+      const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(list)![1]!;
+      await exec(GPG_BIN, ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-add-key', fpr, 'ed25519', 'sign', 'never'], env);
+      return fpr;
     },
     async exportKey(fpr) {
       return (await exec(GPG_BIN, ['--batch', '--export', fpr], env)).stdout;

@@ -9,7 +9,7 @@
  * `pullpath pull` itself (the attempt that succeeded), the lookaside from registries.d for that PHYSICAL
  * source, the requirement from policy.json for the LOGICAL name, then `checkSignedBy`.
  *
- * Cases: accepted; unsigned; altered signature bytes; wrong key; wrong identity; tampered digest; two bad signatures; signature
+ * The policy lists two keys (keyPaths). Cases: accepted; unsigned; altered signature bytes; wrong key; signing subkey; wrong identity; tampered digest; two bad signatures; signature
  * only on the source while a mirror served the image; signature on the mirror's store (accepted: the
  * identity is the pulled name, not the mirror's).
  */
@@ -41,6 +41,7 @@ let A: RunningRegistry; // the source
 let M: RunningRegistry; // a mirror of A/viamirror
 let K: string; // trusted key
 let O: string; // another key, not in the policy
+let S: string; // a trusted key (in the policy) that signs with a subkey
 const img = tinyImage('gpg oracle image');
 const hex = img.digest.slice('sha256:'.length);
 let conf: string;
@@ -80,7 +81,9 @@ beforeAll(async () => {
   [A, M] = await Promise.all([startDockerRegistry(), startDockerRegistry()]);
   K = await gpg.genKey('Trusted Signer <trusted@example.com>');
   O = await gpg.genKey('Other Signer <other@example.com>');
+  S = await gpg.genKeyWithSigningSubkey('Subkey Signer <subkey@example.com>');
   await writeFile(join(work, 'trusted.gpg'), await gpg.exportKey(K));
+  await writeFile(join(work, 'subkey-signer.gpg'), await gpg.exportKey(S));
   const sigsA = join(work, 'sigsA');
   const sigsM = join(work, 'sigsM');
   regD = join(work, 'registries.d');
@@ -119,15 +122,16 @@ beforeAll(async () => {
   policy = join(work, 'policy.json');
   await writeFile(
     policy,
-    JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }], transports: { docker: { [A.addr]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: join(work, 'trusted.gpg') }] } } }),
+    JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }], transports: { docker: { [A.addr]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPaths: [join(work, 'trusted.gpg'), join(work, 'subkey-signer.gpg')] }] } } }),
   );
   await Promise.all([
-    ...['lib/hello', 'lib/unsigned', 'lib/badsig', 'lib/wrongid', 'lib/tampered', 'lib/twobad', 'viamirror/srconly', 'viamirror/both'].map((p) => pushImage(A.url, p, 'v1', img)),
+    ...['lib/hello', 'lib/unsigned', 'lib/badsig', 'lib/subkey', 'lib/wrongid', 'lib/tampered', 'lib/twobad', 'viamirror/srconly', 'viamirror/both'].map((p) => pushImage(A.url, p, 'v1', img)),
     ...['viamirror/srconly', 'viamirror/both'].map((p) => pushImage(M.url, p, 'v1', img)),
   ]);
   // skopeo signs while copying (writes to the A scope's lookaside): accepted, and wrong key.
   await skopeo(['copy', '--sign-by', K, `docker://${A.addr}/lib/hello:v1`, `docker://${A.addr}/lib/good:v1`]);
   await skopeo(['copy', '--sign-by', O, `docker://${A.addr}/lib/hello:v1`, `docker://${A.addr}/lib/wrongkey:v1`]);
+  await placeSignature(sigsA, 'lib/subkey', 1, `${A.addr}/lib/subkey:v1`, S);
   await placeSignature(sigsA, 'lib/wrongid', 1, `${A.addr}/lib/someone-else:v1`, K);
   await placeSignature(sigsA, 'lib/tampered', 1, `${A.addr}/lib/tampered:v1`, K, tinyImage('another image').manifest);
   await placeSignature(sigsA, 'lib/twobad', 1, `${A.addr}/lib/twobad:v2`, K);
@@ -171,6 +175,8 @@ const CASES: Case[] = [
   { id: 'unsigned', path: 'lib/unsigned', ok: false, errorClass: 'signature-missing', servedBy: 'A' },
   { id: 'wrong key', path: 'lib/wrongkey', ok: false, errorClass: 'untrusted-key', servedBy: 'A' },
   { id: 'altered signature', path: 'lib/badsig', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },
+  // 5.23 trusts the imported PRIMARY fingerprints, gpgme names the signing subkey: rejected although the key is in the policy.
+  { id: 'signed by a subkey of a policy key', path: 'lib/subkey', ok: false, errorClass: 'untrusted-key', servedBy: 'A' },
   { id: 'wrong identity', path: 'lib/wrongid', ok: false, errorClass: 'identity-mismatch', servedBy: 'A' },
   { id: 'tampered digest', path: 'lib/tampered', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },
   { id: 'two bad signatures', path: 'lib/twobad', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },

@@ -51,6 +51,14 @@ describe('verifySignedBy', () => {
     expect(r.error).toMatch(/^Invalid GPG signature: /);
     expect(await verifySignedBy(req, input([await sign(payload())], [new TextEncoder().encode('not a key')]))).toMatchObject({ errorClass: 'untrusted-key', error: 'No public keys imported' });
   });
+  it('a signature made by a signing SUBKEY of a policy key is refused, naming the subkey (as gpgme + 5.23 do)', async () => {
+    const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'sub' }], subkeys: [{ sign: true }], format: 'object' });
+    const message = await openpgp.createMessage({ binary: new TextEncoder().encode(payload()) });
+    const sig = (await openpgp.sign({ message, signingKeys: privateKey, format: 'binary' })) as Uint8Array;
+    const sub = publicKey.subkeys[0]!.getFingerprint().toUpperCase();
+    expect(sub).not.toBe(publicKey.getFingerprint().toUpperCase());
+    expect(await verifySignedBy(req, input([sig], [publicKey.write()]))).toMatchObject({ ok: false, errorClass: 'untrusted-key', error: `Signature by key ${sub} is not accepted` });
+  });
   it('a modified signature does not verify: signature-invalid', async () => {
     const sig = await sign(payload());
     // a literal-data byte near the end of the packet stream is inside the signed payload only when uncompressed:
