@@ -1,0 +1,112 @@
+/**
+ * The signature half of `IsRunningImageAllowed` for one pulled image, as containers/image runs it after the
+ * source is chosen (copy.Image → policyContext.IsRunningImageAllowed):
+ * - the requirements are the ones policy.json selects for the name the user PULLED (never the mirror's);
+ * - signatures come only from the source that SERVED the image: the lookaside store that registries.d names
+ *   for that physical reference, then (with `use-sigstore-attachments`) its `sha256-<hex>.sig` attachments
+ *   (docker_image_src.go GetSignaturesWithFormat reads the lookaside first, so an unreadable lookaside fails a
+ *   sigstore-only policy too);
+ * - requirements are checked in order and the first denial decides, worded as the runtime words it;
+ * - the engine never fails over after this: a stale unsigned mirror is final (copy.go, after the source is chosen).
+ * I/O at this edge: key files, the lookaside store, the registry; the verifiers themselves are pure.
+ */
+import type { PolicyRequirement } from '../policy/types.ts';
+import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';
+import { fetchLookasideSignatures, type LookasideSignatures } from './lookaside-fetch.ts';
+import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
+import { readRequirementKeys } from './signed-by-check.ts';
+import { verifySignedBy } from './simple-signing.ts';
+import type { SignatureCheck, SignatureErrorClass } from './types.ts';
+
+/** What the engine needs to fetch signatures: registries.d, and the dispatchers for http(s) lookaside stores. */
+export interface SignatureContext {
+  registriesD: RegistriesDConfig;
+  dispatchers?: DispatcherFactory;
+  /** The lookaside used when no registries.d scope names one (the runtime's built-in default per uid otherwise). */
+  builtinLookaside?: string;
+}
+
+export interface ImageSignatureInput {
+  /** The requirements policy.json selected for the pulled name (signedBy / sigstoreSigned among them). */
+  requirements: PolicyRequirement[];
+  /** The name the user pulled, normalized, with tag or digest. */
+  pulled: string;
+  /** The physical reference that served the image (a mirror's when a mirror did). */
+  physical: string;
+  /** The digest of the manifest that was served. */
+  manifestDigest: string;
+  /** The serving endpoint is insecure (its lookaside is read with the same TLS choice). */
+  insecure: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ImageSignatureVerdict {
+  ok: boolean;
+  /** One per signature requirement checked, in policy order (stops at the first denial). */
+  checks: SignatureCheck[];
+  /** The runtime's error for the first denial (`Source image rejected: …`), or null. */
+  error: string | null;
+  errorClass: SignatureErrorClass | null;
+  /** Where signatures were looked for: the lookaside base URL (and attachment tags). */
+  lookedIn: string[];
+}
+
+/** True when any selected requirement asks for a signature (the only case where signatures are fetched). */
+export function needsSignatures(requirements: readonly PolicyRequirement[]): boolean {
+  return requirements.some((r) => r.type === 'signedBy' || r.type === 'sigstoreSigned');
+}
+
+const SIGSTORE_UNSUPPORTED =
+  'sigstoreSigned verification is not available in this build of pullpath: the requirement cannot be checked';
+
+export async function checkImageSignatures(ctx: SignatureContext, input: ImageSignatureInput): Promise<ImageSignatureVerdict> {
+  const checks: SignatureCheck[] = [];
+  const lookedIn: string[] = [];
+  const deny = (check: SignatureCheck): ImageSignatureVerdict => {
+    checks.push(check);
+    return { ok: false, checks, error: `Source image rejected: ${check.error ?? check.detail}`, errorClass: check.errorClass ?? 'signature-invalid', lookedIn };
+  };
+  let lookaside: LookasideSignatures | null = null;
+  // Read once, lazily, as the runtime reads them on the first requirement that asks for signatures.
+  const signatures = async (requirement: SignatureCheck['requirement']): Promise<LookasideSignatures | SignatureCheck> => {
+    if (lookaside !== null) return lookaside;
+    try {
+      const store = lookasideFor(ctx.registriesD, input.physical, ctx.builtinLookaside ? { builtinDefault: ctx.builtinLookaside } : {});
+      lookedIn.push(store.url);
+      lookaside = await fetchLookasideSignatures(store.url, input.manifestDigest, {
+        ...(ctx.dispatchers ? { dispatchers: ctx.dispatchers } : {}),
+        insecure: input.insecure,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      return lookaside;
+    } catch (e) {
+      const message = (e as Error).message;
+      return { requirement, ok: false, errorClass: 'signature-missing', error: message, signaturesFound: 0, from: [], detail: `reading signatures failed: ${message}` };
+    }
+  };
+
+  for (const req of input.requirements) {
+    if (req.type === 'signedBy') {
+      const sigs = await signatures('signedBy');
+      if (!('signatures' in sigs)) return deny(sigs);
+      let keys: Uint8Array[] = [];
+      if (sigs.signatures.length > 0) {
+        try {
+          keys = await readRequirementKeys(req.fields);
+        } catch (e) {
+          const message = (e as Error).message;
+          return deny({ requirement: 'signedBy', ok: false, errorClass: 'untrusted-key', error: message, signaturesFound: sigs.signatures.length, from: sigs.from, detail: message });
+        }
+      }
+      const check = await verifySignedBy(req.fields, { manifestDigest: input.manifestDigest, identity: input.pulled, signatures: sigs.signatures, keys, from: sigs.from });
+      if (!check.ok) return deny(check);
+      checks.push(check);
+    } else if (req.type === 'sigstoreSigned') {
+      const sigs = await signatures('sigstoreSigned');
+      if (!('signatures' in sigs)) return deny(sigs);
+      return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'signature-invalid', error: SIGSTORE_UNSUPPORTED, signaturesFound: 0, from: [], detail: SIGSTORE_UNSUPPORTED });
+    }
+    // insecureAcceptAnything accepts; reject and signedBaseLayer were denied by the policy verdict already.
+  }
+  return { ok: true, checks, error: null, errorClass: null, lookedIn };
+}
