@@ -160,6 +160,7 @@ afterAll(async () => {
   await Promise.all([A, M].filter(Boolean).map((r) => r.stop()));
   if (sigServer) await new Promise((r) => sigServer.close(r));
   await dispatchers.close();
+  if (gpg) await gpg.stopAgent();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
