@@ -29,6 +29,13 @@ export interface LookasideSignatures {
 
 export class LookasideError extends Error {
   readonly code = 'PP_ERR_LOOKASIDE';
+  /** unreadable: the store could not be read (the pull fails before any verification); malformed: a blob is no signature. */
+  constructor(
+    message: string,
+    readonly kind: 'unreadable' | 'malformed' = 'unreadable',
+  ) {
+    super(message);
+  }
 }
 
 /** `lookasideStorageURL`: the URL of signature `index` (0-based) for `manifestDigest` under `base`. */
@@ -52,16 +59,17 @@ export async function fetchLookasideSignatures(base: string, manifestDigest: str
   const out: LookasideSignatures = { signatures: [], from: [] };
   for (let i = 0; i < MAX_LOOKASIDE_SIGNATURES; i++) {
     const url = lookasideSignatureUrl(base, manifestDigest, i);
-    const blob = await getOneSignature(url, opts);
-    if (blob === null) break;
-    out.signatures.push(blob);
+    const got = await getOneSignature(url, opts);
+    if (got === null) break;
+    if (got.blob === null) continue;
+    out.signatures.push(got.blob);
     out.from.push(url);
   }
   return out;
 }
 
-/** One signature, or null when it does not exist. */
-async function getOneSignature(url: string, opts: LookasideFetchOptions): Promise<Uint8Array | null> {
+/** One signature (blob null: present but not a GPG one), or null when it does not exist. */
+async function getOneSignature(url: string, opts: LookasideFetchOptions): Promise<{ blob: Uint8Array | null } | null> {
   const u = new URL(url);
   switch (u.protocol) {
     case 'file:': {
@@ -74,7 +82,7 @@ async function getOneSignature(url: string, opts: LookasideFetchOptions): Promis
         if (err.code === 'ENOENT') return null;
         throw new LookasideError(`open ${path}: ${goErrno(err)}`);
       }
-      return fromBlob(blob, `parsing signature "${path}"`);
+      return { blob: simpleSigningFromBlob(new Uint8Array(blob), `parsing signature "${path}"`) };
     }
     case 'http:':
     case 'https:': {
@@ -105,24 +113,34 @@ async function getOneSignature(url: string, opts: LookasideFetchOptions): Promis
         }
         chunks.push(c as Buffer);
       }
-      return fromBlob(Buffer.concat(chunks), `parsing signature ${redacted(u)}`);
+      return { blob: simpleSigningFromBlob(new Uint8Array(Buffer.concat(chunks)), `parsing signature ${redacted(u)}`) };
     }
     default:
       throw new LookasideError(`Unsupported scheme when reading signature from ${redacted(u)}`);
   }
 }
 
-const SIMPLE_SIGNING_PREFIX = Buffer.from('\x00simple-signing\n');
-
 /**
- * internal/signature `FromBlob`: a blob not starting with 0x00 is a legacy simple-signing signature (what
- * lookaside stores hold); `\0simple-signing\n` + bytes is the same, prefixed; other formats are not GPG.
+ * internal/signature `FromBlob` (5.23.1): a blob starting with an OpenPGP compressed-data, one-pass-signature or
+ * signature packet tag is a legacy simple-signing signature (what lookaside stores hold); `\0FORMAT\n` + bytes
+ * names its format. Sigstore blobs are not GPG signatures: `UnparsedImage.Signatures` drops them for signedBy
+ * (null here: skipped, the loop goes on).
  */
-function fromBlob(blob: Buffer, what: string): Uint8Array {
-  if (blob.length === 0 || blob[0] !== 0) return new Uint8Array(blob);
-  if (blob.subarray(0, SIMPLE_SIGNING_PREFIX.length).equals(SIMPLE_SIGNING_PREFIX)) return new Uint8Array(blob.subarray(SIMPLE_SIGNING_PREFIX.length));
-  const nl = blob.indexOf(0x0a);
-  throw new LookasideError(`${what}: unsupported signature format ${JSON.stringify(blob.subarray(1, nl === -1 ? blob.length : nl).toString())}`);
+const OPENPGP_FIRST_BYTES = new Set([0xa0, 0xa1, 0xa2, 0xa3, 0xc8, 0x90, 0x91, 0x92, 0x3d, 0xc4, 0x88, 0x89, 0x8a, 0x8b, 0xc2]);
+
+export function simpleSigningFromBlob(blob: Uint8Array, what: string): Uint8Array | null {
+  if (blob.length === 0) throw new LookasideError(`${what}: empty signature blob`, 'malformed');
+  if (OPENPGP_FIRST_BYTES.has(blob[0]!)) return blob;
+  if (blob[0] !== 0) throw new LookasideError(`${what}: unrecognized signature format, starting with binary 0x${blob[0]!.toString(16)}`, 'malformed');
+  const rest = blob.subarray(1);
+  const nl = rest.indexOf(0x0a);
+  if (nl === -1) throw new LookasideError(`${what}: invalid signature format, missing newline`, 'malformed');
+  const format = rest.subarray(0, nl);
+  for (const b of format) if (b < 32 || b >= 0x7f) throw new LookasideError(`${what}: invalid signature format, non-ASCII byte 0x${b.toString(16)}`, 'malformed');
+  const name = Buffer.from(format).toString('latin1');
+  if (name === 'simple-signing') return rest.subarray(nl + 1);
+  if (name === 'sigstore-json') return null;
+  throw new LookasideError(`${what}: unrecognized signature format ${JSON.stringify(name)}`, 'malformed');
 }
 
 /** url.Redacted(): the password replaced by "xxxxx". */

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { JsonObject } from '../policy/strict-json.ts';
 import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';
-import { fetchLookasideSignatures } from './lookaside-fetch.ts';
+import { fetchLookasideSignatures, LookasideError } from './lookaside-fetch.ts';
 import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
 import { importKeys, verifySignedByWithKeyring } from './simple-signing.ts';
 import type { SignatureCheck } from './types.ts';
@@ -45,7 +45,9 @@ export async function checkSignedBy(input: SignedByCheckInput): Promise<Signatur
       ...(input.signal ? { signal: input.signal } : {}),
     });
   } catch (e) {
-    return { ...base, ok: false, errorClass: 'signature-missing', error: (e as Error).message, detail: `reading signatures failed: ${(e as Error).message}` };
+    // A store that cannot be read: the signatures are not available (missing); a blob that is no signature: invalid.
+    const errorClass = e instanceof LookasideError && e.kind === 'malformed' ? 'signature-invalid' : 'signature-missing';
+    return { ...base, ok: false, errorClass, error: (e as Error).message, detail: `reading signatures failed: ${(e as Error).message}` };
   }
   const check = { manifestDigest: input.manifestDigest, identity: input.pulled, signatures: sigs.signatures, keys: [] as Uint8Array[], from: sigs.from };
   if (sigs.signatures.length === 0) return verifySignedByWithKeyring(input.requirement, check, { keys: [], fingerprints: [] });

@@ -36,6 +36,8 @@ export interface GpgHome {
   genKeyWithSigningSubkey(uid: string): Promise<string>;
   /** The public key, binary (what a policy's keyPath points at). */
   exportKey(fpr: string): Promise<Buffer>;
+  /** Stops the gpg-agent that signing started for this home (call before removing the directory). */
+  stopAgent(): Promise<void>;
 }
 
 export async function createGpgHome(dir: string, baseEnv: NodeJS.ProcessEnv): Promise<GpgHome> {
@@ -61,6 +63,9 @@ export async function createGpgHome(dir: string, baseEnv: NodeJS.ProcessEnv): Pr
     },
     async exportKey(fpr) {
       return (await exec(GPG_BIN, ['--batch', '--export', fpr], env)).stdout;
+    },
+    async stopAgent() {
+      await exec('gpgconf', ['--kill', 'gpg-agent'], env).catch(() => {});
     },
   };
 }

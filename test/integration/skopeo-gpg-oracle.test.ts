@@ -125,7 +125,7 @@ beforeAll(async () => {
     JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }], transports: { docker: { [A.addr]: [{ type: 'signedBy', keyType: 'GPGKeys', keyPaths: [join(work, 'trusted.gpg'), join(work, 'subkey-signer.gpg')] }] } } }),
   );
   await Promise.all([
-    ...['lib/hello', 'lib/unsigned', 'lib/badsig', 'lib/subkey', 'lib/wrongid', 'lib/tampered', 'lib/twobad', 'viamirror/srconly', 'viamirror/both'].map((p) => pushImage(A.url, p, 'v1', img)),
+    ...['lib/hello', 'lib/unsigned', 'lib/badsig', 'lib/subkey', 'lib/garbage', 'lib/wrongid', 'lib/tampered', 'lib/twobad', 'viamirror/srconly', 'viamirror/both'].map((p) => pushImage(A.url, p, 'v1', img)),
     ...['viamirror/srconly', 'viamirror/both'].map((p) => pushImage(M.url, p, 'v1', img)),
   ]);
   // skopeo signs while copying (writes to the A scope's lookaside): accepted, and wrong key.
@@ -146,6 +146,9 @@ beforeAll(async () => {
   if (at < 0) throw new Error('uncompressed signature expected');
   bad[at + 4] = 'B'.charCodeAt(0);
   await writeFile(badFile, bad);
+  // not an OpenPGP message at all
+  await mkdir(join(sigsA, `lib/garbage@sha256=${hex}`), { recursive: true });
+  await writeFile(join(sigsA, `lib/garbage@sha256=${hex}`, 'signature-1'), 'this is not a signature\n');
   // signed only on the source's store, though the mirror serves it
   await placeSignature(sigsA, 'viamirror/srconly', 1, `${A.addr}/viamirror/srconly:v1`, K);
   // signed on the mirror's store, for the LOGICAL name
@@ -157,6 +160,7 @@ afterAll(async () => {
   await Promise.all([A, M].filter(Boolean).map((r) => r.stop()));
   if (sigServer) await new Promise((r) => sigServer.close(r));
   await dispatchers.close();
+  if (gpg) await gpg.stopAgent();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -173,6 +177,7 @@ interface Case {
 const CASES: Case[] = [
   { id: 'accepted', path: 'lib/good', ok: true, servedBy: 'A' },
   { id: 'unsigned', path: 'lib/unsigned', ok: false, errorClass: 'signature-missing', servedBy: 'A' },
+  { id: 'not an OpenPGP message', path: 'lib/garbage', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },
   { id: 'wrong key', path: 'lib/wrongkey', ok: false, errorClass: 'untrusted-key', servedBy: 'A' },
   { id: 'altered signature', path: 'lib/badsig', ok: false, errorClass: 'signature-invalid', servedBy: 'A' },
   // 5.23 trusts the imported PRIMARY fingerprints, gpgme names the signing subkey: rejected although the key is in the policy.

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MockAgent } from 'undici';
-import { fetchLookasideSignatures, lookasideSignatureUrl } from '../../src/signature/lookaside-fetch.ts';
+import { fetchLookasideSignatures, lookasideSignatureUrl, simpleSigningFromBlob } from '../../src/signature/lookaside-fetch.ts';
 import { dispatcherFactoryFrom } from '../../src/registry/dispatcher-factory.ts';
 
 const HEX = 'e'.repeat(64);
+/** Blobs that FromBlob takes as simple signing: first byte 0xA3 (an old-format compressed-data packet tag). */
+const sig = (s: string) => Buffer.concat([Buffer.from([0xa3]), Buffer.from(s)]);
+const text = (b: Uint8Array) => Buffer.from(b).subarray(1).toString();
 const DIGEST = `sha256:${HEX}`;
 let dir: string;
 
@@ -15,9 +18,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pp-lookaside-'));
   const d = join(dir, 'lib', `hello@sha256=${HEX}`);
   await mkdir(d, { recursive: true });
-  await writeFile(join(d, 'signature-1'), 'one');
-  await writeFile(join(d, 'signature-2'), 'two');
-  await writeFile(join(d, 'signature-4'), 'four, never read: signature-3 is missing');
+  await writeFile(join(d, 'signature-1'), sig('one'));
+  await writeFile(join(d, 'signature-2'), Buffer.concat([Buffer.from('\x00simple-signing\n'), sig('two')]));
+  await writeFile(join(d, 'signature-4'), sig('four, never read: signature-3 is missing'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -28,7 +31,7 @@ describe('lookaside fetch', () => {
   });
   it('file://: reads signature-1.. until the first missing one', async () => {
     const r = await fetchLookasideSignatures(pathToFileURL(join(dir, 'lib/hello')).href, DIGEST);
-    expect(r.signatures.map((s) => Buffer.from(s).toString())).toEqual(['one', 'two']);
+    expect(r.signatures.map(text)).toEqual(['one', 'two']);
     expect(r.from[1]).toMatch(/lib\/hello@sha256=e+\/signature-2$/);
     expect((await fetchLookasideSignatures(pathToFileURL(join(dir, 'nothing/here')).href, DIGEST)).signatures).toEqual([]);
   });
@@ -44,15 +47,25 @@ describe('lookaside fetch', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     const pool = agent.get('http://sigs.example');
-    pool.intercept({ path: `/s/lib/hello@sha256=${HEX}/signature-1`, method: 'GET' }).reply(200, 'A');
+    pool.intercept({ path: `/s/lib/hello@sha256=${HEX}/signature-1`, method: 'GET' }).reply(200, sig('A'));
     pool.intercept({ path: `/s/lib/hello@sha256=${HEX}/signature-2`, method: 'GET' }).reply(404, '');
     const r = await fetchLookasideSignatures('http://sigs.example/s/lib/hello', DIGEST, { dispatchers: dispatcherFactoryFrom(agent) });
-    expect(r.signatures.map((s) => Buffer.from(s).toString())).toEqual(['A']);
+    expect(r.signatures.map(text)).toEqual(['A']);
     pool.intercept({ path: `/s/lib/hello@sha256=${HEX}/signature-1`, method: 'GET' }).reply(500, 'boom');
     await expect(fetchLookasideSignatures('http://sigs.example/s/lib/hello', DIGEST, { dispatchers: dispatcherFactoryFrom(agent) })).rejects.toThrow(
       `reading signature from http://sigs.example/s/lib/hello@sha256=${HEX}/signature-1: status 500 (Internal Server Error)`,
     );
     await agent.close();
+  });
+  it('FromBlob: OpenPGP packet tags, \\0format\\n prefixes, sigstore skipped, the rest refused in upstream words', () => {
+    const b = (x: number[] | string) => (typeof x === 'string' ? new Uint8Array(Buffer.from(x, 'latin1')) : new Uint8Array(x));
+    expect(simpleSigningFromBlob(b([0x89, 1]), 'W')).toEqual(b([0x89, 1]));
+    expect(simpleSigningFromBlob(b('\x00simple-signing\n\xa3x'), 'W')).toEqual(b('\xa3x'));
+    expect(simpleSigningFromBlob(b('\x00sigstore-json\n{}'), 'W')).toBeNull();
+    expect(() => simpleSigningFromBlob(b('this is not'), 'W')).toThrow('W: unrecognized signature format, starting with binary 0x74');
+    expect(() => simpleSigningFromBlob(b([]), 'W')).toThrow('W: empty signature blob');
+    expect(() => simpleSigningFromBlob(b('\x00nonl'), 'W')).toThrow('W: invalid signature format, missing newline');
+    expect(() => simpleSigningFromBlob(b('\x00other\nx'), 'W')).toThrow('W: unrecognized signature format "other"');
   });
   it('other schemes are refused', async () => {
     await expect(fetchLookasideSignatures('ftp://x/y', DIGEST)).rejects.toThrow(`Unsupported scheme when reading signature from ftp://x/y@sha256=${HEX}/signature-1`);
