@@ -14,9 +14,16 @@ type JsonObject = Record<string, unknown>;
 /** parseImageAndDockerReference / parseDockerReferences: the signature's reference is ParseNormalizedNamed. */
 function normalized(s: unknown): Reference | null {
   if (typeof s !== 'string') return null;
+  // Bounded memo: a run checks the same few names (the policy's, the images') over and over.
+  const hit = parsed.get(s);
+  if (hit !== undefined) return hit;
   const r = tryParseNormalizedNamed(s);
-  return r.ok ? r.ref : null;
+  const ref = r.ok ? r.ref : null;
+  if (parsed.size >= 4096) parsed.clear();
+  parsed.set(s, ref);
+  return ref;
 }
+const parsed = new Map<string, Reference | null>();
 
 /** matchRepoDigestOrExactReferenceValues: a tagged pull needs the exact tag; a digest pull needs the repository. */
 function repoDigestOrExact(intended: Reference, signature: Reference): boolean {

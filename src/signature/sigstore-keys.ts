@@ -52,7 +52,7 @@ export function verifyBlob(key: KeyObject, payload: Uint8Array, sig: Uint8Array)
   switch (key.asymmetricKeyType) {
     case 'ec': {
       if (sig.length > 0 && sig[0] === 0x30) {
-        return safeVerify('sha256', payload, { key, dsaEncoding: 'der' }, sig) ? null : 'invalid signature when validating ASN.1 encoded signature';
+        return safeVerify('sha256', payload, key, sig) ? null : 'invalid signature when validating ASN.1 encoded signature';
       }
       if (sig.length === 0 || sig.length > 132 || sig.length % 2 !== 0) return 'ecdsa: Invalid IEEE_P1363 encoded bytes';
       return safeVerify('sha256', payload, { key, dsaEncoding: 'ieee-p1363' }, sig) ? null : 'invalid signature when validating IEEE_P1363 encoded signature';

@@ -59,8 +59,24 @@ export function parseUntrustedJson(bytes: Uint8Array | string): JsonValue {
   }
 }
 
+/**
+ * Fast path: a payload that JSON.stringify reproduces byte for byte (what cosign and containers/image write:
+ * Go's json.Marshal, no whitespace) cannot hold a duplicate key (JSON.parse would have dropped one and the
+ * text would be shorter), so the native parser is enough. Anything else goes through the strict parser.
+ */
+function parsePayloadJson(bytes: Uint8Array): JsonValue {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  try {
+    const v = JSON.parse(text) as JsonValue;
+    if (JSON.stringify(v) === text) return v;
+  } catch {
+    // the strict parser reports it with the runtime's words
+  }
+  return parseUntrustedJson(text);
+}
+
 export function parseSigstorePayload(bytes: Uint8Array): UntrustedSigstorePayload {
-  const top = exactFields(parseUntrustedJson(bytes), ['critical', 'optional']);
+  const top = exactFields(parsePayloadJson(bytes), ['critical', 'optional']);
   const out: UntrustedSigstorePayload = { dockerManifestDigest: '', dockerReference: '' };
   const optional = top.optional!;
   if (optional !== null) {

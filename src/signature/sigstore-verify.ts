@@ -258,8 +258,9 @@ function acceptSignature(req: JsonObject, root: TrustRoot, sig: SigstoreSignatur
     const ref = compat === '5.23' ? payload.dockerReference : JSON.stringify(payload.dockerReference);
     throw new SigstoreRejection(`Signature for identity ${ref} is not accepted`, 'identity-mismatch');
   }
-  const keyName = root.publicKeys && keys.length === 1 && root.publicKeys.length > 1 ? `key ${root.publicKeys.indexOf(keys[0]!) + 1}` : root.publicKeys ? `key ${matched + 1} of ${keys.length}` : '';
-  return { detail: `signed by ${how}${keyName ? ` (${keyName})` : ''} for ${payload.dockerReference} at ${payload.dockerManifestDigest}` };
+  // Which key, for the report: its position in the policy's list when there are several.
+  const keyNo = root.publicKeys && root.publicKeys.length > 1 ? ` (key ${root.publicKeys.indexOf(keys[matched]!) + 1} of ${root.publicKeys.length})` : '';
+  return { detail: `signed by ${how}${keyNo} for ${payload.dockerReference} at ${payload.dockerManifestDigest}` };
 }
 
 /** base64.CorruptInputError's offset, approximately: the first byte outside the alphabet, else the length. */
@@ -272,6 +273,33 @@ function firstBadBase64(s: string): number {
 const CLASS_RANK: Record<SignatureErrorClass, number> = { 'identity-mismatch': 4, 'signature-invalid': 1, 'untrusted-key': 2, 'signature-missing': 0 };
 
 const FIELDS_523 = new Set(['type', 'keyType', 'keyPath', 'keyData', 'signedIdentity']);
+
+/**
+ * Trust roots built from the requirement alone (keyData/keyDatas, caData, …: no caller-read material), per
+ * requirement object: the runtime rebuilds it per signature ("FIXME: move this to per-context initialization"),
+ * but the answer is the same, and parsing keys and CAs costs as much as the verification itself.
+ */
+const rootsFromReq = new WeakMap<JsonObject, { compat: CompatVersion; root: TrustRoot | null; error: Error | null }>();
+
+function hasCallerMaterial(input: SigstoreVerifyInput): boolean {
+  return input.keys.length > 0 || input.fulcioCA !== undefined || (input.rekorKeys?.length ?? 0) > 0 || input.pkiRoots !== undefined || input.pkiIntermediates !== undefined;
+}
+
+function trustRootFor(req: JsonObject, input: SigstoreVerifyInput, compat: CompatVersion): { root: TrustRoot | null; error: Error | null } {
+  const cacheable = !hasCallerMaterial(input);
+  if (cacheable) {
+    const hit = rootsFromReq.get(req);
+    if (hit && hit.compat === compat) return hit;
+  }
+  let out: { compat: CompatVersion; root: TrustRoot | null; error: Error | null };
+  try {
+    out = { compat, root: prepareTrustRoot(req, input, compat), error: null };
+  } catch (e) {
+    out = { compat, root: null, error: e as Error };
+  }
+  if (cacheable) rootsFromReq.set(req, out);
+  return out;
+}
 
 /** prSigstoreSigned.isRunningImageAllowed for one image. */
 export async function verifySigstoreSigned(req: JsonObject, input: SigstoreVerifyInput): Promise<SignatureCheck> {
@@ -293,13 +321,7 @@ export async function verifySigstoreSigned(req: JsonObject, input: SigstoreVerif
       continue;
     }
     // FIXME upstream too: the trust root is prepared per signature; its failure rejects each signature alike.
-    if (!root && !rootError) {
-      try {
-        root = prepareTrustRoot(req, input, compat);
-      } catch (e) {
-        rootError = e as Error;
-      }
-    }
+    if (!root && !rootError) ({ root, error: rootError } = trustRootFor(req, input, compat));
     if (rootError) {
       rejections.push({ message: rootError.message, errorClass: 'untrusted-key' });
       continue;
