@@ -99,6 +99,23 @@ describe('verifySigstoreSigned: public keys (keyPath/keyData: v5.23 and current;
     expect((await verifySigstoreSigned(keyReq(k.publicPem), input([signature(k.privateKey, { payload: wrongType })]))).error).toBe('Unrecognized signature type other');
   });
 
+  it('a payload with a duplicate key is refused (ParanoidUnmarshalJSONObject), even written as Go writes JSON', async () => {
+    const payload = Buffer.from(`{"critical":{"identity":{"docker-reference":"${IDENTITY}"},"image":{"docker-manifest-digest":"${DIGEST}"},"type":"cosign container image signature"},"optional":null,"optional":null}`);
+    expect((await verifySigstoreSigned(keyReq(k.publicPem), input([signature(k.privateKey, { payload })]))).error).toBe('Duplicate key "optional"');
+  });
+
+  it('the same requirement object judged under both versions keeps their texts apart (trust-root cache keyed by version)', async () => {
+    const req = { type: 'sigstoreSigned', keyData: b64('garbage') };
+    const sig = signature(k.privateKey);
+    expect((await verifySigstoreSigned(req, input([sig]))).error).toBe('parsing public key 1: PEM decoding failed');
+    expect((await verifySigstoreSigned(req, input([sig], { compat: '5.23' }))).error).toBe('parsing public key: PEM decoding failed');
+  });
+
+  it('keyPath without the key read by the caller says so', async () => {
+    const r = await verifySigstoreSigned({ type: 'sigstoreSigned', keyPath: '/etc/pki/key.pub' }, input([signature(k.privateKey)]));
+    expect(r.error).toBe('keyPath was not read: pass its contents in input.keys');
+  });
+
   it('a fractional optional.timestamp is refused with the runtime\'s (sic) text', async () => {
     const payload = buildSigstorePayload(DIGEST, IDENTITY, { timestamp: 1.5 });
     expect((await verifySigstoreSigned(keyReq(k.publicPem), input([signature(k.privateKey, { payload })]))).error).toBe('Field optional.timestamp is not is not an integer');
@@ -217,6 +234,17 @@ describe('verifySigstoreSigned: fulcio + Rekor (current containers/image only)',
     expect(r).toMatchObject({ ok: false, errorClass: 'untrusted-key', error: 'veryfing leaf certificate failed: x509: certificate has expired or is not yet valid: current time 2026-01-01T01:00:00Z is after 2026-01-01T00:10:00Z' });
     const inside = Date.parse('2026-01-01T00:05:00Z') / 1000;
     expect((await verifySigstoreSigned(req(), input([await signed({ email: EMAIL, issuerV1: ISSUER, notBefore, notAfter }, inside)]))).ok).toBe(true);
+  });
+
+  it('a CA not yet valid at the Rekor integrated time fails the chain (the whole chain is checked at that time)', async () => {
+    const young = await makeCa('young fulcio', { notBefore: new Date('2026-06-01T00:00:00Z') });
+    const leaf = await makeLeaf(young, { email: EMAIL, issuerV1: ISSUER, notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:10:00Z') });
+    const payload = buildSigstorePayload(DIGEST, IDENTITY);
+    const sigB64 = signPayload(leaf.key, payload);
+    const t = Date.parse('2026-01-01T00:05:00Z') / 1000;
+    const sig = { payload, mediaType: SIGSTORE_SIGNATURE_MIME_TYPE, annotations: { 'dev.cosignproject.cosign/signature': sigB64, 'dev.sigstore.cosign/certificate': leaf.pem, 'dev.sigstore.cosign/bundle': rekorSet(rekor, leaf.pem, sigB64, payload, { integratedTime: t }) } };
+    const r = await verifySigstoreSigned({ ...req(), fulcio: { caData: b64(young.pem), oidcIssuer: ISSUER, subjectEmail: EMAIL } }, input([sig]));
+    expect(r.error).toBe('veryfing leaf certificate failed: x509: certificate has expired or is not yet valid: current time 2026-01-01T00:05:00Z is before 2026-06-01T00:00:00Z');
   });
 
   it('a certificate from another CA', async () => {
