@@ -16,6 +16,7 @@ import { RegistryError } from '../registry/registry-error.ts';
 import { MEDIA } from '../registry/manifest.ts';
 import { goJsonError } from '../registry/go-json.ts';
 import { digestError } from '../reference/index.ts';
+import type { CompatVersion } from '../config/types.ts';
 import type { SigstoreSignature } from './sigstore-verify.ts';
 
 /** iolimits.MaxSignatureBodySize (4 MiB). */
@@ -36,9 +37,23 @@ export function sigstoreAttachmentTag(manifestDigest: string): string {
   return `${manifestDigest.replace(':', '-')}.sig`;
 }
 
-/** isManifestUnknownError: MANIFEST_UNKNOWN, UNKNOWN "Not Found" (registry.redhat.io), Harbor's "not found", or any 404. */
-function isManifestUnknown(err: unknown): boolean {
-  return err instanceof RegistryError && (err.httpStatus === 404 || /manifest unknown/i.test(err.message));
+/**
+ * isManifestUnknownError (docker/docker_client.go), read from the client's wording of the answer
+ * (`reading manifest T in N: <errcode words>` or `…: StatusCode: 404, "<body>"`):
+ *  - both versions: errcode MANIFEST_UNKNOWN; errcode UNKNOWN with message "Not Found" (registry.redhat.io);
+ *  - current: UNKNOWN whose message contains "not found" (Harbor); any 404 whose body is not errcode JSON;
+ *  - 5.23: a 404 whose non-errcode body contains "Not found".
+ * Anything else (NAME_UNKNOWN, 401, 5xx…) is an error that fails the pull.
+ */
+export function isManifestUnknown(err: unknown, compat: CompatVersion = '5.40'): boolean {
+  if (!(err instanceof RegistryError)) return false;
+  const m = /^reading manifest \S+ in \S+: (.*)$/s.exec(err.message);
+  const rest = m?.[1] ?? '';
+  if (/^manifest unknown(?:$|:)/.test(rest)) return true;
+  if (rest === 'unknown: Not Found') return true;
+  const unexpected404 = err.httpStatus === 404 && rest.startsWith('StatusCode: 404, ');
+  if (compat === '5.23') return unexpected404 && rest.includes('Not found');
+  return (/^unknown: /.test(rest) && rest.toLowerCase().includes('not found')) || unexpected404;
 }
 
 interface Descriptor {
@@ -71,15 +86,16 @@ const DIGEST_ALGORITHMS: Record<string, string> = { sha256: 'sha256', sha384: 's
  * @param session the session of the source that served the image (its physical host)
  * @param path that source's repository path (the mirror's, when a mirror served it)
  * @param manifestDigest the digest of the manifest the pull used (the instance, for a list)
+ * @param opts.compat which isManifestUnknownError: '5.40' (current, default) or '5.23'
  */
-export async function fetchSigstoreAttachments(client: RegistryClient, session: Session, path: string, manifestDigest: string, opts: CallOptions = {}): Promise<SigstoreAttachments> {
+export async function fetchSigstoreAttachments(client: RegistryClient, session: Session, path: string, manifestDigest: string, opts: CallOptions & { compat?: CompatVersion } = {}): Promise<SigstoreAttachments> {
   const tag = sigstoreAttachmentTag(manifestDigest);
   const ref = `${session.host}/${path}:${tag}`;
   let manifest;
   try {
     manifest = await client.getManifest(session, path, tag, opts);
   } catch (err) {
-    if (isManifestUnknown(err)) return { ref, found: false, signatures: [] };
+    if (isManifestUnknown(err, opts.compat)) return { ref, found: false, signatures: [] };
     throw err;
   }
   if (manifest.mediaType !== MEDIA.ociManifest) {

@@ -100,3 +100,40 @@ describe('fetchSigstoreAttachments', () => {
     await client.close();
   });
 });
+
+describe('isManifestUnknown by version (docker_client.go isManifestUnknownError)', () => {
+  const statusAnswer = async (status: number, body: string, compat: '5.23' | '5.40') => {
+    const { client, pool, s } = await session();
+    pool.intercept({ path: `/v2/ns/app/manifests/${TAG}`, method: 'GET' }).reply(status, body, { headers: API_HEADERS });
+    try {
+      return (await fetchSigstoreAttachments(client, s, 'ns/app', DIGEST, { compat })).found;
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      await client.close();
+    }
+  };
+
+  it('MANIFEST_UNKNOWN means "no attachments" in both', async () => {
+    expect(await statusAnswer(404, MANIFEST_UNKNOWN, '5.23')).toBe(false);
+    expect(await statusAnswer(404, MANIFEST_UNKNOWN, '5.40')).toBe(false);
+  });
+
+  it('a 404 NAME_UNKNOWN fails the pull in both', async () => {
+    const body = JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
+    expect(await statusAnswer(404, body, '5.23')).toMatch(/name unknown/);
+    expect(await statusAnswer(404, body, '5.40')).toMatch(/name unknown/);
+  });
+
+  it('a plain-text 404: "no attachments" in current; in 5.23 only when it says "Not found"', async () => {
+    expect(await statusAnswer(404, 'gone', '5.40')).toBe(false);
+    expect(await statusAnswer(404, 'gone', '5.23')).toMatch(/StatusCode: 404/);
+    expect(await statusAnswer(404, 'Not found', '5.23')).toBe(false);
+  });
+
+  it('Harbor\'s UNKNOWN "…not found…": "no attachments" only in current', async () => {
+    const body = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'artifact ns/app:x not found' }] });
+    expect(await statusAnswer(404, body, '5.40')).toBe(false);
+    expect(typeof (await statusAnswer(404, body, '5.23'))).toBe('string');
+  });
+});
