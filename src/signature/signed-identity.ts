@@ -1,93 +1,80 @@
 /**
- * `signedIdentity` evaluation: does the identity a signature claims (its `docker-reference`) satisfy the
- * policy's match rule for the image the user pulled? Follows containers/image
- * signature/policy_reference_match.go (v5.23.1; unchanged in later versions for these rules).
+ * `signedIdentity` of a signedBy / sigstoreSigned requirement: does the identity a signature claims
+ * (`critical.identity.docker-reference`) satisfy the policy for the name the user pulled?
+ * Rules as containers/image signature/policy_reference_match.go (matchesDockerReference of each prm type);
+ * the default (no signedIdentity) is matchRepoDigestOrExact, as signature/policy_config.go's newPRSignedBy.
  *
- * `pulled` is the name the USER pulled (normalized, with its tag or digest), never the mirror's address:
- * the runtime checks identities against `image.Reference().DockerReference()`, which is the logical name
- * (issue 12, observed with skopeo 1.9.3).
- *
- * Pure: no I/O. Any parse failure means "does not match", as upstream's `matchesDockerReference` returns false.
+ * NOTE: the contract (wt-notes/signature-contract.md) gives this file to the `gpg` helper; this copy was
+ * written against the contract's signature so the sigstore verifier could be tested. On merge keep one.
  */
-import type { JsonObject } from '../policy/strict-json.ts';
-import { tryParseNamed, tryParseNormalizedNamed, type Reference } from '../reference/index.ts';
+import { tryParseNormalizedNamed, tryParseNamed, type Reference } from '../reference/index.ts';
 
-/**
- * True when `signedDockerReference` is accepted for `pulled` under `signedIdentity`
- * (absent → `matchRepoDigestOrExact`, the policy default).
- */
-export function matchesSignedIdentity(signedIdentity: JsonObject | undefined, pulled: string, signedDockerReference: string): boolean {
-  const type = signedIdentity?.type ?? 'matchRepoDigestOrExact';
-  const signature = parse(signedDockerReference);
-  if (signature === null) return false;
-  switch (type) {
-    case 'matchExact': {
-      const intended = parse(pulled);
-      if (intended === null || intended.isNameOnly() || signature.isNameOnly()) return false;
-      return signature.string() === intended.string();
-    }
-    case 'matchRepoDigestOrExact': {
-      const intended = parse(pulled);
-      return intended !== null && matchRepoDigestOrExact(intended, signature);
-    }
-    case 'matchRepository': {
-      const intended = parse(pulled);
-      return intended !== null && signature.name() === intended.name();
-    }
-    case 'exactReference': {
-      // Compared with the policy's own reference, not the pulled name (policy_reference_match.go prmExactReference).
-      const intended = parse(stringField(signedIdentity, 'dockerReference'));
-      if (intended === null || intended.isNameOnly() || signature.isNameOnly()) return false;
-      return signature.string() === intended.string();
-    }
-    case 'exactRepository': {
-      const intended = parse(stringField(signedIdentity, 'dockerRepository'));
-      return intended !== null && signature.name() === intended.name();
-    }
-    case 'remapIdentity': {
-      const intended = parse(pulled);
-      if (intended === null) return false;
-      const remapped = remapReferencePrefix(intended, stringField(signedIdentity, 'prefix'), stringField(signedIdentity, 'signedPrefix'));
-      return remapped !== null && matchRepoDigestOrExact(remapped, signature);
-    }
-    default:
-      return false;
-  }
+type JsonObject = Record<string, unknown>;
+
+/** parseImageAndDockerReference / parseDockerReferences: the signature's reference is ParseNormalizedNamed. */
+function normalized(s: unknown): Reference | null {
+  if (typeof s !== 'string') return null;
+  // Bounded memo: a run checks the same few names (the policy's, the images') over and over.
+  const hit = parsed.get(s);
+  if (hit !== undefined) return hit;
+  const r = tryParseNormalizedNamed(s);
+  const ref = r.ok ? r.ref : null;
+  if (parsed.size >= 4096) parsed.clear();
+  parsed.set(s, ref);
+  return ref;
 }
+const parsed = new Map<string, Reference | null>();
 
-/**
- * `matchRepoDigestOrExactReferenceValues`: a tagged pull needs the exact same reference signed; a digest pull
- * needs only the same repository (the digest itself is checked against the signature's manifest digest
- * elsewhere); a signature naming no tag/digest never matches.
- */
-function matchRepoDigestOrExact(intended: Reference, signature: Reference): boolean {
+/** matchRepoDigestOrExactReferenceValues: a tagged pull needs the exact tag; a digest pull needs the repository. */
+function repoDigestOrExact(intended: Reference, signature: Reference): boolean {
   if (signature.isNameOnly()) return false;
-  if (intended.tag !== null) return signature.string() === intended.string();
+  if (intended.tag !== null) return signature.string() === intended.string(); // includes tag+digest
   if (intended.digest !== null) return signature.name() === intended.name();
   return false;
 }
 
-/**
- * `prmRemapIdentity.remapReferencePrefix`: when the pulled NAME is `prefix` or lies under `prefix/`, the first
- * occurrence of `prefix` in the full reference is replaced by `signedPrefix` and the result must parse as a
- * canonical name (ParseNamed); a parse failure means no match. `host` does not cover `host:port` here.
- */
-export function remapReferencePrefix(ref: Reference, prefix: string, signedPrefix: string): Reference | null {
-  const name = ref.name();
-  const matches = name.length === prefix.length ? name === prefix : name.length > prefix.length && name.startsWith(prefix) && name[prefix.length] === '/';
-  if (!matches) return ref;
-  const s = ref.string();
-  const i = s.indexOf(prefix); // strings.Replace(…, 1): the first occurrence, which is at 0 here
-  const r = tryParseNamed(s.slice(0, i) + signedPrefix + s.slice(i + prefix.length));
-  return r.ok ? r.ref : null;
+/** prmRemapIdentity.refMatchesPrefix: the name equals the prefix, or continues it after a `/`. */
+function refMatchesPrefix(name: string, prefix: string): boolean {
+  if (name.length < prefix.length) return false;
+  if (name.length === prefix.length) return name === prefix;
+  return name.startsWith(prefix) && name[prefix.length] === '/';
 }
 
-function parse(s: string): Reference | null {
-  const r = tryParseNormalizedNamed(s);
-  return r.ok ? r.ref : null;
-}
-
-function stringField(o: JsonObject | undefined, key: string): string {
-  const v = o?.[key];
-  return typeof v === 'string' ? v : '';
+export function matchesSignedIdentity(signedIdentity: JsonObject | undefined, pulled: string, signedDockerReference: string): boolean {
+  const intended = normalized(pulled);
+  const signature = normalized(signedDockerReference);
+  const type = signedIdentity?.type ?? 'matchRepoDigestOrExact';
+  switch (type) {
+    case 'matchExact':
+      if (!intended || !signature || intended.isNameOnly() || signature.isNameOnly()) return false;
+      return signature.string() === intended.string();
+    case 'matchRepoDigestOrExact':
+      return !!intended && !!signature && repoDigestOrExact(intended, signature);
+    case 'matchRepository':
+      return !!intended && !!signature && signature.name() === intended.name();
+    case 'exactReference': {
+      const want = normalized(signedIdentity?.dockerReference);
+      if (!want || !signature || want.isNameOnly() || signature.isNameOnly()) return false;
+      return signature.string() === want.string();
+    }
+    case 'exactRepository': {
+      const want = normalized(signedIdentity?.dockerRepository);
+      return !!want && !!signature && signature.name() === want.name();
+    }
+    case 'remapIdentity': {
+      if (!intended || !signature) return false;
+      const prefix = String(signedIdentity?.prefix ?? '');
+      const signedPrefix = String(signedIdentity?.signedPrefix ?? '');
+      let remapped = intended;
+      if (refMatchesPrefix(intended.name(), prefix)) {
+        // remapReferencePrefix: replace in String(), then reference.ParseNamed (canonical form required).
+        const r = tryParseNamed(intended.string().replace(prefix, signedPrefix));
+        if (!r.ok) return false;
+        remapped = r.ref;
+      }
+      return repoDigestOrExact(remapped, signature);
+    }
+    default:
+      return false;
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * Shared shapes for signature verification (issue 12). Fixed by /work/wt-notes/signature-contract.md so the
- * GPG (simple signing) and sigstore verifiers report alike; the sigstore helper appends its own block at the end.
+ * Shared shapes for signature verification: the GPG (simple signing) and sigstore verifiers report alike, so the
+ * engine and every view handle one result type.
  */
 
 /** Signature failure classes (issue 12). */
