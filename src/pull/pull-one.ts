@@ -7,7 +7,7 @@
 import type { PullSource, Resolution } from '../resolve/resolution.ts';
 import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { ErrorClass } from '../registry/error-class.ts';
-import { runAttempt } from './attempt.ts';
+import { runAttempt, type AttemptOutcome } from './attempt.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
@@ -15,7 +15,7 @@ import { policyDecision } from '../policy/judge-resolution.ts';
 import { selectRequirements } from '../policy/evaluate.ts';
 import { parseDockerTransportRef } from '../policy/docker-reference.ts';
 import type { Policy } from '../policy/types.ts';
-import { checkImageSignatures, needsSignatures, type SignatureContext } from '../signature/check-image.ts';
+import { checkImageSignatures, needsSignatures } from '../signature/check-image.ts';
 
 /**
  * The policy verdict for the logical reference (mirrors are judged on the reference the user asked for, as the
@@ -27,10 +27,18 @@ function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<
 }
 
 /** The signature requirements policy.json selects for the pulled name, checked against what `physical` served. */
-async function verifySignatures(ctx: SignatureContext, policy: Policy, pulled: string, physical: string, digest: string, insecure: boolean, signal: AbortSignal | undefined) {
-  const { requirements } = selectRequirements(policy, parseDockerTransportRef(pulled));
-  if (!needsSignatures(requirements)) return null;
-  return checkImageSignatures(ctx, { requirements, pulled, physical, manifestDigest: digest, insecure, ...(signal ? { signal } : {}) });
+async function verifySignatures(options: PullOptions, pulled: string, source: PullSource, outcome: AttemptOutcome, signal: AbortSignal | undefined) {
+  const { requirements } = selectRequirements(options.policy!, parseDockerTransportRef(pulled));
+  if (!needsSignatures(requirements) || !outcome.session || !outcome.manifest) return null;
+  return checkImageSignatures(options.signatures!, {
+    requirements,
+    pulled,
+    physical: source.reference,
+    manifestDigest: outcome.manifest.digest,
+    insecure: source.insecure,
+    registry: { client: options.client, session: outcome.session, path: outcome.ref.path, manifest: outcome.manifest.body },
+    ...(signal ? { signal } : {}),
+  });
 }
 
 function clockSince(t0: number): () => number {
@@ -114,7 +122,7 @@ export async function pullOne(
         // Signatures, when the policy asks for them: from the source that served the image, never failing over.
         const signed =
           ok && !rejected && judged?.verdict.allowed === null && options.signatures && group.reference !== null
-            ? await verifySignatures(options.signatures, options.policy!, group.reference, source.reference, outcome.manifest.digest, source.insecure, signal)
+            ? await verifySignatures(options, group.reference, source, outcome, signal)
             : null;
         const sigDenied = signed !== null && !signed.ok;
         return result({

@@ -10,8 +10,15 @@
  * - the engine never fails over after this: a stale unsigned mirror is final (copy.go, after the source is chosen).
  * I/O at this edge: key files, the lookaside store, the registry; the verifiers themselves are pure.
  */
+import type { CompatVersion } from '../config/types.ts';
 import type { PolicyRequirement } from '../policy/types.ts';
+import type { RegistryClient, Session } from '../registry/client.ts';
 import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';
+import type { AttemptStep } from '../registry/step.ts';
+import { fetchSigstoreAttachments, type SigstoreAttachments } from './attachments-fetch.ts';
+import { useSigstoreAttachments } from './registries-d.ts';
+import { readSigstoreTrustMaterial } from './sigstore-trust-files.ts';
+import { verifySigstoreSigned } from './sigstore-verify.ts';
 import { fetchLookasideSignatures, type LookasideSignatures } from './lookaside-fetch.ts';
 import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
 import { readRequirementKeys } from './signed-by-check.ts';
@@ -24,6 +31,8 @@ export interface SignatureContext {
   dispatchers?: DispatcherFactory;
   /** The lookaside used when no registries.d scope names one (the runtime's built-in default per uid otherwise). */
   builtinLookaside?: string;
+  /** Which containers/image rules apply where versions differ (sigstore: keyPaths, Fulcio, Rekor, PKI). */
+  compat?: CompatVersion;
 }
 
 export interface ImageSignatureInput {
@@ -37,6 +46,10 @@ export interface ImageSignatureInput {
   manifestDigest: string;
   /** The serving endpoint is insecure (its lookaside is read with the same TLS choice). */
   insecure: boolean;
+  /** The source that served the image: its attachments (`sha256-<hex>.sig`) are read through the same session. */
+  registry: { client: RegistryClient; session: Session; path: string; manifest: Uint8Array };
+  /** Where the registry requests of the signature step are recorded (for the attempt view). */
+  steps?: AttemptStep[];
   signal?: AbortSignal;
 }
 
@@ -56,9 +69,6 @@ export function needsSignatures(requirements: readonly PolicyRequirement[]): boo
   return requirements.some((r) => r.type === 'signedBy' || r.type === 'sigstoreSigned');
 }
 
-const SIGSTORE_UNSUPPORTED =
-  'sigstoreSigned verification is not available in this build of pullpath: the requirement cannot be checked';
-
 export async function checkImageSignatures(ctx: SignatureContext, input: ImageSignatureInput): Promise<ImageSignatureVerdict> {
   const checks: SignatureCheck[] = [];
   const lookedIn: string[] = [];
@@ -67,6 +77,7 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
     return { ok: false, checks, error: `Source image rejected: ${check.error ?? check.detail}`, errorClass: check.errorClass ?? 'signature-invalid', lookedIn };
   };
   let lookaside: LookasideSignatures | null = null;
+  let attachments: SigstoreAttachments | null = null;
   // Read once, lazily, as the runtime reads them on the first requirement that asks for signatures.
   const signatures = async (requirement: SignatureCheck['requirement']): Promise<LookasideSignatures | SignatureCheck> => {
     if (lookaside !== null) return lookaside;
@@ -102,9 +113,42 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
       if (!check.ok) return deny(check);
       checks.push(check);
     } else if (req.type === 'sigstoreSigned') {
+      // The lookaside is read first (an unreachable one fails here too), then the attachments if registries.d
+      // enables them for the SERVING source: without that, its sigstore signatures are never looked at.
       const sigs = await signatures('sigstoreSigned');
       if (!('signatures' in sigs)) return deny(sigs);
-      return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'signature-invalid', error: SIGSTORE_UNSUPPORTED, signaturesFound: 0, from: [], detail: SIGSTORE_UNSUPPORTED });
+      if (attachments === null && useSigstoreAttachments(ctx.registriesD, input.physical)) {
+        try {
+          attachments = await fetchSigstoreAttachments(input.registry.client, input.registry.session, input.registry.path, input.manifestDigest, {
+            ...(ctx.compat ? { compat: ctx.compat } : {}),
+            ...(input.steps ? { steps: input.steps } : {}),
+            ...(input.signal ? { signal: input.signal } : {}),
+          });
+          lookedIn.push(attachments.ref);
+        } catch (e) {
+          const message = (e as Error).message;
+          return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'signature-missing', error: message, signaturesFound: 0, from: [], detail: `reading sigstore attachments failed: ${message}` });
+        }
+      }
+      let material;
+      try {
+        material = await readSigstoreTrustMaterial(req.fields);
+      } catch (e) {
+        const message = (e as Error).message;
+        return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'untrusted-key', error: message, signaturesFound: 0, from: [], detail: message });
+      }
+      const check = await verifySigstoreSigned(req.fields, {
+        manifestDigest: input.manifestDigest,
+        manifest: input.registry.manifest,
+        identity: input.pulled,
+        signatures: attachments?.signatures ?? [],
+        nonSigstoreSignatures: sigs.signatures.length,
+        from: attachments ? [attachments.ref] : [],
+        ...(ctx.compat ? { compat: ctx.compat } : {}),
+        ...material,
+      });
+      if (!check.ok) return deny(check);
+      checks.push(check);
     }
     // insecureAcceptAnything accepts; reject and signedBaseLayer were denied by the policy verdict already.
   }
