@@ -26,6 +26,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   verify: { summary: 'prove a disconnected setup serves every image from mirrors' },
   probe: { summary: 'probe the health of every endpoint a config can send pulls to' },
   load: { summary: 'load-test mirror failover' },
+  explain: { summary: 'explain a failed pull from its error text (kubelet event, podman, skopeo)' },
 };
 
 export function usage(): string {

@@ -16,7 +16,7 @@ export const openShiftFlagOptions = {
 
 export const openShiftFlagsHelp = `OpenShift objects (instead of registries.conf / policy.json files):
   --openshift PATH      image.config.openshift.io/cluster, ImageContentSourcePolicy, ImageDigestMirrorSet,
-                        ImageTagMirrorSet YAML (file, folder, or - for standard input; repeat for
+                        ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy YAML (file, folder, or - for standard input; repeat for
                         several), rendered as the MCO does; unknown fields are errors
   --release-image REF   the release payload (ClusterVersion status.desired.image)
   --ocp-version V       release line: current (default) or e.g. 4.12`;
@@ -27,10 +27,15 @@ export interface OpenShiftFlagValues {
   'ocp-version'?: string;
 }
 
+/** Writes a render warning to stderr as `warning: FILE: KEY: message`. */
+export const defaultOpenShiftWarning = (w: Finding): void => {
+  process.stderr.write(`warning: ${[w.file, w.key].filter(Boolean).join(': ')}${w.file || w.key ? ': ' : ''}${w.message}\n`);
+};
+
 /** null when --openshift was not given; throws ConfigError (file, key, MCO message) on invalid objects. */
 export async function openShiftTextsFromFlags(
   values: OpenShiftFlagValues,
-  onWarning: (w: Finding) => void = (w) => process.stderr.write(`warning: ${[w.file, w.key].filter(Boolean).join(': ')}${w.file || w.key ? ': ' : ''}${w.message}\n`),
+  onWarning: (w: Finding) => void = defaultOpenShiftWarning,
 ): Promise<OpenShiftConfigTexts | null> {
   if (values.openshift === undefined || values.openshift.length === 0) return null;
   const t = await loadOpenShiftConfigTexts(values.openshift, {

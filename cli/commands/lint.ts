@@ -9,7 +9,17 @@ import { runtimeErrorText } from '../../src/config/config-error.ts';
 import { formatLintJsonLines, formatLintText, lintRegistriesConf, type LintReport } from '../../src/config/lint/index.ts';
 import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../config-flags.ts';
 import { attributeRenderedFindings } from '../../src/openshift/provenance.ts';
-import { loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
+import { defaultOpenShiftWarning, loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
+import type { LintFinding } from '../../src/config/lint/finding.ts';
+
+/** What to do about each ClusterImagePolicy / ImagePolicy pitfall (src/openshift/image-policy-warnings.ts). */
+const IMAGE_POLICY_FIXES: Record<string, string> = {
+  'image-policy-key-unparsable': 'put the base64 of the PEM file itself (base64 -w0 key.pub), not the key text or a double-encoded value',
+  'image-policy-remap-cannot-match': 'set remapIdentity.prefix to the scope (or a part of it) the images are pulled as, and signedPrefix to the name they were signed under',
+  'image-policy-blocked-inside-scope': 'unblock the repository, or narrow the policy scope so the two do not overlap',
+  'image-policy-mirror-without-attachments': 'mirror through an ImageDigestMirrorSet/ImageTagMirrorSet (the MCO then enables attachments for the mirror), or add a registries.d entry with use-sigstore-attachments: true for it',
+  'image-policy-scope-conflict': 'drop the scope from the ImagePolicy: the ClusterImagePolicy already decides it',
+};
 
 export const help = `Usage: pullpath lint [config flags] [--strict] [--output text|json]
 
@@ -41,7 +51,19 @@ export async function run(argv: string[]): Promise<number> {
   if (values.policy !== undefined) throw new UsageError('--policy: lint checks registries.conf files; judge references with `pullpath policy` or `resolve --policy`');
   const opts = loadOptionsFromFlags(values);
   // With --openshift, lint the files the MCO would write (render errors are exit 2, from the dispatcher).
-  const openshift = await openShiftTextsFromFlags(values);
+  // Image policy pitfalls become lint findings (exit status, --strict, JSON); other render warnings stay on stderr.
+  const policyFindings: LintFinding[] = [];
+  const openshift = await openShiftTextsFromFlags(values, (w) => {
+    if (!w.code.startsWith('image-policy')) return defaultOpenShiftWarning(w);
+    policyFindings.push({
+      severity: 'warning',
+      code: `PP_LINT_${w.code.replace(/-/g, '_').toUpperCase()}`,
+      file: w.file ?? '',
+      ...(w.line !== undefined ? { line: w.line } : {}),
+      message: `${w.key ? `${w.key}: ` : ''}${w.message}`,
+      ...(IMAGE_POLICY_FIXES[w.code] ? { fix: IMAGE_POLICY_FIXES[w.code] } : {}),
+    });
+  });
   if (openshift !== null && (values['registries-conf'] !== undefined || values['registries-conf-dir'] !== undefined)) {
     throw new UsageError('--registries-conf/--registries-conf-dir cannot be combined with --openshift');
   }
@@ -53,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     if (openshift !== null) {
       report = {
         ...report,
-        findings: attributeRenderedFindings(report.findings, openshift.provenance),
+        findings: [...attributeRenderedFindings(report.findings, openshift.provenance), ...policyFindings],
         files: report.files.map((f) => `${f} (rendered)`),
       };
     }

@@ -3,7 +3,7 @@
  * cluster objects — printed, written under --out, or diffed against a node's root under --diff.
  */
 import { outputFlag, parseCommandArgs } from '../args.ts';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError, UsageError } from '../../src/errors.ts';
@@ -18,8 +18,10 @@ Renders what the Machine Config Operator writes on every node for the cluster's 
   /etc/containers/registries.conf                                    (mirrors, insecure, blocked)
   /etc/containers/policy.json                                        (allowedRegistries / blockedRegistries)
   /etc/containers/registries.conf.d/01-image-searchRegistries.conf   (containerRuntimeSearchRegistries)
+  /etc/containers/registries.d/sigstore-registries.yaml              (signature policy scopes and their mirrors)
+  /etc/crio/policies/<namespace>.json                                (ImagePolicy, per namespace)
 byte for byte, from image.config.openshift.io/cluster, ImageContentSourcePolicy, ImageDigestMirrorSet,
-ImageTagMirrorSet (and ClusterVersion for the release image). Input files may hold several YAML documents or a
+ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy (and ClusterVersion for the release image). Input files may hold several YAML documents or a
 kind: List (as \`oc get -o yaml\` writes); a DIR means its *.yaml, *.yml and *.json files; - reads standard
 input (\`oc get idms -o yaml | pullpath render openshift -\`). Other kinds are skipped with a note; unknown
 fields of the kinds above are errors (file:line, as kubectl --validate=strict), and so is input that holds
@@ -117,6 +119,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.diff !== undefined) {
     let changed = false;
+    // Namespaced CRI-O policies on the node that the render no longer produces would be removed with the MachineConfig.
+    const rendered = new Set(files3.map((f) => f.path));
+    const nodePolicies = await readdir(join(values.diff, '/etc/crio/policies')).catch(() => [] as string[]);
+    for (const name of nodePolicies.filter((n) => n.endsWith('.json')).sort()) {
+      const path = `/etc/crio/policies/${name}`;
+      if (!rendered.has(path)) files3.push({ path, generated: false, content: null });
+    }
     for (const f of files3) {
       const current = await readFile(join(values.diff, f.path), 'utf8').catch(() => null);
       if (current === f.content) continue;
@@ -155,6 +164,8 @@ function renderedFiles(r: RenderResult): FileOut[] {
     { path: NODE_PATHS.registriesConf, generated: r.generated.registriesConf, content: r.files.registriesConf },
     { path: NODE_PATHS.policyJson, generated: r.generated.policyJson, content: r.files.policyJson },
     { path: NODE_PATHS.searchRegistries, generated: r.files.searchRegistries !== null, content: r.files.searchRegistries },
+    { path: NODE_PATHS.sigstoreRegistries, generated: (r.files.sigstoreRegistries ?? null) !== null, content: r.files.sigstoreRegistries ?? null },
+    ...(r.files.namespacedPolicies ?? []).map((p) => ({ path: p.path, generated: true, content: p.json })),
   ];
 }
 

@@ -32,6 +32,21 @@ const object = (spec: Shape): Shape => fields({ apiVersion: 'any', kind: 'any', 
 
 const mirrorSetRule = fields({ source: 'any', mirrors: 'any', mirrorSourcePolicy: 'any' });
 
+/** config/v1 types_image_policy.go `ImageSigstoreVerificationPolicy` (same keys in v1alpha1). */
+const SIGSTORE_POLICY = fields({
+  rootOfTrust: fields({
+    policyType: 'any',
+    publicKey: fields({ keyData: 'any', rekorKeyData: 'any' }),
+    fulcioCAWithRekor: fields({ fulcioCAData: 'any', rekorKeyData: 'any', fulcioSubject: fields({ oidcIssuer: 'any', signedEmail: 'any' }) }),
+    pki: fields({ caRootsData: 'any', caIntermediatesData: 'any', pkiCertificateSubject: fields({ email: 'any', hostname: 'any' }) }),
+  }),
+  signedIdentity: fields({
+    matchPolicy: 'any',
+    exactRepository: fields({ repository: 'any' }),
+    remapIdentity: fields({ prefix: 'any', signedPrefix: 'any' }),
+  }),
+});
+
 /** Keyed by `group/Kind` (the group of apiVersion, any version). */
 export const OBJECT_SHAPES: Readonly<Record<string, Shape>> = {
   'config.openshift.io/Image': object(
@@ -51,6 +66,8 @@ export const OBJECT_SHAPES: Readonly<Record<string, Shape>> = {
   'operator.openshift.io/ImageContentSourcePolicy': object(fields({ repositoryDigestMirrors: listOf(fields({ source: 'any', mirrors: 'any' })) })),
   'config.openshift.io/ImageDigestMirrorSet': object(fields({ imageDigestMirrors: listOf(mirrorSetRule) })),
   'config.openshift.io/ImageTagMirrorSet': object(fields({ imageTagMirrors: listOf(mirrorSetRule) })),
+  'config.openshift.io/ClusterImagePolicy': object(fields({ scopes: 'any', policy: SIGSTORE_POLICY })),
+  'config.openshift.io/ImagePolicy': object(fields({ scopes: 'any', policy: SIGSTORE_POLICY })),
   // Only status.desired.image is read; spec is checked one level deep so a misplaced key is still caught.
   'config.openshift.io/ClusterVersion': object(
     fields(

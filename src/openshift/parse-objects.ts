@@ -10,6 +10,7 @@ import { ConfigError } from '../errors.ts';
 import type { ConfigText } from '../config/types.ts';
 import { LIST_SHAPE, OBJECT_SHAPES } from './object-schema.ts';
 import { describeUnknownField, unknownFields } from './strict-fields.ts';
+import { parseImagePolicy } from './parse-image-policy.ts';
 import type {
   ImageConfig,
   MirrorKind,
@@ -35,7 +36,7 @@ const MIRROR_KINDS: Record<MirrorKind, { group: string; listKey: string }> = {
 };
 
 export const READ_KINDS =
-  'image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or ClusterVersion';
+  'image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or ClusterVersion';
 
 /** Per-text state while walking: the YAML tree gives lines, `used` counts the objects that feed the render. */
 interface Ctx {
@@ -141,6 +142,16 @@ function addObject(out: OpenShiftObjects, value: unknown, node: unknown, ctx: Ct
     const desired = isObj(status.desired) ? status.desired : {};
     if (typeof desired.image === 'string' && desired.image !== '') out.releaseImage = desired.image;
     else out.notes.push(`${where}: ClusterVersion without status.desired.image; release image not taken from it`);
+    ctx.used.count++;
+    return;
+  }
+  if ((kind === 'ClusterImagePolicy' || kind === 'ImagePolicy') && group === 'config.openshift.io') {
+    const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+    // An ImagePolicy is namespaced: its file is /etc/crio/policies/<namespace>.json, so the namespace must be known
+    // (oc apply would take the current project; a file read here has none).
+    if (kind === 'ImagePolicy' && namespace === '') throw configError(file, k('metadata.namespace'), 'an ImagePolicy is namespaced: give metadata.namespace (its policy is written to /etc/crio/policies/<namespace>.json)');
+    const p = parseImagePolicy(value, kind, namespace, origin, k, itemLines(node, ['spec', 'scopes'], ctx.lines));
+    (out.imagePolicies ??= []).push(p);
     ctx.used.count++;
     return;
   }

@@ -78,7 +78,7 @@ function payloadHasUnblockedMirror(payload: DockerRef, insecure: string[], block
 }
 
 /** containers/image `FindRegistry` on a freshly edited config: the longest matching prefix wins. */
-function findRegistry(regs: NodeRegistry[], name: string): NodeRegistry | null {
+export function findRegistry(regs: NodeRegistry[], name: string): NodeRegistry | null {
   let best: NodeRegistry | null = null;
   let bestLen = -1;
   for (const reg of regs) {

@@ -145,11 +145,23 @@ export function renderedProvenance(objects: OpenShiftObjects, render: RenderResu
 /** The sources of a rendered policy.json: the Image "cluster" lists that made it, or the template. */
 export function renderedPolicySources(objects: OpenShiftObjects, render: RenderResult, templates: Pick<Templates, 'policyJsonFile'>): RenderedFrom[] {
   const img = objects.image;
-  if (!render.generated.policyJson || img === null) return [{ object: '', file: templates.policyJsonFile }];
-  const rs = img.registrySources;
-  const field = rs.allowedRegistries !== null && rs.allowedRegistries.length > 0 ? 'allowedRegistries' : 'blockedRegistries';
-  const line = img.itemLines?.[field]?.[0] ?? img.origin.line;
-  return [{ object: `Image/${img.origin.name}`, file: img.origin.file, ...(line !== undefined ? { line } : {}), key: `spec.registrySources.${field}` }];
+  if (!render.generated.policyJson) return [{ object: '', file: templates.policyJsonFile }];
+  const out: RenderedFrom[] = [];
+  if (img !== null) {
+    const rs = img.registrySources;
+    const field = rs.allowedRegistries !== null && rs.allowedRegistries.length > 0 ? 'allowedRegistries' : rs.blockedRegistries !== null && rs.blockedRegistries.length > 0 ? 'blockedRegistries' : null;
+    if (field !== null) {
+      const line = img.itemLines?.[field]?.[0] ?? img.origin.line;
+      out.push({ object: `Image/${img.origin.name}`, file: img.origin.file, ...(line !== undefined ? { line } : {}), key: `spec.registrySources.${field}` });
+    }
+  }
+  // ClusterImagePolicies add sigstoreSigned requirements to the cluster policy.json (MCO updatePolicyJSON).
+  for (const p of objects.imagePolicies ?? []) {
+    if (p.kind !== 'ClusterImagePolicy') continue;
+    const line = p.scopeLines?.[0] ?? p.origin.line;
+    out.push({ object: `ClusterImagePolicy/${p.origin.name}`, file: p.origin.file, ...(line !== undefined ? { line } : {}), key: 'spec.scopes' });
+  }
+  return out.length > 0 ? out : [{ object: '', file: templates.policyJsonFile }];
 }
 
 /** Replaces the node-path origins of a configuration loaded from rendered texts with the objects they came from. */

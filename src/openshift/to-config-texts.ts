@@ -14,6 +14,10 @@ export interface OpenShiftConfigTexts {
   main: ConfigText;
   dropins: ConfigText[];
   policyJson: string;
+  /** `/etc/containers/registries.d/` as the node has it: the MCO's sigstore-registries.yaml, when written. */
+  registriesD: ConfigText[];
+  /** `/etc/crio/policies/<namespace>.json` (ImagePolicy): CRI-O uses one instead of policyJson for pods in that namespace. */
+  namespacedPolicies: { namespace: string; path: string; json: string }[];
   render: RenderResult;
   /** Which objects each line of the rendered files came from (see attributeRenderedOrigins). */
   provenance: RenderedProvenance;
@@ -40,6 +44,8 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
     main: { path: NODE_PATHS.registriesConf, text: render.files.registriesConf },
     dropins,
     policyJson: render.files.policyJson,
+    registriesD: render.files.sigstoreRegistries != null ? [{ path: NODE_PATHS.sigstoreRegistries, text: render.files.sigstoreRegistries }] : [],
+    namespacedPolicies: render.files.namespacedPolicies ?? [],
     render,
     provenance: renderedProvenance(objects, render, opts.templates ?? stockTemplates()),
     policySources: renderedPolicySources(objects, render, opts.templates ?? stockTemplates()),

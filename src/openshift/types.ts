@@ -3,6 +3,8 @@
  * reduced to the fields it uses. Each object keeps where it came from so findings can name the file.
  */
 
+import type { ImagePolicyObject } from './image-policies.ts';
+
 /** Where an object (and a finding about it) came from: the file and the document index inside it. */
 export interface ObjectOrigin {
   file: string;
@@ -58,6 +60,8 @@ export interface OpenShiftObjects {
   icsp: MirrorSetObject[];
   idms: MirrorSetObject[];
   itms: MirrorSetObject[];
+  /** ClusterImagePolicy and ImagePolicy objects, in input order (absent: none given). */
+  imagePolicies?: ImagePolicyObject[];
   /** `ClusterVersion/version` `status.desired.image`, when a ClusterVersion object was given. */
   releaseImage: string | null;
   /** Things skipped or assumed while reading (unrelated kinds, Image objects not named `cluster`). */

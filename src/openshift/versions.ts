@@ -20,7 +20,20 @@ export interface OutputProfile {
    * with `error: both imagecontentsourcepolicy and imagedigestmirrorset exist`. Boundary from commit dates.
    */
   rejectIcspWithMirrorSets: boolean;
+  /**
+   * Feature gate `SigstoreImageVerification` (ClusterImagePolicy/ImagePolicy), from openshift/api
+   * features/features.go per release branch: absent before 4.16, TechPreviewNoUpgrade 4.16–4.19, Default 4.20+.
+   */
+  sigstoreGate: FeatureGateLevel;
+  /** Feature gate `SigstoreImageVerificationPKI` (root of trust PKI): DevPreview 4.19, TechPreview 4.20, Default 4.21+. */
+  pkiGate: FeatureGateLevel;
+  /** MCO ≥ 4.17 (OCPBUGS-36344, 861d9aff1): sigstore-registries.yaml also lists the mirrors of each scope; 4.16 listed the scopes only. */
+  sigstoreMirrors: boolean;
+  /** MCO ≥ 4.18 (963c6f46d "Implement ImagePolicy CRD"): ImagePolicy renders /etc/crio/policies/<ns>.json; earlier MCOs ignore ImagePolicy. */
+  namespacedImagePolicies: boolean;
 }
+
+export type FeatureGateLevel = 'absent' | 'DevPreviewNoUpgrade' | 'TechPreviewNoUpgrade' | 'Default';
 
 export const CURRENT_PROFILE: OutputProfile = {
   version: 'current',
@@ -29,6 +42,10 @@ export const CURRENT_PROFILE: OutputProfile = {
   policyIndent: true,
   filterAtomic: true,
   rejectIcspWithMirrorSets: false,
+  sigstoreGate: 'Default',
+  pkiGate: 'Default',
+  sigstoreMirrors: true,
+  namespacedImagePolicies: true,
 };
 
 /**
@@ -47,5 +64,9 @@ export function outputProfile(version: string | undefined): OutputProfile {
     policyIndent: minor >= 17,
     filterAtomic: minor >= 13,
     rejectIcspWithMirrorSets: minor === 13 || minor === 14,
+    sigstoreGate: minor < 16 ? 'absent' : minor < 20 ? 'TechPreviewNoUpgrade' : 'Default',
+    pkiGate: minor < 19 ? 'absent' : minor === 19 ? 'DevPreviewNoUpgrade' : minor === 20 ? 'TechPreviewNoUpgrade' : 'Default',
+    sigstoreMirrors: minor >= 17,
+    namespacedImagePolicies: minor >= 18,
   };
 }

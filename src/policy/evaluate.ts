@@ -93,7 +93,8 @@ export function evaluatePolicy(policy: Policy, reference: string | DockerRef, op
     message = rejection;
   } else if (needSig.length > 0) {
     allowed = null;
-    message = `${imageName} is allowed only if ${needSig.map((v) => v.detail).join(' and ')}; signatures were not checked (${where})`;
+    // Each detail reads "requires a valid … signature (key …)": the image is allowed only when they all verify.
+    message = `${imageName} ${needSig.map((v) => v.detail).join(' and ')}; signatures were not checked (${where})`;
   } else {
     allowed = true;
     message = `${imageName} is accepted by policy (${where}: insecureAcceptAnything)`;

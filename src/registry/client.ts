@@ -118,6 +118,8 @@ export interface RegistryClient {
    */
   getBlob(session: Session, path: string, digest: string, opts: CallOptions & { maxBytes: number }): Promise<BlobResult>;
   readonly redactor: Redactor;
+  /** The dispatchers this client dials through (host map, TLS): lookaside signature stores are read with them. */
+  readonly dispatchers: DispatcherFactory;
   close(): Promise<void>;
 }
 
@@ -288,6 +290,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   return {
     redactor,
+    dispatchers,
 
     async ping(host, opts) {
       const registry = registryHostFor(host);

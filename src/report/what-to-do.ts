@@ -33,7 +33,9 @@ export type FixTopic =
   | 'signature-invalid'
   | 'identity-mismatch'
   | 'untrusted-key'
-  | 'cancelled';
+  | 'cancelled'
+  | 'config-not-applied'
+  | 'after-choice';
 
 export const FIX_TEXT: Record<FixTopic, string> = {
   'tag-on-digest-only': 'pin by digest, or add an ImageTagMirrorSet (registries.conf: pull-from-mirror = "all" or "tag-only")',
@@ -62,6 +64,8 @@ export const FIX_TEXT: Record<FixTopic, string> = {
     'the signature names another image than the one pulled: policy.json signedIdentity decides which names are accepted (remapIdentity or matchRepository when signatures name another path); or re-sign with the name pulled',
   'untrusted-key': 'signed by a key policy.json does not trust: add its public key (keyPath, keyPaths, keyData) or re-sign with a trusted key; for GPG the primary key must sign (a signing subkey is not accepted)',
   cancelled: 'the run was stopped (Ctrl-C or a closed output) before an answer: run it again',
+  'config-not-applied': "the node did not try what this configuration says: check that the MachineConfig has rolled out (oc get mcp; the node's /etc/containers/registries.conf) or compare the node's files with --root",
+  'after-choice': 'a source served the manifest and the pull failed after that (no failover): fix that source, e.g. re-mirror the image, or remove the mirror',
 };
 
 export interface Fix {
@@ -95,6 +99,17 @@ const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
   'identity-mismatch': 'identity-mismatch',
   'untrusted-key': 'untrusted-key',
 };
+
+/** The fix for an attempt that failed with `cls` (`blocked` outcome included), or null when there is none to give. */
+export function fixForClass(subject: string, cls: ErrorClass): Fix | null {
+  const topic = TOPIC_OF_CLASS[cls];
+  return topic === undefined ? null : fix(subject, topic);
+}
+
+/** The fix for `topic`, about `subject`. */
+export function fixFor(subject: string, topic: FixTopic): Fix {
+  return fix(subject, topic);
+}
 
 /** The verify summary's reasons, each with its fix (same words as resolve and pull). */
 export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {

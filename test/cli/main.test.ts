@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hermeticEnv, runCli } from '../helpers/run-cli.ts';
 
-const COMMANDS = ['resolve', 'lint', 'pull', 'render', 'policy', 'mock', 'scenario', 'demo', 'verify', 'probe', 'load'];
+const COMMANDS = ['resolve', 'lint', 'pull', 'render', 'policy', 'mock', 'scenario', 'demo', 'verify', 'probe', 'load', 'explain'];
 
 function widest(text: string): number {
   return Math.max(...text.split('\n').map((l) => [...l].length));

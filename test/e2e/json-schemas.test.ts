@@ -130,7 +130,7 @@ describe('JSON output matches its schema', () => {
     const fromCluster = records('lint', await cli(['lint', '--openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
     expect(fromCluster.map((x) => x.renderedFrom)).toContainEqual([expect.objectContaining({ object: 'Image/cluster', file: 'test/fixtures/openshift/docs-blocked.yaml' })]);
     const rendered = records('render', await cli(['render', 'openshift', 'test/fixtures/openshift/docs-blocked.yaml', '--output', 'json']));
-    expect(rendered.filter((x) => x.type === 'file')).toHaveLength(3);
+    expect(rendered.filter((x) => x.type === 'file')).toHaveLength(4);
   });
 
   it('scenario run and mock', async () => {
@@ -144,6 +144,19 @@ describe('JSON output matches its schema', () => {
     expect(rec!.type).toBe('load');
     expect((rec!.perEndpoint as { location: string }[]).map((e) => e.location)).toContain('mirror.corp.example.com:5000/acme');
   }, 60_000);
+
+  it('explain: one record per error, with the configuration\'s chain beside the attempts', async () => {
+    const event =
+      'Failed to pull image "source.example.com/org/missing:1": rpc error: code = Unknown desc = (Mirrors also failed: ' +
+      '[mirror.example.com/org/missing:1: reading manifest 1 in mirror.example.com/org/missing: manifest unknown: manifest unknown]): ' +
+      'source.example.com/org/missing:1: reading manifest 1 in source.example.com/org/missing: manifest unknown: manifest unknown';
+    const r = await cli(['explain', ...configFlags(), '--output', 'json', event]);
+    expect(r.code).toBe(0);
+    const recs = records('explain', r);
+    expect(recs).toHaveLength(1);
+    expect((recs[0]!.attempts as { reference: string }[]).map((a) => a.reference)).toEqual(['mirror.example.com/org/missing:1', 'source.example.com/org/missing:1']);
+    expect((recs[0]!.expected as { reference: string }[]).map((a) => a.reference)).toEqual(['mirror.example.com/org/missing:1', 'source.example.com/org/missing:1']);
+  });
 
   it('every schema in schemas/ was checked against real output', () => {
     expect([...covered].sort()).toEqual(schemaNames().sort());

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { hermeticEnv, lastSpawned, spawnCli, type TimedRun } from '../helpers/run-cli.ts';
 import { freePort } from '../helpers/docker-registry.ts';
+import { checkJsonLines } from '../helpers/json-schemas.ts';
 
 const F = 'test/fixtures/openshift';
 let work: string;
@@ -67,10 +68,11 @@ function clean(r: TimedRun): void {
 }
 
 /** Runs `args` and destroys the read side of its stdout after the first line. */
-function underClosedPipe(args: string[]): Promise<TimedRun> {
+function underClosedPipe(args: string[], stdin?: string): Promise<TimedRun> {
   let closed = false;
   return spawnCli(args, {
     env: env(),
+    ...(stdin !== undefined ? { stdin } : {}),
     onStdout: (_c, child, all) => {
       if (!closed && all.includes('\n')) {
         closed = true;
@@ -103,6 +105,13 @@ const onFirstLine = async (): Promise<void> => {};
 describe('closed pipe (| head -1)', () => {
   it('resolve: quiet, exit 141', async () => {
     const r = await underClosedPipe(['resolve', '--registries-conf', 'examples/registries.conf', '--registries-conf-dir', join(work, 'conf.d'), ...manyRefs(3000)]);
+    clean(r);
+    expect(r.code).toBe(141);
+  }, 30_000);
+
+  it('explain: quiet, exit 141', async () => {
+    const event = (i: number) => `Failed to pull image "quay.io/org/app${i}:1": rpc error: code = Unknown desc = quay.io/org/app${i}:1: reading manifest 1 in quay.io/org/app${i}: manifest unknown: manifest unknown`;
+    const r = await underClosedPipe(['explain', '-'], Array.from({ length: 3000 }, (_, i) => event(i)).join('\n') + '\n');
     clean(r);
     expect(r.code).toBe(141);
   }, 30_000);
@@ -198,6 +207,8 @@ describe('Ctrl-C (SIGINT): exit 130 after the summary, promptly', () => {
     expect(r.exitMs - sentAt).toBeLessThan(5300);
     const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'result');
     expect(result).toMatchObject({ ok: false, errorClass: 'cancelled' });
+    // The class is part of the JSON contract too.
+    expect(checkJsonLines('pull', r.stdout).failures).toEqual([]);
   }, 30_000);
 
   it('verify: the summary is printed', async () => {

@@ -71,6 +71,52 @@ describe('pullpath render openshift', () => {
     expect(r.code).toBe(0);
   });
 
+  it('the 4.21 default "openshift" ClusterImagePolicy behind a mirror: sigstoreSigned in policy.json, attachments for the scope and its mirror', async () => {
+    const idms = join(tmp, 'release-idms.yaml');
+    await writeFile(
+      idms,
+      'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: release\nspec:\n  imageDigestMirrors:\n  - source: quay.io/openshift-release-dev/ocp-release\n    mirrors:\n    - mirror.corp.example:5000/ocp/release\n',
+    );
+    const root = join(tmp, 'node-cip');
+    const r = await cli('render', 'openshift', `${F}/openshift-cip-4.21.yaml`, idms, '--release-image', RELEASE, '--out', root);
+    expect(r.code).toBe(0);
+    expect(await readFile(join(root, 'etc/containers/registries.d/sigstore-registries.yaml'), 'utf8')).toBe(
+      'docker:\n  mirror.corp.example:5000/ocp/release:\n    use-sigstore-attachments: true\n  quay.io/openshift-release-dev/ocp-release:\n    use-sigstore-attachments: true\n',
+    );
+    const policy = JSON.parse(await readFile(join(root, 'etc/containers/policy.json'), 'utf8'));
+    expect(policy.transports.docker['quay.io/openshift-release-dev/ocp-release'][0]).toMatchObject({ type: 'sigstoreSigned', signedIdentity: { type: 'matchRepoDigestOrExact' } });
+    expect(policy.default).toEqual([{ type: 'insecureAcceptAnything' }]);
+  });
+
+  it('--diff covers sigstore-registries.yaml and /etc/crio/policies, including a namespace policy the render no longer makes', async () => {
+    const root = join(tmp, 'node-ip');
+    const ipFile = `${F}/mco-sigstore/image-policies.yaml`;
+    await cli('render', 'openshift', ipFile, '--out', root);
+    expect(await readFile(join(root, 'etc/crio/policies/testnamespace.json'), 'utf8')).toContain('"test4.com/ns-policy/repo"');
+    const same = await cli('render', 'openshift', ipFile, '--diff', root);
+    expect(same.stdout).toContain('no changes');
+    expect(same.code).toBe(0);
+    await writeFile(join(root, 'etc/crio/policies/gone.json'), '{}');
+    const r = await cli('render', 'openshift', `${F}/mco-sigstore/cluster-image-policies.yaml`, '--diff', root);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('--- a/etc/crio/policies/gone.json\n+++ /dev/null');
+    expect(r.stdout).toContain('--- a/etc/crio/policies/testnamespace.json\n+++ /dev/null');
+    expect(r.stdout).toContain('--- a/etc/containers/registries.d/sigstore-registries.yaml\n+++ b/etc/containers/registries.d/sigstore-registries.yaml');
+  });
+
+  it('lint --openshift reports image policy pitfalls as findings (JSON, --strict exits 1)', async () => {
+    const r = await cli('lint', '--openshift', `${F}/mco-sigstore/cluster-image-policies.yaml`, '--output', 'json', '--strict');
+    expect(r.code).toBe(1);
+    const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(found.find((f) => f.code === 'PP_LINT_IMAGE_POLICY_REMAP_CANNOT_MATCH')).toMatchObject({
+      severity: 'warning',
+      file: `${F}/mco-sigstore/cluster-image-policies.yaml`,
+      line: 3,
+    });
+    expect(found.filter((f) => f.code === 'PP_LINT_IMAGE_POLICY_KEY_UNPARSABLE').length).toBe(8);
+    expect(r.stderr).not.toContain('remapIdentity prefix');
+  });
+
   it('--ocp-version 4.12 writes the historical ICSP format', async () => {
     const r = await cli('render', 'openshift', `${F}/docs-icsp.yaml`, '--ocp-version', '4.12');
     expect(r.code).toBe(0);
@@ -93,6 +139,7 @@ describe('pullpath render openshift', () => {
       ['/etc/containers/registries.conf', true],
       ['/etc/containers/policy.json', true],
       ['/etc/containers/registries.conf.d/01-image-searchRegistries.conf', false],
+      ['/etc/containers/registries.d/sigstore-registries.yaml', false],
     ]);
     expect(lines.some((l) => l.type === 'warning' && l.code === 'scope-with-tag')).toBe(true);
   });

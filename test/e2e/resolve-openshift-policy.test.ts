@@ -39,6 +39,21 @@ describe('resolve --openshift', () => {
     expect(exact.policy).toMatchObject({ allowed: true, scope: 'reg1.io/myrepo/myapp:latest' });
   });
 
+  it('the 4.21 default "openshift" ClusterImagePolicy: the release payload needs a signature, other images stay allowed (issue 12)', async () => {
+    const cip = 'test/fixtures/openshift/openshift-cip-4.21.yaml';
+    const payload = `quay.io/openshift-release-dev/ocp-release@${DIGEST}`;
+    const r = await pullpath(['policy', '--openshift', cip, '--output', 'json', payload, 'quay.io/other/app:1']);
+    expect(r.code).toBe(0);
+    const [release, other] = lines(r.stdout);
+    expect(release).toMatchObject({ verdict: 'signature-required', allowed: null, scope: 'quay.io/openshift-release-dev/ocp-release' });
+    expect(release.requirements).toEqual([{ type: 'sigstoreSigned', outcome: 'requires-signature', detail: 'requires a valid sigstore signature (key inline keyData)' }]);
+    expect(other).toMatchObject({ allowed: true, scope: 'default' });
+    const res = await pullpath(['resolve', '--openshift', cip, '--output', 'json', `docker://${payload}`]);
+    expect(lines(res.stdout)[0].policy).toMatchObject({ allowed: null, scope: 'quay.io/openshift-release-dev/ocp-release' });
+    const text = await pullpath(['policy', '--openshift', cip, payload]);
+    expect(text.stdout).toContain('in ClusterImagePolicy/openshift test/fixtures/openshift/openshift-cip-4.21.yaml:14 (rendered)');
+  });
+
   it('refuses --openshift together with --registries-conf (exit 2)', async () => {
     const conf = join(home, 'r.conf');
     writeFileSync(conf, '');

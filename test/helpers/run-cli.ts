@@ -49,6 +49,8 @@ export interface SpawnCliOptions {
   killAfterMs?: number;
   /** Called with each stdout chunk and the child (to signal it, or to close the read side of its stdout). */
   onStdout?: (chunk: string, child: import('node:child_process').ChildProcess, all: string) => void;
+  /** Written to the child's standard input, which is then closed (default: no standard input). */
+  stdin?: string;
 }
 
 /**
@@ -63,20 +65,24 @@ export function lastSpawned(): import('node:child_process').ChildProcess | null 
 
 export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<TimedRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+  const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, stdio: [opts.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+  if (opts.stdin !== undefined) {
+    child.stdin!.on('error', () => {}); // the child may exit (closed output) before it read everything
+    child.stdin!.end(opts.stdin);
+  }
   let stdout = '';
   let stderr = '';
   let lastOutputMs = 0;
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stdout.on('data', (d: string) => {
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
     stdout += d;
     lastOutputMs = performance.now() - t0;
     opts.onStdout?.(d, child, stdout);
   });
   spawned = child;
-  child.stdout.on('error', () => {});
-  child.stderr.on('data', (d: string) => (stderr += d));
+  child.stdout!.on('error', () => {});
+  child.stderr!.on('data', (d: string) => (stderr += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => {
@@ -87,10 +93,10 @@ export function spawnCli(args: string[], opts: SpawnCliOptions = {}): Promise<Ti
       const done = () => {
         if (--open === 0) resolve({ code: code ?? -1, signal, stdout, stderr, exitMs, lastOutputMs });
       };
-      if (child.stdout.destroyed) done();
-      else child.stdout.once('close', done);
-      if (child.stderr.destroyed) done();
-      else child.stderr.once('close', done);
+      if (child.stdout!.destroyed) done();
+      else child.stdout!.once('close', done);
+      if (child.stderr!.destroyed) done();
+      else child.stderr!.once('close', done);
     });
   });
 }
