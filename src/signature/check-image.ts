@@ -19,9 +19,9 @@ import { fetchSigstoreAttachments, type SigstoreAttachments } from './attachment
 import { useSigstoreAttachments } from './registries-d.ts';
 import { readSigstoreTrustMaterial } from './sigstore-trust-files.ts';
 import { verifySigstoreSigned } from './sigstore-verify.ts';
-import { fetchLookasideSignatures, type LookasideSignatures } from './lookaside-fetch.ts';
+import { fetchLookasideSignatures, LookasideError, type LookasideSignatures } from './lookaside-fetch.ts';
 import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
-import { readRequirementKeys } from './signed-by-check.ts';
+import { readRequirementKeys } from './requirement-keys.ts';
 import { verifySignedBy } from './simple-signing.ts';
 import type { SignatureCheck, SignatureErrorClass } from './types.ts';
 
@@ -92,7 +92,9 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
       return lookaside;
     } catch (e) {
       const message = (e as Error).message;
-      return { requirement, ok: false, errorClass: 'signature-missing', error: message, signaturesFound: 0, from: [], detail: `reading signatures failed: ${message}` };
+      // A store that cannot be read: the signatures are not available; a blob there that is no signature: invalid.
+      const errorClass = e instanceof LookasideError && e.kind === 'malformed' ? 'signature-invalid' : 'signature-missing';
+      return { requirement, ok: false, errorClass, error: message, signaturesFound: 0, from: [], detail: `reading signatures failed: ${message}` };
     }
   };
 

@@ -117,3 +117,24 @@ describe('verify --check-signatures', () => {
     expect(byImage['quay.io/ocp/unsigned-mirror:1.0']).toMatchObject({ ok: false, reason: 'signature-missing' });
   });
 });
+
+describe('policy --check-signatures', () => {
+  it('verifies on the source the runtime would choose: verified for a mirrored signature, rejected for a missing one', async () => {
+    const r = await cli(['policy', ...flags('both.d'), '--check-signatures', '-o', 'json', 'quay.io/ocp/good:1.0', 'quay.io/ocp/missing:1.0']);
+    expect(r.code, r.stderr).toBe(1);
+    const { records, failures } = checkJsonLines('policy', r.stdout);
+    expect(failures).toEqual([]);
+    expect(records.map((x) => [x.image, x.verdict, (x.signatures as { ok: boolean; source: string }).ok, (x.signatures as { source: string }).source])).toEqual([
+      ['quay.io/ocp/good:1.0', 'signature-required', true, 'mirror.example.com/ocp/good:1.0'],
+      ['quay.io/ocp/missing:1.0', 'signature-required', false, 'mirror.example.com/ocp/missing:1.0'],
+    ]);
+    expect((records[1]!.signatures as { error: string }).error).toBe('Source image rejected: A signature was required, but no signature exists');
+  });
+
+  it('text: says where it looked and why it rejected', async () => {
+    const r = await cli(['policy', ...flags('both.d'), '--check-signatures', 'quay.io/ocp/missing:1.0']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/signatures: REJECTED \(served by mirror\.example\.com\/ocp\/missing:1\.0; looked for in .*mirror\.example\.com\/ocp\/missing:sha256-[0-9a-f]{64}\.sig\)/);
+    expect(r.stdout).toContain('sigstoreSigned: signature-missing: A signature was required, but no signature exists');
+  });
+});

@@ -5,9 +5,9 @@
  * docker-registry instances on 127.0.0.1. For each case both must agree on the verdict and on the error text
  * (skopeo's after its "Source image rejected: " prefix), and pullpath's error class is checked.
  *
- * pullpath's side is what the lead wires into pull/verify: the source that served the image comes from
- * `pullpath pull` itself (the attempt that succeeded), the lookaside from registries.d for that PHYSICAL
- * source, the requirement from policy.json for the LOGICAL name, then `checkSignedBy`.
+ * pullpath's side is `pullpath pull --policy … --registries.d …`, the real engine: the source that served the
+ * image, the lookaside registries.d names for that PHYSICAL source, the requirement policy.json selects for the
+ * LOGICAL name, then the signature step (src/signature/check-image.ts).
  *
  * The policy lists two keys (keyPaths). Cases: accepted; unsigned; altered signature bytes; wrong key; signing subkey; wrong identity; tampered digest; two bad signatures; signature
  * only on the source while a mirror served the image; signature on the mirror's store (accepted: the
@@ -22,14 +22,7 @@ import { join } from 'node:path';
 import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, tinyImage, type RunningRegistry } from '../helpers/docker-registry.ts';
 import { cleanEnv, logrusMsg, runPullpathPull, SKOPEO_BIN, skopeoSkipReason } from '../helpers/skopeo.ts';
 import { createGpgHome, gpgSkipReason, type GpgHome } from '../helpers/gpg.ts';
-import { loadPolicyFile, selectRequirements } from '../../src/policy/index.ts';
-import { parseDockerTransportRef } from '../../src/policy/docker-reference.ts';
-import { loadRegistriesD } from '../../src/signature/registries-d.ts';
-import { checkSignedBy } from '../../src/signature/signed-by-check.ts';
-import type { SignatureCheck, SignatureErrorClass } from '../../src/signature/types.ts';
-import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
-
-const dispatchers = createDispatcherFactory();
+import type { SignatureErrorClass } from '../../src/signature/types.ts';
 
 const skip = skopeoSkipReason() ?? dockerRegistrySkipReason() ?? gpgSkipReason();
 if (skip) console.warn(`[skopeo-gpg-oracle] skipped: ${skip}`);
@@ -159,7 +152,6 @@ afterAll(async () => {
   if (skip) return;
   await Promise.all([A, M].filter(Boolean).map((r) => r.stop()));
   if (sigServer) await new Promise((r) => sigServer.close(r));
-  await dispatchers.close();
   if (gpg) await gpg.stopAgent();
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -203,25 +195,16 @@ async function skopeoVerdict(ref: string, dir: string): Promise<{ ok: boolean; e
   return { ok: r.code === 0, error };
 }
 
-async function pullpathVerdict(ref: string, dir: string): Promise<{ check: SignatureCheck; served: string }> {
-  const pulled = await runPullpathPull({ conf, ref: `docker://${ref}`, home });
-  expect(pulled.ok, pulled.stderr + pulled.stdout).toBe(true);
-  const served = pulled.tried[pulled.attemptErrors.findIndex((e) => e === null)]!;
-  const logical = parseDockerTransportRef(ref);
-  const reqs = selectRequirements(await loadPolicyFile(policy), logical).requirements.filter((r) => r.type === 'signedBy');
-  expect(reqs).toHaveLength(1);
-  const check = await checkSignedBy({
-    requirement: reqs[0]!.fields,
-    pulled: ref,
-    physical: served,
-    manifestDigest: img.digest,
-    registriesD: await loadRegistriesD(dir),
-    insecure: true,
-    dispatchers,
-    // the runtime's built-in store for this uid and HOME (registries_d.go builtinDefaultLookasideStorageDir)
-    builtinLookaside: process.getuid?.() === 0 ? 'file:///var/lib/containers/sigstore' : `file://${home}/.local/share/containers/sigstore`,
-  });
-  return { check, served };
+/**
+ * `pullpath pull` with the same registries.conf, policy.json and registries.d: the real engine, whose signature
+ * step reads the lookaside of the source that served the image and verifies (src/signature/check-image.ts).
+ */
+async function pullpathVerdict(ref: string, dir: string): Promise<{ check: { ok: boolean; error: string | null; errorClass: string | null }; served: string }> {
+  const pulled = await runPullpathPull({ conf, ref: `docker://${ref}`, home, extraArgs: ['--policy', policy, '--registries.d', dir] });
+  const served = pulled.source ?? '';
+  expect(served, pulled.stderr + pulled.stdout).not.toBe('');
+  const error = pulled.ok ? null : (pulled.error ?? '').replace(/^Source image rejected: /, '');
+  return { check: { ok: pulled.ok, error, errorClass: pulled.ok ? null : (pulled.errorClass ?? null) }, served };
 }
 
 /**
