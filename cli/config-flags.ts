@@ -7,7 +7,10 @@
  *   const { values } = parseArgs({ args: argv, options: { ...configFlagOptions, output: { type: 'string' } } });
  *   const conf = await loadConfigFromFlags(values);
  */
-import { UsageError } from '../src/errors.ts';
+import { ConfigError, UsageError } from '../src/errors.ts';
+import type { RegistryClient } from '../src/registry/client.ts';
+import type { SignatureContext } from '../src/signature/check-image.ts';
+import { loadRegistriesD, parseRegistriesD, registriesDDir, type RegistriesDConfig } from '../src/signature/registries-d.ts';
 import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
 import { formatRenderedFrom } from '../src/config/rendered-from.ts';
@@ -30,6 +33,7 @@ export const configFlagOptions = {
   'short-name-aliases': { type: 'string' },
   compat: { type: 'string' },
   policy: { type: 'string' },
+  'registries.d': { type: 'string' },
   ...openShiftFlagOptions,
 } as const;
 
@@ -51,6 +55,11 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
   --policy FILE              containers-policy.json (- for standard input) to judge every reference with (verdict and the scope
                              that decided; resolve, pull, verify); with --openshift, the rendered
                              policy.json is used by default
+  --registries.d DIR         where signatures are looked for when the policy requires them (lookaside
+                             stores, use-sigstore-attachments), as skopeo's flag. Default:
+                             ~/.config/containers/registries.d if it exists, else
+                             /etc/containers/registries.d; with --openshift, the rendered
+                             sigstore-registries.yaml
 
 ${openShiftFlagsHelp}`;
 
@@ -61,6 +70,7 @@ export interface ConfigFlagValues extends OpenShiftFlagValues {
   'registries-conf-dir'?: string | undefined;
   'short-name-aliases'?: string | undefined;
   compat?: string | undefined;
+  'registries.d'?: string | undefined;
 }
 
 const COMPAT_VERSIONS: Record<string, CompatVersion> = { '5.23': '5.23', '5.40': '5.40', '5.23.1': '5.23', '5.40.0': '5.40' };
@@ -124,4 +134,23 @@ export async function loadConfigWithTextsFromFlags(
   extra: Partial<LoadFilesOptions> = {},
 ): Promise<LoadedRegistriesConf> {
   return loadRegistriesConf(loadOptionsFromFlags(values, extra));
+}
+
+/**
+ * What the engine needs to verify signatures as the runtime does (registries.d, the client's dispatchers for
+ * http lookaside stores), or null when no policy is in force. With --openshift and no --registries.d, the
+ * rendered /etc/containers/registries.d/sigstore-registries.yaml is the registries.d.
+ */
+export async function signatureContextFromFlags(values: ConfigFlagValues, setup: Setup, client: RegistryClient): Promise<SignatureContext | null> {
+  if (setup.policy === null) return null;
+  let registriesD: RegistriesDConfig;
+  try {
+    registriesD =
+      setup.openshift !== null && values['registries.d'] === undefined
+        ? parseRegistriesD(setup.openshift.registriesD)
+        : await loadRegistriesD(await registriesDDir(values['registries.d']));
+  } catch (err) {
+    throw new ConfigError(`registries.d: ${(err as Error).message}`, { code: 'PP_ERR_REGISTRIES_D', ...(values['registries.d'] ? { file: values['registries.d'] } : {}) });
+  }
+  return { registriesD, dispatchers: client.dispatchers, compat: parseCompat(values.compat) };
 }

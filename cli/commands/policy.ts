@@ -10,7 +10,13 @@ import { parsePolicy } from '../../src/policy/parse.ts';
 import { formatRenderedFrom } from '../../src/config/rendered-from.ts';
 import type { Policy, PolicyVerdict } from '../../src/policy/types.ts';
 import { openShiftTextsFromFlags } from '../openshift-flags.ts';
-import { policyVerdictJson, policyVerdictWord } from '../../src/report/policy-json.ts';
+import { policyVerdictJson, policyVerdictWord, signatureOutcomeJson, type SignatureOutcome } from '../../src/report/policy-json.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues } from '../config-flags.ts';
+import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds, type ClientFlagValues } from '../registry-client-flags.ts';
+import type { RunContext } from '../lifecycle.ts';
+import { compileConfig } from '../../src/resolve/compile.ts';
+import { resolveArg } from '../../src/resolve/resolve.ts';
+import { pullOne } from '../../src/pull/pull-one.ts';
 
 export const help = `Usage: pullpath policy [--policy FILE | --openshift PATH...] [flags] REF...
 
@@ -29,43 +35,51 @@ Flags:
   --release-image REF   with --openshift: the release payload (see render)
   --ocp-version V       with --openshift: release line format (current or e.g. 4.12)
   --transport NAME      policy transport section to use (default docker)
-  --check-signatures    verify signatures (not implemented: exits 2)
+  --check-signatures    where the verdict needs signatures, verify them as the runtime would at pull time:
+                        the image is resolved with the registries configuration (config flags below),
+                        pulled (manifest only) from the source the runtime would choose, and its
+                        signatures read from THAT source (registries.d: --registries.d) and verified.
+                        Network and config flags apply only with --check-signatures
   -o, --output text|json
                         text (default) or JSON Lines, one object per reference, in order:
                         {type:"policy", image, normalized, imageName, transport, verdict, allowed, scope,
                         scopeMatch, requirements:[{type, outcome, detail}], message, policyFile}
   -h, --help            this help
 
-Exit status: 0 every reference allowed or needing only signatures, 1 some reference rejected, 2 bad usage,
-invalid policy.json or invalid reference.
+Exit status: 0 every reference allowed (or, without --check-signatures, needing only signatures),
+1 some reference rejected (or its signatures did not verify), 2 bad usage, invalid policy.json or invalid
+reference.
+
+With --check-signatures:
+${configFlagsHelp}
+
+${clientFlagsHelp}
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  let values: {
-    policy?: string;
-    openshift?: string[];
-    'release-image'?: string;
-    'ocp-version'?: string;
-    transport?: string;
-    'check-signatures'?: boolean;
-    output?: string;
+type PolicyFlagValues = ConfigFlagValues &
+  ClientFlagValues & {
+    transport?: string | undefined;
+    'check-signatures'?: boolean | undefined;
+    output?: string | undefined;
   };
-  let positionals: string[];
-  ({ values, positionals } = parseCommandArgs({
+
+export async function run(argv: string[], ctx: RunContext): Promise<number> {
+  const parsed = parseCommandArgs({
     args: argv,
     options: {
-      policy: { type: 'string' },
-      openshift: { type: 'string', multiple: true },
-      'release-image': { type: 'string' },
-      'ocp-version': { type: 'string' },
+      ...configFlagOptions,
+      ...clientFlagOptions,
       transport: { type: 'string' },
       'check-signatures': { type: 'boolean' },
       output: { type: 'string' },
     },
     allowPositionals: true,
-  }));
+  });
+  const values = parsed.values as PolicyFlagValues;
+  const positionals = parsed.positionals;
   const output = outputFlag(values.output) ?? 'text';
-  if (values['check-signatures']) throw new UsageError('--check-signatures is not implemented yet: signatures are reported as required, not verified');
+  const checkSignatures = values['check-signatures'] === true;
+  if (checkSignatures && values.transport !== undefined && values.transport !== 'docker') throw new UsageError('--check-signatures pulls over the registry API: only the docker transport');
   if (positionals.length === 0) throw new UsageError('give at least one image reference, e.g. pullpath policy quay.io/org/app:1.4');
   if (values.policy !== undefined && values.openshift !== undefined) throw new UsageError('--policy and --openshift cannot be combined');
 
@@ -78,8 +92,10 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const verifier = checkSignatures ? await signatureVerifier(values, policy, ctx.signal) : null;
   let rejected = false;
   let bad = false;
+  try {
   for (const ref of positionals) {
     let v: PolicyVerdict;
     try {
@@ -91,11 +107,46 @@ export async function run(argv: string[]): Promise<number> {
       continue;
     }
     if (v.allowed === false) rejected = true;
-    if (output === 'json') process.stdout.write(JSON.stringify(policyVerdictJson(ref, v, policy.file)) + '\n');
-    else process.stdout.write(formatVerdict(v, policy.file));
+    // Signatures are checked only where the verdict depends on them, as the runtime evaluates them.
+    const signed = verifier !== null && v.allowed === null ? await verifier(ref) : null;
+    if (signed !== null && !signed.ok) rejected = true;
+    if (output === 'json') process.stdout.write(JSON.stringify({ ...policyVerdictJson(ref, v, policy.file), ...(signed ? { signatures: signatureOutcomeJson(signed) } : {}) }) + '\n');
+    else process.stdout.write(formatVerdict(v, policy.file) + (signed ? formatSignatures(signed) : ''));
+    if (ctx.signal.aborted) break;
+  }
+  } finally {
+    await verifier?.close();
   }
   if (bad) return 2;
   return rejected ? 1 : 0;
+}
+
+type Verifier = ((ref: string) => Promise<SignatureOutcome>) & { close(): Promise<void> };
+
+/**
+ * For --check-signatures: resolves each reference with the registries configuration, pulls its manifest from
+ * the source the runtime would choose, and verifies the signatures there (the pull engine's signature step).
+ */
+async function signatureVerifier(values: PolicyFlagValues, policy: Policy, signal: AbortSignal): Promise<Verifier> {
+  const setup = await loadSetupFromFlags({ ...values, policy: undefined, openshift: values.openshift });
+  const client = await clientFromFlags(values);
+  const signatures = await signatureContextFromFlags(values, { ...setup, policy }, client);
+  const compiled = compileConfig(setup.config);
+  const timeoutMs = parseSeconds('timeout', values.timeout, 30_000);
+  const verify = async (ref: string): Promise<SignatureOutcome> => {
+    const result = await pullOne(resolveArg(compiled, ref), { client, policy, signatures, attemptTimeoutMs: timeoutMs }, () => {}, signal);
+    if (result.signatures) return { ok: result.ok, source: result.source, error: result.ok ? null : result.error, errorClass: result.ok ? null : result.errorClass, lookedIn: result.signatures.lookedIn, checks: result.signatures.checks };
+    // No source served the image: there was nothing to check signatures on.
+    return { ok: false, source: null, error: `signatures not checked: the image could not be pulled: ${result.error ?? 'unknown error'}`, errorClass: result.errorClass, lookedIn: [], checks: [] };
+  };
+  return Object.assign(verify, { close: () => client.close() });
+}
+
+function formatSignatures(s: SignatureOutcome): string {
+  const lines = [`  signatures: ${s.ok ? 'VERIFIED' : 'REJECTED'}${s.source ? ` (served by ${s.source}; looked for in ${s.lookedIn.join(', ') || 'nowhere'})` : ''}`];
+  for (const c of s.checks) lines.push(`    ${c.requirement}: ${c.ok ? 'ok' : `${c.errorClass}: ${c.error ?? ''}`}; ${c.signaturesFound} signature(s) found`);
+  if (!s.ok && s.error) lines.push(`  ${s.error}`);
+  return lines.join('\n') + '\n';
 }
 
 async function policyFromOpenShift(paths: string[], releaseImage: string | undefined, ocpVersion: string | undefined): Promise<Policy> {

@@ -21,7 +21,7 @@ import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues } from '../config-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 import { linkedController, type RunContext } from '../lifecycle.ts';
 
@@ -148,6 +148,7 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
       'short-name-aliases': v['short-name-aliases'],
       compat: v.compat,
       policy: v.policy,
+      'registries.d': v['registries.d'],
       ...(v.openshift !== undefined ? { openshift: v.openshift } : {}),
       ...(v['release-image'] !== undefined ? { 'release-image': v['release-image'] } : {}),
       ...(v['ocp-version'] !== undefined ? { 'ocp-version': v['ocp-version'] } : {}),
@@ -163,7 +164,8 @@ function isBadInput(r: Resolution): boolean {
 export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const flags = await parseFlags(argv);
   const hostMap = HostMap.parse(flags.connectTo);
-  const { config: conf, policy } = await loadSetupFromFlags(flags.config);
+  const setup = await loadSetupFromFlags(flags.config);
+  const { config: conf, policy } = setup;
   const compiled = compileConfig(conf);
   const resolutions = flags.refs.map((ref) => resolveArg(compiled, ref));
   const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
@@ -186,6 +188,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       attemptTimeoutMs: flags.timeoutMs,
       checkBlobs: flags.checkBlobs,
       policy,
+      // As the runtime: when the policy requires signatures for an image, they are verified (from the source that served it).
+      signatures: await signatureContextFromFlags(flags.config, setup, client),
       ...(flags.platform ? { platform: flags.platform } : {}),
       ...(flags.overallTimeoutMs !== undefined ? { overallTimeoutMs: flags.overallTimeoutMs } : {}),
     },

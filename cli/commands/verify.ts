@@ -17,7 +17,7 @@ import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
 import { verifySummaryJson, verifyVerdictJson } from '../../src/report/verify-json.ts';
 import { createInputOrderWriter } from '../../src/report/input-order.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { parseLogLevel } from '../trace/log-level.ts';
 import { attemptLines } from '../trace/attempt-log.ts';
@@ -26,7 +26,8 @@ const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_JOBS = 8;
 
 export const help = `Usage: pullpath verify [config flags] [network flags] [--images FILE] [--release FILE]
-                       [--no-source] [--check-blobs] [--jobs N] [--output text|json] [--junit FILE] [REF...]
+                       [--no-source] [--check-blobs] [--check-signatures] [--jobs N] [--output text|json]
+                       [--junit FILE] [REF...]
 
 Proves that a disconnected cluster would pull every image from a mirror. For each image: resolve it with
 the registries.conf rules, then pull its manifest from the mirrors the runtime would try, in order. An image
@@ -51,6 +52,12 @@ Checks:
                              Default: the source is forbidden only where its [[registry]] is blocked; where it
                              is allowed and only it answers, the image still fails (source-only).
   --check-blobs              also check the config and every layer are served by the winning mirror
+  --check-signatures         where the policy (--policy, or rendered from --openshift) requires signatures,
+                             verify them as the runtime does: only from the source that served the image
+                             (registries.d: --registries.d), no failover after a failure. New reasons:
+                             signature-missing (the mirror has the image, not its signatures),
+                             signature-invalid, identity-mismatch. verify stays an availability check:
+                             a pass says the node can pull and accept the image, not that it is trustworthy
   --platform OS/ARCH[/VAR]   platform chosen in an index (default the host's)
   --jobs N                   images verified at once (default ${DEFAULT_JOBS})
 
@@ -95,6 +102,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       release: { type: 'string', multiple: true },
       'no-source': { type: 'boolean' },
       'check-blobs': { type: 'boolean' },
+      'check-signatures': { type: 'boolean' },
       platform: { type: 'string' },
       jobs: { type: 'string' },
       output: { type: 'string' },
@@ -115,8 +123,11 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   for (const f of values.release ?? []) images.push(...(await readList(f, true)));
   if (images.length === 0) throw new UsageError('no images: give references as arguments, or --images FILE / --release FILE');
 
-  const { config, policy } = await loadSetupFromFlags(values);
+  const setup = await loadSetupFromFlags(values);
+  const { config, policy } = setup;
+  if (values['check-signatures'] === true && policy === null) throw new UsageError('--check-signatures needs a policy: --policy FILE, or --openshift objects (their rendered policy.json)');
   const client = await clientFromFlags(values, { connections: Math.max(16, jobs) });
+  const signatures = values['check-signatures'] === true ? await signatureContextFromFlags(values, setup, client) : null;
   const started = performance.now();
   const verdicts: VerifyVerdict[] = [];
   const progress = process.stderr.isTTY === true && images.length > 20;
@@ -131,7 +142,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       noSource: values['no-source'] === true ? true : null,
       checkBlobs: values['check-blobs'] === true,
       jobs,
-      pull: { client, attemptTimeoutMs: timeoutMs, policy, ...(platform ? { platform } : {}) },
+      pull: { client, attemptTimeoutMs: timeoutMs, policy, signatures, ...(platform ? { platform } : {}) },
       signal: ctx.signal, // Ctrl-C, a closed output: images in flight end as cancelled, the summary still prints
     })) {
       verdicts.push(v);

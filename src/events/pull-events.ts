@@ -13,6 +13,8 @@ import type { ErrorClass } from '../registry/error-class.ts';
 export type { ErrorClass };
 
 import type { AttemptStep, StepName } from '../registry/step.ts';
+import type { SignatureCheck } from '../signature/types.ts';
+export type { SignatureCheck };
 export type { AttemptStep, StepName };
 
 /** An image's pull has begun: its resolution is known. Lets views show the plan before attempts finish. */
@@ -91,6 +93,11 @@ export interface ResultEvent {
   notes?: string[];
   /** Policy verdict when a policy was given. */
   policy?: { allowed: boolean | null; scope: string; message: string };
+  /**
+   * When the policy requires signatures for the pulled name and they were verified (as the runtime does after
+   * choosing the source): where they were looked for, and each signature requirement's result in policy order.
+   */
+  signatures?: { ok: boolean; lookedIn: string[]; checks: SignatureCheck[] };
 }
 
 export type PullEvent = ImageStartEvent | AttemptStartEvent | AttemptEvent | ResultEvent;

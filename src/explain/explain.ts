@@ -74,6 +74,10 @@ const HAPPENED: Record<ErrorClass, (host: string, status: number | null) => stri
   policy: () => 'policy.json rejected the image',
   config: () => 'the pull stopped before any registry was contacted: the configuration or the reference is not accepted',
   'http-error': (h, s) => `${h} answered with an unexpected status${s ? ` (HTTP ${s})` : ''}`,
+  'signature-missing': (h) => `${h} served the image, but no signature for it was found where the runtime looks (that source's lookaside or .sig attachment)`,
+  'signature-invalid': (h) => `${h} served the image, and its signature does not verify`,
+  'identity-mismatch': (h) => `${h} served the image, and its signature names another image than the one pulled`,
+  'untrusted-key': (h) => `${h} served the image, signed by a key policy.json does not trust`,
   cancelled: (h) => `the pull was cancelled while waiting for ${h}`,
   other: (h) => `the attempt on ${h} failed (the error below says how)`,
 };

@@ -6,6 +6,15 @@ import type { FaultRule, MockImageSpec } from './spec.ts';
 import type { BlobContent } from './blob-content.ts';
 import { buildImage, defaultContent, type BuiltImage, type BuiltManifest } from './image-builder.ts';
 import { globToRegExp } from './glob.ts';
+import { signatureAttachment, type MockSigningKeys } from './sigstore-sign.ts';
+
+/** Signing for one registry's content: its host (the default signed name) and the run's keys. */
+export interface ContentSigning {
+  host: string;
+  keys: MockSigningKeys;
+  /** The registry's `signatures`. */
+  registryDefault?: 'sigstore' | 'none';
+}
 
 export interface RepoContent {
   tags: Map<string, BuiltManifest>;
@@ -54,13 +63,21 @@ function addImage(repo: RepoContent, img: BuiltImage): void {
 }
 
 /** Index the images; build the stale variants named by `stale-tag` rules (rule index = position in `faults`). */
-export function buildContent(images: MockImageSpec[], faults: FaultRule[] = [], cache?: ImageCache): RegistryContent {
+export function buildContent(images: MockImageSpec[], faults: FaultRule[] = [], cache?: ImageCache, signing?: ContentSigning): RegistryContent {
   const content: RegistryContent = { repos: new Map() };
   for (const spec of images) {
     const img = cachedBuild(spec, cache);
     const repo = repoFor(content, spec.repository);
     addImage(repo, img);
     for (const tag of img.tags) repo.tags.set(tag, img.top);
+    if (signing && (spec.signatures ?? signing.registryDefault) === 'sigstore') {
+      const att = signatureAttachment(spec, img, signing.host, signing.keys, faults);
+      if (att) {
+        repo.tags.set(att.tag, att.manifest);
+        repo.manifests.set(att.manifest.digest, att.manifest);
+        for (const b of att.blobs) repo.blobs.set(b.digest, b);
+      }
+    }
   }
   faults.forEach((rule, index) => {
     if (rule.kind !== 'stale-tag') return;

@@ -4,6 +4,7 @@
  * another's, and the same seed with the same request sequence fires the same faults.
  * `refuse` acts on the listener, not on requests: the adapter asks `refuseWindows()`.
  */
+import { SIGNATURE_FAULTS } from './sigstore-sign.ts';
 import type { FaultRule, RouteName } from './spec.ts';
 import type { FaultPlan, MockResponse } from './http-types.ts';
 import { emptyPlan } from './http-types.ts';
@@ -135,7 +136,8 @@ function statusAnswer(effect: FaultRule & { kind: 'status' }, route: RouteName |
 /** Compile a registry's rules. `seed` makes probabilities and latency draws reproducible. */
 export function createFaultEngine(rules: FaultRule[], seed: number): FaultEngine {
   const compiled = rules.map((r, i) => compileRule(r, i, seed));
-  const active = compiled.filter((c) => c.rule.kind !== 'refuse');
+  // refuse acts on the listener; signature faults on the content (sigstore-sign.ts): neither per request.
+  const active = compiled.filter((c) => c.rule.kind !== 'refuse' && !SIGNATURE_FAULTS.has(c.rule.kind));
   return {
     evaluate(method, path, route, params, nowMs) {
       let plan: FaultPlan | undefined; // allocated only when a rule fires: the no-fault path stays cheap

@@ -7,7 +7,9 @@ import type { FaultRule, MockRegistrySpec } from './spec.ts';
 import type { HandlerResult, MockRequest, MockResponse } from './http-types.ts';
 import type { MockClock } from './clock.ts';
 import { matchRoute } from './routes.ts';
-import { buildContent, type ImageCache, type RegistryContent } from './content-store.ts';
+import { buildContent, type ContentSigning, type ImageCache, type RegistryContent } from './content-store.ts';
+import type { MockSigningKeys } from './sigstore-sign.ts';
+import { SIGNATURE_FAULTS } from './sigstore-sign.ts';
 import { createFaultEngine, type FaultEngine } from './faults.ts';
 import { createAuth } from './auth.ts';
 import { createStats, type MockRegistryStats } from './stats.ts';
@@ -28,6 +30,8 @@ export interface HandlerOptions {
   seed: number;
   /** Shared image build cache (see `startMockRegistries`). */
   cache?: ImageCache;
+  /** Keys for images that are signed (`signatures = "sigstore"`). Without them, nothing is signed. */
+  sigstore?: MockSigningKeys;
 }
 
 const API_VERSION = 'registry/2.0';
@@ -41,7 +45,8 @@ export function splitPath(raw: string): [string, string] {
 export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptions): RegistryHandler {
   const images = spec.images ?? [];
   let rules = spec.faults ?? [];
-  let content: RegistryContent = buildContent(images, rules, opts.cache);
+  const signing: ContentSigning | undefined = opts.sigstore ? { host: spec.host, keys: opts.sigstore, ...(spec.signatures ? { registryDefault: spec.signatures } : {}) } : undefined;
+  let content: RegistryContent = buildContent(images, rules, opts.cache, signing);
   let engine = createFaultEngine(rules, opts.seed);
   const auth = createAuth(spec.auth, spec.host);
   const stats = createStats();
@@ -96,8 +101,9 @@ export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptio
     },
     stats: () => stats.snapshot(spec.host, rules, engine.firedCounts()),
     setFaults(next) {
+      const hadSignatureFaults = rules.some((r) => SIGNATURE_FAULTS.has(r.kind));
       rules = next;
-      if (next.some((r) => r.kind === 'stale-tag')) content = buildContent(images, next, opts.cache);
+      if (hadSignatureFaults || next.some((r) => r.kind === 'stale-tag' || SIGNATURE_FAULTS.has(r.kind))) content = buildContent(images, next, opts.cache, signing);
       engine = createFaultEngine(next, opts.seed);
     },
     faults: () => engine,

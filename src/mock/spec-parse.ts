@@ -87,6 +87,7 @@ const TAG_RE = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const KINDS: FaultKind[] = [
   'refuse', 'blackhole', 'latency', 'slow-body', 'status', 'flaky', 'wrong-digest', 'html', 'truncate', 'reset', 'stale-tag',
   'not-manifest', 'deep-json', 'redirect', 'big-header', 'lying-digest', 'tls-bytes',
+  'signature-missing', 'signature-wrong-key', 'signature-wrong-digest', 'signature-wrong-identity',
 ];
 const ROUTES = ['ping', 'manifest', 'blob', 'tags', 'catalog', 'token'];
 const MATCH_KEYS = ['kind', 'method', 'path', 'route', 'repository', 'reference', 'from', 'to', 'count', 'probability'];
@@ -108,10 +109,14 @@ const PARAM_KEYS: Record<FaultKind, string[]> = {
   'lying-digest': [],
   'tls-bytes': [],
   'stale-tag': ['content'],
+  'signature-missing': [],
+  'signature-wrong-key': [],
+  'signature-wrong-digest': [],
+  'signature-wrong-identity': ['identity'],
 };
 
 function parseImage(r: Reader, raw: unknown): MockImageSpec {
-  const t = r.table(raw, ['repository', 'tags', 'platforms', 'layers', 'format', 'content']);
+  const t = r.table(raw, ['repository', 'tags', 'platforms', 'layers', 'format', 'content', 'signatures', 'signedName']);
   const repository = r.string(t, 'repository', true)!;
   if (!NAME_RE.test(repository)) r.fail('repository', 'a repository path in lower case, like "org/app"', repository);
   const img: MockImageSpec = { repository };
@@ -137,7 +142,18 @@ function parseImage(r: Reader, raw: unknown): MockImageSpec {
   }
   const content = r.string(t, 'content');
   if (content) img.content = content;
+  const signatures = parseSignatures(r, t);
+  if (signatures) img.signatures = signatures;
+  const signedName = r.string(t, 'signedName');
+  if (signedName) img.signedName = signedName;
   return img;
+}
+
+/** `signatures = "sigstore"` (or "none"), on an image or a registry. */
+function parseSignatures(r: Reader, t: Record<string, unknown>): 'sigstore' | 'none' | undefined {
+  if (t.signatures === undefined) return undefined;
+  if (t.signatures !== 'sigstore' && t.signatures !== 'none') r.fail('signatures', '"sigstore" or "none"', t.signatures);
+  return t.signatures as 'sigstore' | 'none';
 }
 
 function parseUser(r: Reader, raw: unknown): MockUser {
@@ -231,6 +247,9 @@ function parseFault(r: Reader, raw: unknown, nested = false): FaultRule {
     case 'stale-tag':
       if (t.content !== undefined) rule.content = r.string(t, 'content');
       break;
+    case 'signature-wrong-identity':
+      if (t.identity !== undefined) rule.identity = r.string(t, 'identity');
+      break;
     case 'not-manifest':
       if (t.body !== undefined) rule.body = r.string(t, 'body');
       if (t.contentType !== undefined) rule.contentType = r.string(t, 'contentType');
@@ -258,7 +277,7 @@ function parseFault(r: Reader, raw: unknown, nested = false): FaultRule {
 /** Check and convert one `[[registry]]` table. Throws ConfigError naming the key and what was expected. */
 export function parseMockRegistrySpec(raw: unknown, where: ParseWhere = {}): MockRegistrySpec {
   const r = new Reader(where.file, where.key ?? 'registry');
-  const t = r.table(raw, ['host', 'images', 'auth', 'tls', 'down', 'fault', 'faults']);
+  const t = r.table(raw, ['host', 'images', 'auth', 'tls', 'down', 'fault', 'faults', 'signatures']);
   const spec: MockRegistrySpec = { host: r.string(t, 'host', true)! };
   if (/[\s/]/.test(spec.host)) r.fail('host', 'a host name with an optional port, like "mirror.example.com:5000"', spec.host);
   const images = r.list(t, 'images');
@@ -271,5 +290,7 @@ export function parseMockRegistrySpec(raw: unknown, where: ParseWhere = {}): Moc
   const faultKey = t.fault !== undefined ? 'fault' : 'faults';
   const faults = r.list(t, faultKey);
   if (faults) spec.faults = faults.map((f, i) => parseFault(r.child(faultKey).child(String(i)), f));
+  const signatures = parseSignatures(r, t);
+  if (signatures) spec.signatures = signatures;
   return spec;
 }

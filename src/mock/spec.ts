@@ -43,6 +43,10 @@ export interface MockImageSpec {
    * different repository path. Default: the repository's last path component (`app` for `org/app`).
    */
   content?: string;
+  /** `sigstore`: serve a cosign-style `sha256-<hex>.sig` attachment for the image (default: the registry's `signatures`). `none`: never. */
+  signatures?: 'sigstore' | 'none';
+  /** The name the signature claims (`critical.identity.docker-reference`, the first tag appended). Default `<host>/<repository>`: set it to the source's name for a mirror. */
+  signedName?: string;
 }
 
 /** A user allowed by Basic or Bearer auth. */
@@ -93,7 +97,11 @@ export type FaultKind =
   | 'redirect'
   | 'big-header'
   | 'lying-digest'
-  | 'tls-bytes';
+  | 'tls-bytes'
+  | 'signature-missing'
+  | 'signature-wrong-key'
+  | 'signature-wrong-digest'
+  | 'signature-wrong-identity';
 
 /**
  * Which requests a rule applies to, and when. Every given matcher must match; an absent one matches all.
@@ -177,6 +185,14 @@ export type FaultRule = FaultMatch &
     | { kind: 'lying-digest' }
     /** Answer with TLS alert bytes and close: a TLS-only listener read by a plain-HTTP client. */
     | { kind: 'tls-bytes' }
+    /** Signed images matching `repository`/`reference` (tag glob) get no `.sig` tag. Content fault: time and count matchers do not apply. */
+    | { kind: 'signature-missing' }
+    /** Their signature is made with another (unpublished) key. */
+    | { kind: 'signature-wrong-key' }
+    /** Their signed payload names another manifest digest. */
+    | { kind: 'signature-wrong-digest' }
+    /** Their signed payload names another reference (`identity`; default `<signed name>-unsigned:<tag>`). */
+    | { kind: 'signature-wrong-identity'; identity?: string }
   );
 
 /** One mock registry. */
@@ -192,4 +208,6 @@ export interface MockRegistrySpec {
   down?: boolean;
   /** Fault rules, in order. TOML: `[[registry.fault]]`. */
   faults?: FaultRule[];
+  /** `sigstore`: sign every image (each may say `none`). Default: only images that ask. */
+  signatures?: 'sigstore' | 'none';
 }

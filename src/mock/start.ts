@@ -2,6 +2,7 @@
  * Starting mock registries: one (`startMockRegistry`) or a set sharing a clock, a CA and an image build
  * cache (`startMockRegistries`), which is what a scenario needs.
  */
+import { createMockSigningKeys, type MockSigningKeys } from './sigstore-sign.ts';
 import type { FaultRule, MockRegistrySpec } from './spec.ts';
 import type { MockRegistryStats } from './stats.ts';
 import { createRegistryHandler } from './handler.ts';
@@ -27,6 +28,8 @@ export interface StartMockOptions {
   ca?: MockCa;
   /** Build cache shared by several registries. */
   cache?: ImageCache;
+  /** Sigstore signing keys (a set shares one pair). Default: generated when the spec signs anything. */
+  sigstore?: MockSigningKeys;
 }
 
 /** A running mock registry. */
@@ -43,6 +46,8 @@ export interface RunningMockRegistry {
   url: string;
   /** The CA certificate (PEM) that signed its server certificate, when TLS is on. */
   caPem: string | undefined;
+  /** The public key (PEM) its sigstore signatures verify with, when it signs images: write it where the policy's keyPath points. */
+  sigstorePublicKeyPem: string | undefined;
   /** ca.crt files written under `certDir`. */
   certPaths: string[];
   clock: MockClock;
@@ -66,7 +71,8 @@ export interface RunningMockRegistry {
 export async function startMockRegistry(spec: MockRegistrySpec, opts: StartMockOptions = {}): Promise<RunningMockRegistry> {
   const clock = opts.clock ?? createRealClock();
   const bindHost = opts.host ?? '127.0.0.1';
-  const handler = createRegistryHandler(spec, { clock, seed: opts.seed ?? 1, ...(opts.cache ? { cache: opts.cache } : {}) });
+  const sigstore = opts.sigstore ?? (specSigns(spec) ? createMockSigningKeys() : undefined);
+  const handler = createRegistryHandler(spec, { clock, seed: opts.seed ?? 1, ...(opts.cache ? { cache: opts.cache } : {}), ...(sigstore ? { sigstore } : {}) });
   let tls: { certPem: string; keyPem: string } | undefined;
   let ca: MockCa | undefined;
   if (spec.tls) {
@@ -85,6 +91,7 @@ export async function startMockRegistry(spec: MockRegistrySpec, opts: StartMockO
     origin: `${scheme}://${address}`,
     url: `${scheme}://${address}/v2/`,
     caPem: ca?.certPem,
+    sigstorePublicKeyPem: sigstore?.publicKeyPem,
     certPaths,
     clock,
     spec,
@@ -107,6 +114,8 @@ export interface MockRegistrySet {
   hostMap: Record<string, string>;
   /** The shared CA (PEM), when any registry uses TLS. */
   caPem: string | undefined;
+  /** The sigstore public key (PEM) shared by the set, when any registry signs. */
+  sigstorePublicKeyPem: string | undefined;
   clock: MockClock;
   stats(): MockRegistryStats[];
   close(): Promise<void>;
@@ -125,11 +134,13 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
   const clock = opts.clock ?? createRealClock();
   const ca = specs.some((s) => s.tls) ? await createMockCa() : undefined;
   const cache: ImageCache = new Map();
+  // One signing key pair per set (per scenario), so one policy key verifies every registry's signatures.
+  const sigstore = opts.sigstore ?? (specs.some(specSigns) ? createMockSigningKeys() : undefined);
   const registries: RunningMockRegistry[] = [];
   try {
     for (const spec of specs) {
       registries.push(
-        await startMockRegistry(spec, { ...opts, clock, cache, seed: deriveSeed(opts.seed ?? 1, spec.host), ...(ca ? { ca } : {}) }),
+        await startMockRegistry(spec, { ...opts, clock, cache, seed: deriveSeed(opts.seed ?? 1, spec.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}) }),
       );
     }
   } catch (err) {
@@ -146,10 +157,16 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
     get: (host) => registries.find((r) => r.host === host),
     hostMap,
     caPem: ca?.certPem,
+    sigstorePublicKeyPem: sigstore?.publicKeyPem,
     clock,
     stats: () => registries.map((r) => r.stats()),
     close: async () => {
       await Promise.all(registries.map((r) => r.close()));
     },
   };
+}
+
+/** Does this registry serve any signed image? */
+function specSigns(spec: MockRegistrySpec): boolean {
+  return (spec.images ?? []).some((im) => (im.signatures ?? spec.signatures) === 'sigstore');
 }

@@ -1,6 +1,7 @@
 import type { RegistryClient } from '../registry/client.ts';
 import type { Platform } from '../registry/manifest.ts';
 import type { Policy } from '../policy/types.ts';
+import type { SignatureContext } from '../signature/check-image.ts';
 
 /** How the engine runs. Only `client` is required. */
 export interface PullOptions {
@@ -21,4 +22,10 @@ export interface PullOptions {
    * Judged on the logical reference, after the manifest is fetched, as copy.Image does: a rejection fails the pull.
    */
   policy?: Policy | null;
+  /**
+   * Verify signatures when the policy requires them for the pulled name, as the runtime does (registries.d
+   * for lookaside stores and sigstore attachments). Without it, such an image is reported as needing a
+   * signature that was not checked.
+   */
+  signatures?: SignatureContext | null;
 }

@@ -7,12 +7,15 @@
 import type { PullSource, Resolution } from '../resolve/resolution.ts';
 import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { ErrorClass } from '../registry/error-class.ts';
-import { runAttempt } from './attempt.ts';
+import { runAttempt, type AttemptOutcome } from './attempt.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
 import { policyDecision } from '../policy/judge-resolution.ts';
+import { selectRequirements } from '../policy/evaluate.ts';
+import { parseDockerTransportRef } from '../policy/docker-reference.ts';
 import type { Policy } from '../policy/types.ts';
+import { checkImageSignatures, needsSignatures } from '../signature/check-image.ts';
 
 /**
  * The policy verdict for the logical reference (mirrors are judged on the reference the user asked for, as the
@@ -21,6 +24,21 @@ import type { Policy } from '../policy/types.ts';
 function judgeByPolicy(policy: Policy, logical: string): { verdict: NonNullable<ResultEvent['policy']>; rejection: string | null } {
   const verdict = policyDecision(policy, logical);
   return { verdict, rejection: verdict.allowed === false ? verdict.message : null };
+}
+
+/** The signature requirements policy.json selects for the pulled name, checked against what `physical` served. */
+async function verifySignatures(options: PullOptions, pulled: string, source: PullSource, outcome: AttemptOutcome, signal: AbortSignal | undefined) {
+  const { requirements } = selectRequirements(options.policy!, parseDockerTransportRef(pulled));
+  if (!needsSignatures(requirements) || !outcome.session || !outcome.manifest) return null;
+  return checkImageSignatures(options.signatures!, {
+    requirements,
+    pulled,
+    physical: source.reference,
+    manifestDigest: outcome.manifest.digest,
+    insecure: source.insecure,
+    registry: { client: options.client, session: outcome.session, path: outcome.ref.path, manifest: outcome.manifest.body },
+    ...(signal ? { signal } : {}),
+  });
 }
 
 function clockSince(t0: number): () => number {
@@ -101,11 +119,18 @@ export async function pullOne(
         const { steps, ok, error, errorClass, notes, ...rest } = chosen;
         const judged = options.policy && group.reference !== null ? judgeByPolicy(options.policy, group.reference) : null;
         const rejected = judged?.rejection != null && ok;
+        // Signatures, when the policy asks for them: from the source that served the image, never failing over.
+        const signed =
+          ok && !rejected && judged?.verdict.allowed === null && options.signatures && group.reference !== null
+            ? await verifySignatures(options, group.reference, source, outcome, signal)
+            : null;
+        const sigDenied = signed !== null && !signed.ok;
         return result({
-          ok: ok && !rejected,
-          error: rejected ? judged!.rejection : error,
-          errorClass: rejected ? 'policy' : errorClass,
+          ok: ok && !rejected && !sigDenied,
+          error: rejected ? judged!.rejection : sigDenied ? signed.error : error,
+          errorClass: rejected ? 'policy' : sigDenied ? signed.errorClass : errorClass,
           ...(judged ? { policy: judged.verdict } : {}),
+          ...(signed !== null ? { signatures: { ok: signed.ok, lookedIn: signed.lookedIn, checks: signed.checks } } : {}),
           source: source.reference,
           sourceIndex: index,
           digest: outcome.manifest.digest,

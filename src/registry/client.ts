@@ -98,6 +98,12 @@ export interface BlobRangeResult {
   bytes: Buffer;
 }
 
+/** A whole blob read into memory (small blobs only: signatures, configs). */
+export interface BlobResult {
+  body: Buffer;
+  status: number;
+}
+
 export interface RegistryClient {
   ping(host: string, opts: CallOptions & { insecure: boolean; repository: string }): Promise<Session>;
   getManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<ManifestResult>;
@@ -105,7 +111,15 @@ export interface RegistryClient {
   headBlob(session: Session, path: string, digest: string, opts?: CallOptions): Promise<HeadResult>;
   /** GET of the blob's first byte (`Range: bytes=0-0`): 206 or 200 count as served; at most 1 byte is read. */
   getBlobRange(session: Session, path: string, digest: string, opts?: CallOptions): Promise<BlobRangeResult>;
+  /**
+   * GET of a whole small blob (sigstore attachment payloads), at most `maxBytes` (the runtime's iolimits), as
+   * containers/image's dockerClient.getBlob + iolimits.ReadAtMost: `fetching blob: …` for a non-200,
+   * `reading blob D in NAME: exceeded maximum allowed size of N bytes` past the limit. The digest is the caller's to check.
+   */
+  getBlob(session: Session, path: string, digest: string, opts: CallOptions & { maxBytes: number }): Promise<BlobResult>;
   readonly redactor: Redactor;
+  /** The dispatchers this client dials through (host map, TLS): lookaside signature stores are read with them. */
+  readonly dispatchers: DispatcherFactory;
   close(): Promise<void>;
 }
 
@@ -276,6 +290,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   return {
     redactor,
+    dispatchers,
 
     async ping(host, opts) {
       const registry = registryHostFor(host);
@@ -380,6 +395,31 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         digest: header(res.headers, 'docker-content-digest') ?? null,
         bytes: present ? res.body : Buffer.alloc(0),
       };
+    },
+
+    async getBlob(session, path, digest, opts) {
+      const url = `${session.scheme}://${session.registry}/v2/${path}/blobs/${digest}`;
+      const auth = await authHeaders(session, path, opts);
+      const started = performance.now();
+      const notes: string[] = [];
+      let res: HttpResponse;
+      const fail = (message: string, errorClass: ErrorClass, status: number | null): never => {
+        step(opts, { step: 'blobs', ok: false, url, method: 'GET', httpStatus: status, durationMs: performance.now() - started, error: message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
+        throw new RegistryError(redactor.text(message), errorClass, status);
+      };
+      try {
+        // One byte past the limit tells "exactly at the limit" from "over it" (iolimits.ReadAtMost).
+        res = await send({ method: 'GET', url, headers: auth === NO_AUTH ? baseHeaders : Object.assign({}, baseHeaders, auth), insecure: session.insecure, tls: session.tls, maxBodyBytes: opts.maxBytes + 1, ...(opts.signal ? { signal: opts.signal } : {}) }, opts, notes);
+      } catch (err) {
+        return fail((err as RegistryError).message, (err as RegistryError).errorClass, null);
+      }
+      if (res.status !== 200) {
+        const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
+        return fail(`fetching blob: ${r.message}`, r.errorClass, res.status);
+      }
+      if (res.tooLarge || res.body.length > opts.maxBytes) return fail(`reading blob ${digest} in ${session.host}/${path}: exceeded maximum allowed size of ${opts.maxBytes} bytes`, 'too-large', 200);
+      step(opts, { step: 'blobs', ok: true, url, method: 'GET', httpStatus: 200, durationMs: performance.now() - started, detail: [`${res.body.length} bytes`, ...notes].join('; ') });
+      return { body: res.body, status: 200 };
     },
 
     async close() {

@@ -18,5 +18,9 @@ export type ErrorClass =
   | 'policy' // rejected by policy.json
   | 'config' // resolution/rewrite error before any network access
   | 'http-error' // any other unexpected HTTP status
+  | 'signature-missing' // policy.json requires a signature and the source that served the image has none for it
+  | 'signature-invalid' // a signature is there but does not verify (bad signature, wrong digest, malformed, unreadable store)
+  | 'identity-mismatch' // a valid signature, but for another image name than the policy's signedIdentity accepts
+  | 'untrusted-key' // signed by a key the policy does not trust (or its keys cannot be read)
   | 'cancelled' // the run was stopped (Ctrl-C, a closed output, `q` in the TUI) while this attempt was in flight
   | 'other';

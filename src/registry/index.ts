@@ -3,7 +3,7 @@
  * TLS/insecure, certs.d), auth (challenges, tokens, auth.json), manifests.
  */
 export { createRegistryClient, registryHostFor } from './client.ts';
-export type { RegistryClient, RegistryClientOptions, CallOptions, Session, ManifestResult, HeadResult } from './client.ts';
+export type { RegistryClient, RegistryClientOptions, CallOptions, Session, ManifestResult, HeadResult, BlobResult } from './client.ts';
 export { createDispatcherFactory, dispatcherFactoryFrom } from './dispatcher-factory.ts';
 export type { DispatcherFactory, DispatcherFactoryOptions, DispatcherRequest } from './dispatcher-factory.ts';
 export { HostMap, parseConnectTo } from './host-map.ts';

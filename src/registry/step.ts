@@ -4,7 +4,7 @@
  */
 import type { ErrorClass } from './error-class.ts';
 
-export type StepName = 'ping' | 'auth' | 'manifest' | 'blobs';
+export type StepName = 'ping' | 'auth' | 'manifest' | 'blobs' | 'signature';
 
 /** One network step inside an attempt. */
 export interface AttemptStep {

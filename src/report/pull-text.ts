@@ -59,8 +59,21 @@ function verdictLines(r: ResultEvent): string[] {
     lines.push('  error (as the runtime reports it):');
     lines.push(r.error ?? '');
   }
-  if (r.policy) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy)}`);
+  if (r.policy) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy, r.signatures !== undefined)}`);
+  lines.push(...signatureLines(r));
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
+  return lines;
+}
+
+/** The signature step: where signatures were looked for (only on the source that served the image) and each requirement. */
+function signatureLines(r: ResultEvent): string[] {
+  const s = r.signatures;
+  if (!s) return [];
+  const lines = [`  signatures: ${s.ok ? 'verified' : 'REJECTED'} (looked for on the source that served the image: ${s.lookedIn.join(', ') || 'nowhere'})`];
+  for (const c of s.checks) {
+    const what = c.ok ? 'ok' : `${c.errorClass ?? 'failed'}: ${c.error ?? ''}`;
+    lines.push(`    ${c.requirement}: ${what}${c.detail && c.ok ? ` (${c.detail})` : ''}; ${c.signaturesFound} signature(s) found`);
+  }
   return lines;
 }
 

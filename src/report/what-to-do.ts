@@ -29,6 +29,10 @@ export type FixTopic =
   | 'invalid-reference'
   | 'resolution-error'
   | 'source-only'
+  | 'signature-missing'
+  | 'signature-invalid'
+  | 'identity-mismatch'
+  | 'untrusted-key'
   | 'cancelled'
   | 'config-not-applied'
   | 'after-choice';
@@ -53,6 +57,12 @@ export const FIX_TEXT: Record<FixTopic, string> = {
   'invalid-reference': 'the reference is not accepted as written: fix it (the error says why)',
   'resolution-error': 'fix registries.conf or the reference (the error says which); a short name needs an alias or unqualified-search-registries, or qualify it',
   'source-only': 'only the source served it, so a disconnected cluster would fail: mirror the image and add an ImageDigestMirrorSet',
+  'signature-missing':
+    'the source that served it has no signature for it: mirror the signatures with the image (oc-mirror, or skopeo copy / cosign copy with signatures), and for sigstore add use-sigstore-attachments for the MIRROR in registries.d: signatures are read only from the source that served the image',
+  'signature-invalid': 'a signature is there but does not verify (another digest, a damaged or foreign signature): re-mirror the image with its signatures, or re-sign it; a re-pushed tag has a new digest',
+  'identity-mismatch':
+    'the signature names another image than the one pulled: policy.json signedIdentity decides which names are accepted (remapIdentity or matchRepository when signatures name another path); or re-sign with the name pulled',
+  'untrusted-key': 'signed by a key policy.json does not trust: add its public key (keyPath, keyPaths, keyData) or re-sign with a trusted key; for GPG the primary key must sign (a signing subkey is not accepted)',
   cancelled: 'the run was stopped (Ctrl-C or a closed output) before an answer: run it again',
   'config-not-applied': "the node did not try what this configuration says: check that the MachineConfig has rolled out (oc get mcp; the node's /etc/containers/registries.conf) or compare the node's files with --root",
   'after-choice': 'a source served the manifest and the pull failed after that (no failover): fix that source, e.g. re-mirror the image, or remove the mirror',
@@ -84,6 +94,10 @@ const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
   blocked: 'blocked',
   policy: 'policy',
   config: 'resolution-error',
+  'signature-missing': 'signature-missing',
+  'signature-invalid': 'signature-invalid',
+  'identity-mismatch': 'identity-mismatch',
+  'untrusted-key': 'untrusted-key',
 };
 
 /** The fix for an attempt that failed with `cls` (`blocked` outcome included), or null when there is none to give. */
@@ -113,6 +127,9 @@ export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
   'blobs-missing': 'blobs-missing',
   policy: 'policy',
   'source-only': 'source-only',
+  'signature-missing': 'signature-missing',
+  'signature-invalid': 'signature-invalid',
+  'identity-mismatch': 'identity-mismatch',
   cancelled: 'cancelled',
 };
 

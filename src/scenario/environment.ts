@@ -19,6 +19,8 @@ export interface ScenarioEnvironment {
   dir: string;
   certsDir: string;
   authFile: string | null;
+  /** `DIR/sigstore.pub`: the public key the mocks' sigstore signatures verify with (a policy's keyPath), when any mock signs. */
+  sigstoreKeyPath: string | null;
   client: RegistryClient;
   /** `--connect-to` values, one per mock, for other clients (`pullpath mock`). */
   connectTo: string[];
@@ -67,6 +69,11 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       await writeFile(authFile, scenario.authJson, { mode: 0o600 });
       credentials = await CredentialStore.load({ authFile });
     }
+    let sigstoreKeyPath: string | null = null;
+    if (mocks.sigstorePublicKeyPem !== undefined) {
+      sigstoreKeyPath = join(dir, 'sigstore.pub');
+      await writeFile(sigstoreKeyPath, mocks.sigstorePublicKeyPem);
+    }
     const entries = hostMapEntries(mocks);
     const hostMap = new HostMap(entries);
     // Only the scenario's certs.d: a developer's own ~/.config/containers/certs.d must not change results.
@@ -78,6 +85,7 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       dir,
       certsDir,
       authFile,
+      sigstoreKeyPath,
       client,
       connectTo: entries.map((e) => e.spec),
       async close() {

@@ -36,6 +36,11 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   timeout: 'unreachable',
   reset: 'unreachable',
   blocked: 'blocked',
+  // A signature verdict comes after a mirror served the image: it is about trust, reported as such.
+  'signature-missing': 'signature-missing',
+  'signature-invalid': 'signature-invalid',
+  'untrusted-key': 'signature-invalid',
+  'identity-mismatch': 'identity-mismatch',
   cancelled: 'cancelled',
 };
 // A cancelled attempt says nothing about the mirror: it outranks what the other mirrors said.

@@ -19,6 +19,9 @@ export type VerifyReason =
   | 'blobs-missing' // --check-blobs: the manifest is served but some blobs are not (no failover at the blob stage)
   | 'policy' // policy.json rejects the image (judged on the logical reference): served, but never run
   | 'source-only' // only the source served it (allowed with --no-source=false), no mirror did
+  | 'signature-missing' // --check-signatures: the mirror has the image but not its signatures (.sig tag / lookaside)
+  | 'signature-invalid' // --check-signatures: signatures are there but do not verify (wrong key, wrong digest, malformed)
+  | 'identity-mismatch' // --check-signatures: a valid signature for another name than the policy's signedIdentity accepts
   | 'cancelled'; // the run was stopped (Ctrl-C, a closed output) before a mirror answered: not known
 
 export interface VerifyAttempt {

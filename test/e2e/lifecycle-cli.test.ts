@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { hermeticEnv, lastSpawned, spawnCli, type TimedRun } from '../helpers/run-cli.ts';
 import { freePort } from '../helpers/docker-registry.ts';
+import { checkJsonLines } from '../helpers/json-schemas.ts';
 
 const F = 'test/fixtures/openshift';
 let work: string;
@@ -213,6 +214,8 @@ describe('Ctrl-C (SIGINT): exit 130 after the summary, promptly', () => {
     expect(r.exitMs - sentAt).toBeLessThan(5300);
     const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'result');
     expect(result).toMatchObject({ ok: false, errorClass: 'cancelled' });
+    // The class is part of the JSON contract too.
+    expect(checkJsonLines('pull', r.stdout).failures).toEqual([]);
   }, 30_000);
 
   it('verify: the summary is printed', async () => {

@@ -75,6 +75,9 @@ export interface RunOutcome {
   attemptErrors: (string | null)[];
   /** The final error text (skopeo: the tail after `Error parsing image name "docker://REF": `), or null. */
   error: string | null;
+  /** pullpath: the result's error class and the source that served the image (null for skopeo / none). */
+  errorClass?: string | null;
+  source?: string | null;
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -141,6 +144,8 @@ export interface OracleRunOptions {
   /** pass --cert-dir DIR (CA *.crt for every host) to both tools */
   certDir?: string;
   timeoutMs?: number;
+  /** More pullpath flags (e.g. --policy, --registries.d). */
+  extraArgs?: string[];
 }
 
 export async function runSkopeo(o: OracleRunOptions): Promise<RunOutcome> {
@@ -155,9 +160,11 @@ export function parsePullpathPull(ex: Exec): RunOutcome {
   let ok = false;
   let error: string | null = null;
   let sawResult = false;
+  let errorClass: string | null = null;
+  let source: string | null = null;
   for (const line of ex.stdout.split('\n')) {
     if (line.trim() === '') continue;
-    const e = JSON.parse(line) as { type: string; reference?: string; ok?: boolean; error?: string | null };
+    const e = JSON.parse(line) as { type: string; reference?: string; ok?: boolean; error?: string | null; errorClass?: string | null; source?: string | null };
     if (e.type === 'attempt') {
       tried.push(e.reference!);
       attemptErrors.push(e.error ?? null);
@@ -166,15 +173,17 @@ export function parsePullpathPull(ex: Exec): RunOutcome {
       sawResult = true;
       ok = e.ok === true;
       error = e.error ?? null;
+      errorClass = e.errorClass ?? null;
+      source = e.source ?? null;
     }
   }
   // Errors found before any event (a config that does not load) go to stderr with exit 2.
   if (!sawResult && ex.code !== 0) error = ex.stderr.trim();
-  return { ok, tried, attemptErrors, error, exitCode: ex.code, stdout: ex.stdout, stderr: ex.stderr };
+  return { ok, tried, attemptErrors, error, errorClass, source, exitCode: ex.code, stdout: ex.stdout, stderr: ex.stderr };
 }
 
 export async function runPullpathPull(o: OracleRunOptions): Promise<RunOutcome> {
-  const args = [PULLPATH_BIN, 'pull', '--registries-conf', o.conf, '--output', 'json', ...(o.noVerify ? ['--tls-verify=false'] : []), ...(o.certDir ? ['--cert-dir', o.certDir] : []), o.ref];
+  const args = [PULLPATH_BIN, 'pull', '--registries-conf', o.conf, '--output', 'json', ...(o.noVerify ? ['--tls-verify=false'] : []), ...(o.certDir ? ['--cert-dir', o.certDir] : []), ...(o.extraArgs ?? []), o.ref];
   return parsePullpathPull(await run(process.execPath, args, cleanEnv(o.home), o.timeoutMs ?? 30_000));
 }
 

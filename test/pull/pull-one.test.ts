@@ -196,6 +196,8 @@ describe('pullImages', () => {
       headManifest: async () => { throw new Error('unused'); },
       headBlob: async () => { throw new Error('unused'); },
       getBlobRange: async () => { throw new Error('unused'); },
+      getBlob: async () => { throw new Error('unused'); },
+      dispatchers: { get: () => { throw new Error('unused'); }, close: async () => {} },
       close: async () => {},
     };
     const rs = ['a', 'b', 'a', 'c', 'd'].map((n) => resolution(`docker://p.example.com/lib/${n}:1`, [source(`p.example.com/lib/${n}:1`)]));
