@@ -47,9 +47,17 @@ describe('pullpath policy', () => {
     expect(r.stderr).toContain(`invalid policy in "${p}": Unknown key "transport"`);
   });
 
-  it('--check-signatures is refused as not implemented', async () => {
-    const r = await cli('policy', '--check-signatures', 'busybox');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not implemented');
+  // The verification itself, against signing mocks, is in signatures-cli.test.ts.
+  it('--check-signatures checks only where the verdict needs signatures, and only over the registry API', async () => {
+    const p = join(tmp, 'accept.json');
+    await writeFile(p, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    // Allowed without signatures: nothing to check, no network (the name does not resolve here).
+    const r = await cli('policy', '--policy', p, '--check-signatures', '--registries-conf-dir', join(tmp, 'none.d'), 'registry.invalid/app:1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('registry.invalid/app:1: ALLOWED');
+    expect(r.stdout).not.toContain('signatures:');
+    const oci = await cli('policy', '--policy', p, '--check-signatures', '--transport', 'oci', 'x');
+    expect(oci.code).toBe(2);
+    expect(oci.stderr).toContain('only the docker transport');
   });
 });
