@@ -22,7 +22,24 @@ import { verifySigstoreSigned } from './sigstore-verify.ts';
 import { fetchLookasideSignatures, LookasideError, type LookasideSignatures } from './lookaside-fetch.ts';
 import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
 import { readRequirementKeys } from './requirement-keys.ts';
-import { verifySignedBy } from './simple-signing.ts';
+import { importKeys, verifySignedByWithKeyring, type GpgKeyring } from './simple-signing.ts';
+import type { JsonObject } from '../policy/strict-json.ts';
+import type { TrustMaterial } from './sigstore-trust-files.ts';
+
+/**
+ * Key material per requirement, read and parsed once per run (the policy's requirement objects live as long as
+ * the run): importing a key costs more than verifying a signature with it, and a verify of thousands of images
+ * would otherwise re-read and re-parse the same files for each. The runtime reads them per image; the files are
+ * not expected to change during one run.
+ */
+const gpgKeyrings = new WeakMap<JsonObject, Promise<GpgKeyring>>();
+const sigstoreMaterial = new WeakMap<JsonObject, Promise<TrustMaterial>>();
+
+function cached<T>(cache: WeakMap<JsonObject, Promise<T>>, fields: JsonObject, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(fields);
+  if (p === undefined) cache.set(fields, (p = load()));
+  return p;
+}
 import type { SignatureCheck, SignatureErrorClass } from './types.ts';
 
 /** What the engine needs to fetch signatures: registries.d, and the dispatchers for http(s) lookaside stores. */
@@ -102,16 +119,17 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
     if (req.type === 'signedBy') {
       const sigs = await signatures('signedBy');
       if (!('signatures' in sigs)) return deny(sigs);
-      let keys: Uint8Array[] = [];
+      // With no signature the runtime never reads the keys: "no signature exists" whatever they are.
+      let ring: GpgKeyring = { keys: [], fingerprints: [] };
       if (sigs.signatures.length > 0) {
         try {
-          keys = await readRequirementKeys(req.fields);
+          ring = await cached(gpgKeyrings, req.fields, async () => importKeys(await readRequirementKeys(req.fields)));
         } catch (e) {
           const message = (e as Error).message;
           return deny({ requirement: 'signedBy', ok: false, errorClass: 'untrusted-key', error: message, signaturesFound: sigs.signatures.length, from: sigs.from, detail: message });
         }
       }
-      const check = await verifySignedBy(req.fields, { manifestDigest: input.manifestDigest, identity: input.pulled, signatures: sigs.signatures, keys, from: sigs.from });
+      const check = await verifySignedByWithKeyring(req.fields, { manifestDigest: input.manifestDigest, identity: input.pulled, signatures: sigs.signatures, keys: [], from: sigs.from }, ring);
       if (!check.ok) return deny(check);
       checks.push(check);
     } else if (req.type === 'sigstoreSigned') {
@@ -134,7 +152,7 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
       }
       let material;
       try {
-        material = await readSigstoreTrustMaterial(req.fields);
+        material = await cached(sigstoreMaterial, req.fields, () => readSigstoreTrustMaterial(req.fields));
       } catch (e) {
         const message = (e as Error).message;
         return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'untrusted-key', error: message, signaturesFound: 0, from: [], detail: message });
