@@ -157,5 +157,11 @@ function resultLines(img: ImageView, ctx: ChainContext): Line[] {
     const verdict = r.policy.allowed === null ? 'not evaluated' : r.policy.allowed ? 'allowed' : 'rejected';
     out.push(...errorLines(`${INDENT}policy ${verdict} (${r.policy.scope}): `, r.policy.message, ctx, r.policy.allowed === false ? 'fail' : 'dim'));
   }
+  // The signature step: read only from the source that served the image.
+  if (r.signatures !== undefined) {
+    const s = r.signatures;
+    out.push(...errorLines(`${INDENT}signatures ${s.ok ? 'verified' : 'REJECTED'}: `, `looked for in ${s.lookedIn.join(', ') || 'nowhere'}`, ctx, s.ok ? 'ok' : 'fail'));
+    for (const c of s.checks) out.push(...errorLines(`${INDENT}  ${c.requirement}: `, c.ok ? `ok, ${c.signaturesFound} signature(s)` : `${c.errorClass ?? 'failed'}: ${c.error ?? ''}`, ctx, c.ok ? 'dim' : 'fail'));
+  }
   return out;
 }

@@ -176,6 +176,7 @@ function applyResult(img: ImageView, ev: ResultEvent, setStatus: SetStatus): voi
     durationMs: ev.durationMs,
     ...(ev.missingBlobs !== undefined ? { missingBlobs: ev.missingBlobs } : {}),
     ...(ev.policy !== undefined ? { policy: ev.policy } : {}),
+    ...(ev.signatures !== undefined ? { signatures: ev.signatures } : {}),
   };
   img.current = null;
   img.endedAt = ev.at;

@@ -2,7 +2,7 @@
  * The pull view's state: what the PullEvent stream has said so far, folded per image.
  * Plain data, no functions; built only by `reducePullEvents` (pull-reducer.ts).
  */
-import type { ErrorClass, StepName } from '../../../src/events/pull-events.ts';
+import type { ErrorClass, ResultEvent, StepName } from '../../../src/events/pull-events.ts';
 import type { MatchedRegistry, SkippedMirror } from '../../../src/resolve/resolution.ts';
 
 /** pending: resolved, nothing tried yet · trying: an attempt is in flight · ok/failed: the verdict arrived. */
@@ -56,6 +56,8 @@ export interface ImageView {
     durationMs: number;
     missingBlobs?: string[];
     policy?: { allowed: boolean | null; scope: string; message: string };
+    /** The signature step, when the policy required signatures and they were verified. */
+    signatures?: ResultEvent['signatures'];
   } | null;
 }
 

@@ -51,6 +51,28 @@ describe('attempt chain', () => {
     for (const l of text) expect(l.length).toBeLessThanOrEqual(100);
   });
 
+  it('shows the signature step: where signatures were looked for, and why they were rejected', () => {
+    const rejected = events.map((e) =>
+      e.type === 'result'
+        ? {
+            ...e,
+            ok: false,
+            error: 'Source image rejected: A signature was required, but no signature exists',
+            errorClass: 'signature-missing' as const,
+            signatures: {
+              ok: false,
+              lookedIn: ['quay.io/org/app:sha256-5a.sig'],
+              checks: [{ requirement: 'sigstoreSigned' as const, ok: false, errorClass: 'signature-missing' as const, error: 'A signature was required, but no signature exists', signaturesFound: 0, from: [], detail: '' }],
+            },
+          }
+        : e,
+    );
+    const r = reducePullEvents(initialPullState(), rejected).images.get('quay.io/org/app:1.4')!;
+    const text = attemptChainLines(r, { width: 100, fullError: false }).map(lineText).join('\n');
+    expect(text).toContain('    signatures REJECTED: looked for in quay.io/org/app:sha256-5a.sig');
+    expect(text).toContain('      sigstoreSigned: signature-missing: A signature was required, but no signature exists');
+  });
+
   it('shows an attempt warning (a lying Docker-Content-Digest) under a successful attempt', () => {
     const warned = events.map((e) => (e.type === 'attempt' && e.outcome === 'ok' ? { ...e, notes: ['warning: Docker-Content-Digest sha256:00 does not match the manifest received (sha256:5a)', 'not a warning'] } : e));
     const w = reducePullEvents(initialPullState(), warned).images.get('quay.io/org/app:1.4')!;
