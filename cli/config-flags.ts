@@ -24,6 +24,7 @@ import {
   openShiftFlagOptions,
   openShiftFlagsHelp,
   openShiftTextsFromFlags,
+  policyForNamespace,
   type OpenShiftFlagValues,
 } from './openshift-flags.ts';
 
@@ -124,7 +125,11 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
   }
   let policy: Policy | null = null;
   if (values.policy !== undefined) policy = await loadPolicyFile(values.policy);
-  else if (openshift !== null) policy = parsePolicy(openshift.policyJson, formatRenderedFrom(openshift.policySources));
+  else if (openshift !== null) {
+    const chosen = policyForNamespace(openshift, values.namespace);
+    policy = parsePolicy(chosen.json, chosen.label ?? formatRenderedFrom(openshift.policySources));
+  }
+  if (values.namespace !== undefined && openshift === null) throw new UsageError('--namespace applies to --openshift objects (their rendered /etc/crio/policies/NS.json)');
   return { config, policy, openshift };
 }
 

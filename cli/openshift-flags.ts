@@ -12,6 +12,7 @@ export const openShiftFlagOptions = {
   openshift: { type: 'string', multiple: true },
   'release-image': { type: 'string' },
   'ocp-version': { type: 'string' },
+  namespace: { type: 'string' },
 } as const;
 
 export const openShiftFlagsHelp = `OpenShift objects (instead of registries.conf / policy.json files):
@@ -19,12 +20,15 @@ export const openShiftFlagsHelp = `OpenShift objects (instead of registries.conf
                         ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy YAML (file, folder, or - for standard input; repeat for
                         several), rendered as the MCO does; unknown fields are errors
   --release-image REF   the release payload (ClusterVersion status.desired.image)
-  --ocp-version V       release line: current (default) or e.g. 4.12`;
+  --ocp-version V       release line: current (default) or e.g. 4.12
+  --namespace NS        judge pulls as for a pod in namespace NS: CRI-O uses the rendered
+                        /etc/crio/policies/NS.json (ImagePolicy) when there is one, else policy.json`;
 
 export interface OpenShiftFlagValues {
   openshift?: string[];
   'release-image'?: string;
   'ocp-version'?: string;
+  namespace?: string;
 }
 
 /** Writes a render warning to stderr as `warning: FILE: KEY: message`. */
@@ -49,4 +53,14 @@ export async function openShiftTextsFromFlags(
 /** The rendered files as the registries.conf loader's input (main file plus the search drop-in). */
 export function loadTextsInputFromOpenShift(t: OpenShiftConfigTexts): LoadTextsInput {
   return { main: t.main, mainPath: t.main.path, mainRequired: true, dropins: t.dropins, configDirPath: '/etc/containers/registries.conf.d' };
+}
+
+/**
+ * The policy.json CRI-O uses for a pod in `namespace`: `/etc/crio/policies/<namespace>.json` when the MCO rendered
+ * one (ImagePolicy objects in that namespace), else the cluster-wide policy.json. Returns the JSON text and a label.
+ */
+export function policyForNamespace(t: OpenShiftConfigTexts, namespace: string | undefined): { json: string; label: string | null } {
+  if (namespace === undefined) return { json: t.policyJson, label: null };
+  const ns = t.namespacedPolicies.find((p) => p.namespace === namespace);
+  return ns ? { json: ns.json, label: `${ns.path} (rendered from the ImagePolicy objects of namespace ${namespace})` } : { json: t.policyJson, label: null };
 }

@@ -9,7 +9,7 @@ import { defaultPolicyPath, loadPolicyFile } from '../../src/policy/load-policy.
 import { parsePolicy } from '../../src/policy/parse.ts';
 import { formatRenderedFrom } from '../../src/config/rendered-from.ts';
 import type { Policy, PolicyVerdict } from '../../src/policy/types.ts';
-import { openShiftTextsFromFlags } from '../openshift-flags.ts';
+import { openShiftTextsFromFlags, policyForNamespace } from '../openshift-flags.ts';
 import { policyVerdictJson, policyVerdictWord, signatureOutcomeJson, type SignatureOutcome } from '../../src/report/policy-json.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds, type ClientFlagValues } from '../registry-client-flags.ts';
@@ -34,6 +34,8 @@ Flags:
                         repeat the flag for several); see \`pullpath render --help\`
   --release-image REF   with --openshift: the release payload (see render)
   --ocp-version V       with --openshift: release line format (current or e.g. 4.12)
+  --namespace NS        with --openshift: judge as CRI-O does for a pod in namespace NS (its rendered
+                        /etc/crio/policies/NS.json from ImagePolicy objects, else policy.json)
   --transport NAME      policy transport section to use (default docker)
   --check-signatures    where the verdict needs signatures, verify them as the runtime would at pull time:
                         the image is resolved with the registries configuration (config flags below),
@@ -85,7 +87,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
 
   let policy: Policy;
   try {
-    policy = values.openshift !== undefined ? await policyFromOpenShift(values.openshift, values['release-image'], values['ocp-version']) : await loadPolicyFile(values.policy ?? defaultPolicyPath());
+    policy = values.openshift !== undefined ? await policyFromOpenShift(values.openshift, values['release-image'], values['ocp-version'], values.namespace) : await loadPolicyFile(values.policy ?? defaultPolicyPath());
   } catch (err) {
     if (!(err instanceof PullpathError) || err instanceof UsageError) throw err;
     process.stderr.write(`pullpath policy: ${err.message}\n`);
@@ -149,9 +151,11 @@ function formatSignatures(s: SignatureOutcome): string {
   return lines.join('\n') + '\n';
 }
 
-async function policyFromOpenShift(paths: string[], releaseImage: string | undefined, ocpVersion: string | undefined): Promise<Policy> {
+async function policyFromOpenShift(paths: string[], releaseImage: string | undefined, ocpVersion: string | undefined, namespace: string | undefined): Promise<Policy> {
   const t = await openShiftTextsFromFlags({ openshift: paths, 'release-image': releaseImage, 'ocp-version': ocpVersion });
-  return parsePolicy(t?.policyJson ?? '', t ? formatRenderedFrom(t.policySources) : '(rendered)');
+  if (t === null) return parsePolicy('', '(rendered)');
+  const chosen = policyForNamespace(t, namespace);
+  return parsePolicy(chosen.json, chosen.label ?? formatRenderedFrom(t.policySources));
 }
 
 const verdictWord = policyVerdictWord;

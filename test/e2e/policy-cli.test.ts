@@ -47,6 +47,23 @@ describe('pullpath policy', () => {
     expect(r.stderr).toContain(`invalid policy in "${p}": Unknown key "transport"`);
   });
 
+  it('--namespace: a namespaced ImagePolicy stricter than the cluster policy decides for that namespace only', async () => {
+    const D = `${F}/mco-sigstore`;
+    const objects = ['--openshift', `${D}/image-policies.yaml`, '--openshift', `${D}/cluster-image-policies.yaml`];
+    const cluster = await cli('policy', ...objects, 'test3.com/app:1');
+    expect(cluster.stdout).toContain('test3.com/app:1: ALLOWED');
+    const ns = await cli('policy', ...objects, '--namespace', 'test-1-namespace', 'test3.com/app:1');
+    expect(ns.code).toBe(0);
+    expect(ns.stdout).toContain('test3.com/app:1: SIGNATURE-REQUIRED');
+    expect(ns.stdout).toContain('/etc/crio/policies/test-1-namespace.json (rendered from the ImagePolicy objects of namespace test-1-namespace)');
+    // A namespace without ImagePolicy objects uses the cluster policy, as CRI-O does.
+    const other = await cli('policy', ...objects, '--namespace', 'default', 'test3.com/app:1');
+    expect(other.stdout).toContain('test3.com/app:1: ALLOWED');
+    // resolve and pull take it too (config flags).
+    const r = await cli('resolve', ...objects, '--namespace', 'test-1-namespace', 'test3.com/app:1');
+    expect(r.stdout).toContain('needs a valid signature');
+  });
+
   // The verification itself, against signing mocks, is in signatures-cli.test.ts.
   it('--check-signatures checks only where the verdict needs signatures, and only over the registry API', async () => {
     const p = join(tmp, 'accept.json');
