@@ -157,5 +157,7 @@ export async function signatureContextFromFlags(values: ConfigFlagValues, setup:
   } catch (err) {
     throw new ConfigError(`registries.d: ${(err as Error).message}`, { code: 'PP_ERR_REGISTRIES_D', ...(values['registries.d'] ? { file: values['registries.d'] } : {}) });
   }
-  return { registriesD, dispatchers: client.dispatchers, compat: parseCompat(values.compat) };
+  // sigstoreSigned policies come from runtimes newer than 5.23 (OpenShift 4.16+ ships containers/image ≥ 5.29, with
+  // keyPaths, Fulcio, Rekor and PKI): the current rules apply unless --compat is given explicitly.
+  return { registriesD, dispatchers: client.dispatchers, compat: values.compat !== undefined ? parseCompat(values.compat) : '5.40' };
 }

@@ -55,7 +55,7 @@ reference.
 With --check-signatures:
 ${configFlagsHelp}
 
-${clientFlagsHelp}
+${clientFlagsHelp.replace('DEFAULT_TIMEOUT', '30')}
 `;
 
 type PolicyFlagValues = ConfigFlagValues &

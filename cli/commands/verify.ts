@@ -34,7 +34,8 @@ the registries.conf rules, then pull its manifest from the mirrors the runtime w
 passes when a mirror serves its manifest (and, with --check-blobs, every blob); the source answering is not
 enough. Failures say exactly why: not-mirrored, tag-on-digest-only, no-mirror, blocked, auth, unreachable,
 not-a-registry, digest-mismatch, mirror-error, blobs-missing, source-only, policy, invalid-reference,
-resolution-error, cancelled.
+resolution-error, cancelled; with --check-signatures also signature-missing, signature-invalid,
+identity-mismatch.
 
 Images:
   REF...                     references (quay.io/org/app@sha256:…, registry.example.com/x:tag)

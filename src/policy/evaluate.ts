@@ -10,6 +10,9 @@ import { dockerRefString, familiarString, parseDockerTransportRef, type DockerRe
 import type { JsonValue } from './strict-json.ts';
 import type { Policy, PolicyRequirement, PolicyVerdict, RequirementVerdict, ScopeMatch } from './types.ts';
 
+/** Said in a verdict that needs signatures; the pull engine replaces it once it has verified them. */
+export const SIGNATURES_NOT_CHECKED = 'signatures were not checked';
+
 /** `docker/policyconfiguration` identity: name plus `:tag` or `@digest`. */
 export function policyIdentity(ref: DockerRef): string {
   return ref.digest !== null ? `${ref.name}@${ref.digest}` : `${ref.name}:${ref.tag ?? 'latest'}`;
@@ -94,7 +97,7 @@ export function evaluatePolicy(policy: Policy, reference: string | DockerRef, op
   } else if (needSig.length > 0) {
     allowed = null;
     // Each detail reads "requires a valid … signature (key …)": the image is allowed only when they all verify.
-    message = `${imageName} ${needSig.map((v) => v.detail).join(' and ')}; signatures were not checked (${where})`;
+    message = `${imageName} ${needSig.map((v) => v.detail).join(' and ')}; ${SIGNATURES_NOT_CHECKED} (${where})`;
   } else {
     allowed = true;
     message = `${imageName} is accepted by policy (${where}: insecureAcceptAnything)`;

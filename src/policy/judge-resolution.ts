@@ -24,7 +24,7 @@ export function judgeResolution(policy: Policy, r: Resolution): Resolution {
 }
 
 /** "allowed", "REJECTED" or "needs a signature (not checked)" followed by the deciding scope. */
-export function describeDecision(d: PolicyDecision, signaturesChecked = false): string {
-  const verdict = d.allowed === true ? 'allowed' : d.allowed === false ? 'REJECTED' : `needs a valid signature (${signaturesChecked ? 'checked: see signatures' : 'not checked'})`;
+export function describeDecision(d: PolicyDecision): string {
+  const verdict = d.allowed === true ? 'allowed' : d.allowed === false ? 'REJECTED' : 'needs a valid signature (not checked)';
   return `${verdict} by scope ${JSON.stringify(d.scope)}: ${d.message}`;
 }

@@ -12,7 +12,7 @@ import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
 import { policyDecision } from '../policy/judge-resolution.ts';
-import { selectRequirements } from '../policy/evaluate.ts';
+import { selectRequirements, SIGNATURES_NOT_CHECKED } from '../policy/evaluate.ts';
 import { parseDockerTransportRef } from '../policy/docker-reference.ts';
 import type { Policy } from '../policy/types.ts';
 import { checkImageSignatures, needsSignatures } from '../signature/check-image.ts';
@@ -129,7 +129,8 @@ export async function pullOne(
           ok: ok && !rejected && !sigDenied,
           error: rejected ? judged!.rejection : sigDenied ? signed.error : error,
           errorClass: rejected ? 'policy' : sigDenied ? signed.errorClass : errorClass,
-          ...(judged ? { policy: judged.verdict } : {}),
+          // Once signatures were verified the verdict is final: allowed or rejected, no longer "needs a signature".
+          ...(judged ? { policy: signed === null ? judged.verdict : { ...judged.verdict, allowed: signed.ok, message: judged.verdict.message.replace(SIGNATURES_NOT_CHECKED, signed.ok ? 'its signatures verified' : 'its signatures were rejected') } } : {}),
           ...(signed !== null ? { signatures: { ok: signed.ok, lookedIn: signed.lookedIn, checks: signed.checks } } : {}),
           source: source.reference,
           sourceIndex: index,

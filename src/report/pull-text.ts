@@ -59,7 +59,7 @@ function verdictLines(r: ResultEvent): string[] {
     lines.push('  error (as the runtime reports it):');
     lines.push(r.error ?? '');
   }
-  if (r.policy) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy, r.signatures !== undefined)}`);
+  if (r.policy) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy)}`);
   lines.push(...signatureLines(r));
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   return lines;

@@ -52,6 +52,7 @@ describe('pullpath (entry point)', () => {
       expect(r.code, name).toBe(0);
       expect(widest(r.stdout), `${name} --help is wider than 80 columns`).toBeLessThanOrEqual(80);
       if (r.stdout.includes('--output')) expect(r.stdout, name).toContain('-o, --output');
+      expect(r.stdout, `${name}: a placeholder left in the help`).not.toMatch(/\bDEFAULT_[A-Z_]+\b/);
       // What Ctrl-C and a closed pipe do, under every command's help.
       expect(r.stdout.replace(/\s+/g, ' '), name).toContain('exits 130; a closed output (`| head`) ends it quietly with exit 141');
     }

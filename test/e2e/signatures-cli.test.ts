@@ -76,6 +76,7 @@ describe('pull verifies signatures from the source that served the image', () =>
     const r = await cli(['pull', ...flags('both.d'), '--no-tui', 'quay.io/ocp/good:1.0']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PULLED from mirror\.example\.com\/ocp\/good:1\.0/);
+    expect(r.stdout).toMatch(/policy \(judged on the logical reference\): allowed by scope "quay\.io\/ocp": .*its signatures verified/);
     expect(r.stdout).toMatch(/signatures: verified \(looked for on the source that served the image: .*mirror\.example\.com\/ocp\/good:sha256-[0-9a-f]{64}\.sig/);
   });
 
@@ -86,6 +87,9 @@ describe('pull verifies signatures from the source that served the image', () =>
     expect(res).toMatchObject({ ok: false, errorClass: 'signature-missing', source: 'mirror.example.com/ocp/missing:1.0', error: 'Source image rejected: A signature was required, but no signature exists' });
     const attempts = checkJsonLines('pull', r.stdout).records.filter((x) => x.type === 'attempt');
     expect(attempts).toHaveLength(1);
+    // Once verified, the policy verdict is final: rejected, no longer "signatures were not checked".
+    expect(res.policy).toMatchObject({ allowed: false });
+    expect(String((res.policy as { message: string }).message)).toContain('its signatures were rejected');
   });
 
   it('signatures mirrored but the mirror absent from registries.d: its attachments are never read, so rejected', async () => {
