@@ -48,6 +48,14 @@ export interface ScenarioConfig {
    * Config Operator renders them, instead of `registries-conf`.
    */
   clusterObjects: ScenarioFileRef | null;
+  /**
+   * containers-policy.json text the pulls are judged (and their signatures verified) with. `{{sigstore-pub}}`
+   * (the path of the mocks' generated public key) and `{{sigstore-pub-data}}` (that key, base64, for keyData)
+   * are filled in when the mocks start, since the key is generated per run. Null: no policy (nothing judged).
+   */
+  policyJson?: string | null;
+  /** registries.d YAML files (`use-sigstore-attachments`, lookaside), by file name ending in .yaml/.yml. */
+  registriesD?: { name: string; text: string }[];
 }
 
 /** What one attempt (one source tried) must look like. */
