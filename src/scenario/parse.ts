@@ -37,7 +37,7 @@ const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'clus
 const REGISTRIES_D_KEYS = ['name', 'text'] as const;
 const DROPIN_KEYS = ['name', 'text', 'file'] as const;
 const PULL_KEYS = ['ref', 'at', 'repeat', 'interval', 'timeout-ms', 'expect'] as const;
-const EXPECT_KEYS = ['outcome', 'source', 'attempts', 'skipped', 'error-class', 'error-contains', 'digest', 'max-ms'] as const;
+const EXPECT_KEYS = ['outcome', 'source', 'attempts', 'skipped', 'error-class', 'error-contains', 'digest', 'max-ms', 'signatures'] as const;
 const ATTEMPT_KEYS = ['ref', 'outcome', 'error-class', 'error-contains'] as const;
 
 /**
@@ -183,6 +183,8 @@ function readExpect(t: TableReader): PullExpectation {
   if (digest !== undefined) out.digest = digest;
   const maxMs = t.number('max-ms', { min: 0 });
   if (maxMs !== undefined) out.maxMs = maxMs;
+  const signatures = t.string('signatures', { oneOf: ['verified', 'rejected', 'not-checked'] });
+  if (signatures !== undefined) out.signatures = signatures as NonNullable<PullExpectation['signatures']>;
   t.rejectUnknown(EXPECT_KEYS);
   if (out.outcome === 'ok' && (out.errorClass !== undefined || out.errorContains !== undefined)) {
     throw t.fail('error-class', 'no final error expectation when outcome = "ok"');

@@ -85,6 +85,12 @@ export interface PullExpectation {
   digest?: string;
   /** The pull (all attempts) must finish within this many milliseconds. */
   maxMs?: number;
+  /**
+   * The signature step: `verified` (policy.json required signatures and they verified on the serving source),
+   * `rejected` (they were checked and denied), `not-checked` (no signature step ran). Without it a pull that
+   * passes cannot tell "signature verified" from "signatures never looked at".
+   */
+  signatures?: 'verified' | 'rejected' | 'not-checked';
 }
 
 export interface PullSpec {
