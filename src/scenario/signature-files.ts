@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import { parseRegistriesD, RegistriesDError, type RegistriesDConfig } from '../signature/registries-d.ts';
+import { specSigns } from '../mock/start.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
 import type { Scenario } from './types.ts';
 
@@ -64,7 +65,7 @@ export function scenarioRegistriesD(scenario: Scenario): RegistriesDConfig {
 
 /** Checks both before anything starts: stand-in key values make the placeholders parse. */
 export function checkScenarioSignatureConfig(scenario: Scenario): void {
-  const signs = scenario.mocks.some((m) => m.spec.signatures === 'sigstore' || (m.spec.images ?? []).some((i) => i.signatures === 'sigstore'));
+  const signs = scenario.mocks.some((m) => specSigns(m.spec));
   scenarioPolicy(scenario, signs ? { path: '/dev/null/sigstore.pub', pem: '' } : null);
   scenarioRegistriesD(scenario);
 }
