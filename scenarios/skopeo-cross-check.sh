@@ -22,18 +22,23 @@ for _ in $(seq 1 60); do [ -s "$work/mock.json" ] && break; sleep 0.5; done
 node -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   require("fs").writeFileSync(process.argv[2], "127.0.0.1 localhost\n" + j.hostsLines.join("\n") + "\n");
-  console.log([j.registriesConf, j.caDir ?? "", j.authFile ?? ""].join("\t"));
+  console.log([j.registriesConf, j.caDir ?? "", j.authFile ?? "", j.policy ?? "", j.registriesD ?? ""].join("|"));
 ' "$work/mock.json" "$work/hosts" > "$work/info"
-IFS=$'\t' read -r conf ca auth < "$work/info"
+# "|", not a tab: read collapses consecutive whitespace separators, so an empty field would shift the rest.
+IFS='|' read -r conf ca auth policy regd < "$work/info"
 cmd=${SKOPEO_CMD:-inspect}
 for ref in "$@"; do
   echo "=== $ref"
-  args=(--registries-conf "$conf" --debug "$cmd")
+  args=(--registries-conf "$conf" --debug)
+  # Signature scenarios: the policy.json and registries.d the mock wrote (skopeo checks them on copy only).
+  if [ -n "$policy" ]; then args+=(--policy "$policy"); fi
+  if [ -n "$regd" ]; then args+=(--registries.d "$regd"); fi
+  args+=("$cmd")
   if [ "$cmd" = inspect ]; then args+=(--raw); fi
   if [ -n "$ca" ]; then if [ "$cmd" = copy ]; then args+=(--src-cert-dir "$ca"); else args+=(--cert-dir "$ca"); fi; fi
   if [ -n "$auth" ]; then if [ "$cmd" = copy ]; then args+=(--src-authfile "$auth"); else args+=(--authfile "$auth"); fi; fi
   args+=("docker://$ref")
   if [ "$cmd" = copy ]; then args+=("dir:$work/out-$RANDOM"); fi
   timeout "${SKOPEO_TIMEOUT:-60}" unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec skopeo "$@"' "$work/hosts" "${args[@]}" 2>&1 \
-    | grep -E 'Trying to access|Accessing|level=fatal' | sed 's/^time="[^"]*" //' || echo "(no result: timed out after ${SKOPEO_TIMEOUT:-60} s, or skopeo printed only the manifest)"
+    | grep -E 'Trying to access|Accessing|level=fatal|signature' | sed 's/^time="[^"]*" //' || echo "(no result: timed out after ${SKOPEO_TIMEOUT:-60} s, or skopeo printed only the manifest)"
 done

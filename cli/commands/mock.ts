@@ -15,7 +15,7 @@ export const help = `Usage: pullpath mock SCENARIO [--duration S] [--same-ports 
 
 Starts the mock registries of a scenario file (with their images, auth, TLS and fault timeline) on
 loopback (or the addresses --listen names), writes the scenario's registries.conf, drop-ins, certs.d (the mocks' CA) and auth.json to a
-temporary folder, prints where everything is, and serves until Ctrl-C. Use it to try other clients
+temporary folder (with the scenario's policy.json, registries.d and the mocks' sigstore.pub when it has them), prints where everything is, and serves until Ctrl-C. Use it to try other clients
 (skopeo, podman, crictl) against the same situations pullpath's scenarios check.
 
 Flags:
@@ -54,12 +54,16 @@ function describe(s: Scenario, m: StandaloneMocks): string {
   lines.push('', `files in ${m.dir}:`, `  registries.conf     ${m.registriesConf}`, `  drop-in folder      ${m.dropinDir}`, `  certs.d             ${m.certsDir}`);
   if (m.caDir) lines.push(`  CA (--cert-dir)     ${m.caDir}`);
   if (m.authFile) lines.push(`  auth.json           ${m.authFile}`);
+  if (m.policy) lines.push(`  policy.json         ${m.policy}`);
+  if (m.registriesD) lines.push(`  registries.d        ${m.registriesD}`);
+  if (m.sigstoreKey) lines.push(`  sigstore.pub        ${m.sigstoreKey}  (the key the mocks sign with)`);
+  const sigFlags = `${m.policy ? ` --policy ${m.policy}` : ''}${m.registriesD ? ` --registries.d ${m.registriesD}` : ''}`;
   const connect = m.connectTo.map((c) => `--connect-to ${c}`).join(' ');
   const first = s.pulls[0]?.ref ?? 'REF';
   lines.push(
     '',
     'pullpath:',
-    `  pullpath pull --registries-conf ${m.registriesConf} --registries-conf-dir ${m.dropinDir}${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''} ${connect} ${first}`,
+    `  pullpath pull --registries-conf ${m.registriesConf} --registries-conf-dir ${m.dropinDir}${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''}${sigFlags} ${connect} ${first}`,
   );
   if (m.samePorts) {
     lines.push(
@@ -70,6 +74,16 @@ function describe(s: Scenario, m: StandaloneMocks): string {
       'skopeo (after adding the lines above; mirrors are contacted with certs.d, so copy it into /etc/containers/certs.d):',
       `  skopeo --registries-conf ${m.registriesConf} inspect --raw${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''} docker://${first}`,
     );
+    if (m.policy) {
+      // inspect never checks signatures; copy does (the policy is evaluated when an image is read for copying).
+      lines.push(
+        '',
+        'signatures (skopeo copy and podman pull check the policy; skopeo inspect does not):',
+        `  skopeo --registries-conf ${m.registriesConf} --policy ${m.policy}${m.registriesD ? ` --registries.d ${m.registriesD}` : ''} copy${m.caDir ? ` --src-cert-dir ${m.caDir}` : ''}${m.authFile ? ` --src-authfile ${m.authFile}` : ''} docker://${first} dir:/tmp/pullpath-copy`,
+        `  podman pull --signature-policy ${m.policy}${m.caDir ? ` --cert-dir ${m.caDir}` : ''}${m.authFile ? ` --authfile ${m.authFile}` : ''} ${first}   (registries.d: podman reads /etc/containers/registries.d; copy the folder there, and registries.conf via CONTAINERS_REGISTRIES_CONF=${m.registriesConf})`,
+        "  (Debian's skopeo 1.9.3 has sigstore compiled out: sigstoreSigned policies fail there with 'sigstore disabled'.)",
+      );
+    }
   } else {
     lines.push('', 'skopeo and podman cannot remap ports: restart with --same-ports and use the printed /etc/hosts lines.');
   }

@@ -167,6 +167,6 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
 }
 
 /** Does this registry serve any signed image? */
-function specSigns(spec: MockRegistrySpec): boolean {
+export function specSigns(spec: MockRegistrySpec): boolean {
   return (spec.images ?? []).some((im) => (im.signatures ?? spec.signatures) === 'sigstore');
 }

@@ -77,6 +77,11 @@ export function checkExpectations(events: readonly PullEvent[], expect: PullExpe
     const actual = result ? `${Math.round(result.durationMs)} ms` : noResult;
     add('max-ms', result !== undefined && result.durationMs <= expect.maxMs, `at most ${expect.maxMs} ms`, actual);
   }
+  if (expect.signatures !== undefined) {
+    const sig = result?.signatures;
+    const actual = !result ? noResult : sig === undefined ? 'not-checked' : sig.ok ? 'verified' : 'rejected';
+    add('signatures', actual === expect.signatures, expect.signatures, actual);
+  }
   return out;
 }
 

@@ -3,13 +3,16 @@
  * name to its mock (names in configs are data and are never dialled), a temporary certs.d folder
  * trusting the mocks' CA, and the scenario's auth.json in a private temporary file. `close()` undoes all.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockRegistries, type MockRegistrySet } from '../mock/start.ts';
 import { CredentialStore } from '../registry/auth-file.ts';
 import { createRegistryClient, type RegistryClient } from '../registry/client.ts';
 import { HostMap, type HostMapEntry } from '../registry/host-map.ts';
+import type { Policy } from '../policy/types.ts';
+import type { SignatureContext } from '../signature/check-image.ts';
+import { scenarioPolicy, scenarioRegistriesD } from './signature-files.ts';
 import type { Scenario } from './types.ts';
 
 export interface ScenarioEnvironment {
@@ -21,6 +24,13 @@ export interface ScenarioEnvironment {
   authFile: string | null;
   /** `DIR/sigstore.pub`: the public key the mocks' sigstore signatures verify with (a policy's keyPath), when any mock signs. */
   sigstoreKeyPath: string | null;
+  /** `DIR/policy.json`: the scenario's policy with the key filled in (null when it gives none). */
+  policyPath: string | null;
+  /** `DIR/registries.d`: the scenario's registries.d files (null when it gives none). */
+  registriesDDir: string | null;
+  /** The parsed policy the pulls are judged with, and what the engine needs to verify signatures. */
+  policy: Policy | null;
+  signatures: SignatureContext | null;
   client: RegistryClient;
   /** `--connect-to` values, one per mock, for other clients (`pullpath mock`). */
   connectTo: string[];
@@ -74,10 +84,20 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       sigstoreKeyPath = join(dir, 'sigstore.pub');
       await writeFile(sigstoreKeyPath, mocks.sigstorePublicKeyPem);
     }
+    const signed = await writeSignatureFiles(scenario, dir, sigstoreKeyPath, mocks.sigstorePublicKeyPem);
     const entries = hostMapEntries(mocks);
     const hostMap = new HostMap(entries);
     // Only the scenario's certs.d: a developer's own ~/.config/containers/certs.d must not change results.
     const client = createRegistryClient({ hostMap, credentials, certs: { roots: [certsDir] } });
+    const signatures: SignatureContext | null =
+      signed.policy === null
+        ? null
+        : {
+            registriesD: signed.registriesD,
+            dispatchers: client.dispatchers,
+            // Not the developer's own ~/.local/share/containers/sigstore: an empty store of the scenario's.
+            builtinLookaside: `file://${join(dir, 'sigstore')}`,
+          };
     const set = mocks;
     return {
       mocks: set,
@@ -86,6 +106,10 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       certsDir,
       authFile,
       sigstoreKeyPath,
+      policyPath: signed.policyPath,
+      registriesDDir: signed.registriesDDir,
+      policy: signed.policy,
+      signatures,
       client,
       connectTo: entries.map((e) => e.spec),
       async close() {
@@ -99,4 +123,23 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Writes DIR/policy.json (key placeholders filled) and DIR/registries.d/*.yaml, for the engine and for other clients. */
+async function writeSignatureFiles(scenario: Scenario, dir: string, keyPath: string | null, pem: string | undefined) {
+  const filled = scenarioPolicy(scenario, keyPath !== null && pem !== undefined ? { path: keyPath, pem } : null);
+  const registriesD = scenarioRegistriesD(scenario);
+  let policyPath: string | null = null;
+  if (filled !== null) {
+    policyPath = join(dir, 'policy.json');
+    await writeFile(policyPath, filled.text);
+  }
+  const files = scenario.config?.registriesD ?? [];
+  let registriesDDir: string | null = null;
+  if (files.length > 0) {
+    registriesDDir = join(dir, 'registries.d');
+    await mkdir(registriesDDir);
+    for (const f of files) await writeFile(join(registriesDDir, f.name), f.text);
+  }
+  return { policy: filled?.policy ?? null, policyPath, registriesD, registriesDDir };
 }

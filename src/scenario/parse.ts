@@ -33,10 +33,11 @@ void allClassesListed;
 export const DEFAULT_TIMEOUT_MS = 3000;
 
 const TOP_KEYS = ['name', 'story', 'config', 'auth-json', 'registry', 'pull', 'defaults'] as const;
-const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'cluster-objects', 'cluster-objects-file'] as const;
+const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'cluster-objects', 'cluster-objects-file', 'policy-json', 'registries-d'] as const;
+const REGISTRIES_D_KEYS = ['name', 'text'] as const;
 const DROPIN_KEYS = ['name', 'text', 'file'] as const;
 const PULL_KEYS = ['ref', 'at', 'repeat', 'interval', 'timeout-ms', 'expect'] as const;
-const EXPECT_KEYS = ['outcome', 'source', 'attempts', 'skipped', 'error-class', 'error-contains', 'digest', 'max-ms'] as const;
+const EXPECT_KEYS = ['outcome', 'source', 'attempts', 'skipped', 'error-class', 'error-contains', 'digest', 'max-ms', 'signatures'] as const;
 const ATTEMPT_KEYS = ['ref', 'outcome', 'error-class', 'error-contains'] as const;
 
 /**
@@ -119,8 +120,17 @@ function readConfig(top: TableReader): ScenarioConfig {
       : coFile !== undefined
         ? { path: coFile, text: null, source: 'file' }
         : null;
+  const policyJson = t.string('policy-json') ?? null;
+  const registriesD = t.tables('registries-d').map((d) => {
+    const dName = d.string('name', { required: true });
+    const dText = d.string('text', { required: true });
+    d.rejectUnknown(REGISTRIES_D_KEYS);
+    // registries.d reads only *.yaml files (registries.d(5)); another name would be silently ignored by the runtime.
+    if (!/^[^/]+\.yaml$/.test(dName)) throw d.fail('name', 'a file name ending in .yaml (registries.d reads only those)', dName);
+    return { name: dName, text: dText };
+  });
   t.rejectUnknown(CONFIG_KEYS);
-  return { registriesConf, dropins, clusterObjects };
+  return { registriesConf, dropins, clusterObjects, policyJson, registriesD };
 }
 
 function checkAuthJson(top: TableReader, text: string): void {
@@ -173,6 +183,8 @@ function readExpect(t: TableReader): PullExpectation {
   if (digest !== undefined) out.digest = digest;
   const maxMs = t.number('max-ms', { min: 0 });
   if (maxMs !== undefined) out.maxMs = maxMs;
+  const signatures = t.string('signatures', { oneOf: ['verified', 'rejected', 'not-checked'] });
+  if (signatures !== undefined) out.signatures = signatures as NonNullable<PullExpectation['signatures']>;
   t.rejectUnknown(EXPECT_KEYS);
   if (out.outcome === 'ok' && (out.errorClass !== undefined || out.errorContains !== undefined)) {
     throw t.fail('error-class', 'no final error expectation when outcome = "ok"');

@@ -13,6 +13,7 @@ import { SCENARIO_CODE } from './table-reader.ts';
 import { parseOpenShiftObjects } from '../openshift/parse-objects.ts';
 import { openShiftToConfigTexts } from '../openshift/to-config-texts.ts';
 import { attributeRenderedOrigins, type RenderedProvenance } from '../openshift/provenance.ts';
+import { checkScenarioSignatureConfig } from './signature-files.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
 
 /**
@@ -95,6 +96,8 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   }
   // Rendered entries name the cluster objects they came from, as under --openshift.
   if (provenance !== null) config = attributeRenderedOrigins(config, provenance);
+  // policy.json and registries.d: rejected here (exit 2) rather than after the mocks started.
+  checkScenarioSignatureConfig(scenario);
   const compiled = compileConfig(config);
   const resolutions = scenario.pulls.map((p) => resolveArg(compiled, p.ref));
   return { scenario, main, dropins, config, compiled, resolutions };

@@ -111,7 +111,14 @@ export function startScenario(prepared: PreparedScenario, opts: RunScenarioOptio
           const events: PullEvent[] = [];
           await pullOne(
             prepared.resolutions[r.index]!,
-            { client: env.client, attemptTimeoutMs: pull.timeoutMs ?? s.defaults.timeoutMs, startedAt, image: r.label },
+            {
+              client: env.client,
+              attemptTimeoutMs: pull.timeoutMs ?? s.defaults.timeoutMs,
+              startedAt,
+              image: r.label,
+              // The scenario's policy.json and registries.d: signature failures are the engine's own results.
+              ...(env.policy ? { policy: env.policy, signatures: env.signatures } : {}),
+            },
             (e) => {
               events.push(e);
               channel.push(e);

@@ -14,7 +14,9 @@ import { basename, join } from 'node:path';
 import { createRealClock } from '../mock/clock.ts';
 import type { ImageCache } from '../mock/content-store.ts';
 import { deriveSeed } from '../mock/prng.ts';
-import { startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
+import { specSigns, startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
+import { createMockSigningKeys } from '../mock/sigstore-sign.ts';
+import { scenarioPolicy } from './signature-files.ts';
 import { createMockCa, stripPort } from '../mock/tls.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { splitHostPort } from './environment.ts';
@@ -42,6 +44,11 @@ export interface StandaloneMocks {
   registriesConf: string;
   dropinDir: string;
   authFile: string | null;
+  /** `sigstore.pub`: the public key the mocks sign with, when any registry signs. */
+  sigstoreKey: string | null;
+  /** `policy.json` (key placeholders filled) and the `registries.d` folder, when the scenario gives them. */
+  policy: string | null;
+  registriesD: string | null;
   /** `--connect-to HOST[:PORT]:ADDR:PORT` values (pullpath's host map). */
   connectTo: string[];
   /** `/etc/hosts` lines; meaningful only with `samePorts` (the hosts file cannot change a port). */
@@ -73,6 +80,8 @@ async function startPlaced(s: Scenario, certsDir: string, seed: number, placed: 
   const clock = createRealClock();
   const ca = s.mocks.some((m) => m.spec.tls) ? await createMockCa() : undefined;
   const cache: ImageCache = new Map();
+  // One key pair for the whole set, as startMockRegistries shares one: the policy names a single key.
+  const sigstore = s.mocks.some((m) => specSigns(m.spec)) ? createMockSigningKeys() : undefined;
   const started: RunningMockRegistry[] = [];
   try {
     for (const [i, m] of s.mocks.entries()) {
@@ -80,7 +89,7 @@ async function startPlaced(s: Scenario, certsDir: string, seed: number, placed: 
       const port = placed[i]?.port ?? 0;
       try {
         started.push(
-          await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}) }),
+          await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}) }),
         );
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -146,6 +155,7 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
       authFile = join(dir, 'auth.json');
       await writeFile(authFile, s.authJson, { mode: 0o600 });
     }
+    const signed = await writeSignatureFiles(s, dir, running.find((r) => r.sigstorePublicKeyPem !== undefined)?.sigstorePublicKeyPem);
     const registries: StandaloneRegistry[] = running.map((r) => ({
       host: r.host,
       address: r.address,
@@ -166,6 +176,7 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
       registriesConf,
       dropinDir,
       authFile,
+      ...signed,
       connectTo,
       hostsLines,
       samePorts: opts.samePorts === true,
@@ -179,4 +190,27 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** sigstore.pub, policy.json (the key filled in) and registries.d/*.yaml: what skopeo/podman need for the same checks. */
+async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undefined): Promise<Pick<StandaloneMocks, 'sigstoreKey' | 'policy' | 'registriesD'>> {
+  let sigstoreKey: string | null = null;
+  if (pem !== undefined) {
+    sigstoreKey = join(dir, 'sigstore.pub');
+    await writeFile(sigstoreKey, pem);
+  }
+  const filled = scenarioPolicy(s, sigstoreKey !== null && pem !== undefined ? { path: sigstoreKey, pem } : null);
+  let policy: string | null = null;
+  if (filled !== null) {
+    policy = join(dir, 'policy.json');
+    await writeFile(policy, filled.text);
+  }
+  let registriesD: string | null = null;
+  const files = s.config.registriesD ?? [];
+  if (files.length > 0) {
+    registriesD = join(dir, 'registries.d');
+    await mkdir(registriesD, { recursive: true });
+    for (const f of files) await writeFile(join(registriesD, f.name), f.text);
+  }
+  return { sigstoreKey, policy, registriesD };
 }

@@ -48,6 +48,14 @@ export interface ScenarioConfig {
    * Config Operator renders them, instead of `registries-conf`.
    */
   clusterObjects: ScenarioFileRef | null;
+  /**
+   * containers-policy.json text the pulls are judged (and their signatures verified) with. `{{sigstore-pub}}`
+   * (the path of the mocks' generated public key) and `{{sigstore-pub-data}}` (that key, base64, for keyData)
+   * are filled in when the mocks start, since the key is generated per run. Null: no policy (nothing judged).
+   */
+  policyJson?: string | null;
+  /** registries.d YAML files (`use-sigstore-attachments`, lookaside), by file name ending in .yaml/.yml. */
+  registriesD?: { name: string; text: string }[];
 }
 
 /** What one attempt (one source tried) must look like. */
@@ -77,6 +85,12 @@ export interface PullExpectation {
   digest?: string;
   /** The pull (all attempts) must finish within this many milliseconds. */
   maxMs?: number;
+  /**
+   * The signature step: `verified` (policy.json required signatures and they verified on the serving source),
+   * `rejected` (they were checked and denied), `not-checked` (no signature step ran). Without it a pull that
+   * passes cannot tell "signature verified" from "signatures never looked at".
+   */
+  signatures?: 'verified' | 'rejected' | 'not-checked';
 }
 
 export interface PullSpec {

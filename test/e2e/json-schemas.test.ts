@@ -159,7 +159,12 @@ blocked = true
   it('scenario run and mock', async () => {
     const s = records('scenario', await cli(['scenario', 'run', 'scenarios/insecure-http-mirror.toml', '--no-tui', '--output', 'json']));
     expect(s.at(-1)!.type).toBe('scenario');
+    // Pull results with a signature step (verified and rejected), and a mock record with policy/registries.d/key files.
+    const signed = records('scenario', await cli(['scenario', 'run', 'scenarios/remap-identity-mirror-path.toml', '--no-tui', '--output', 'json']));
+    expect(signed.filter((x) => x.type === 'pull').map((x) => (x.result as { signatures?: { ok: boolean } }).signatures?.ok)).toEqual([true, false]);
     records('mock', await cli(['mock', 'test/fixtures/scenario/mock-only.toml', '--duration', '0.5', '--output', 'json']));
+    const m = records('mock', await cli(['mock', 'scenarios/signed-release-mirror.toml', '--duration', '0.5', '--output', 'json']));
+    expect(m[0]).toMatchObject({ policy: expect.stringMatching(/policy\.json$/), registriesD: expect.stringMatching(/registries\.d$/), sigstoreKey: expect.stringMatching(/sigstore\.pub$/) });
   }, 60_000);
 
   it('load: one record, endpoints named by location', async () => {

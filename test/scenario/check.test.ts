@@ -79,6 +79,11 @@ describe('checkExpectations', () => {
     ['not met: a mirror was not skipped', [start([]), result(true, IMG)], { skipped: ['a'] }, [['skipped', false]]],
     ['not met: no result event at all', [start()], { outcome: 'ok', source: IMG, maxMs: 10 }, [['outcome', false], ['source', false], ['max-ms', false]]],
     ['nothing to check', failover, {}, []],
+    ['signatures: verified', [start(), result(true, IMG, { signatures: { ok: true, lookedIn: [], checks: [] } })], { signatures: 'verified' }, [['signatures', true]]],
+    ['signatures: rejected is not verified', [start(), result(false, M1, { signatures: { ok: false, lookedIn: [], checks: [] } })], { signatures: 'verified' }, [['signatures', false]]],
+    ['signatures: rejected', [start(), result(false, M1, { signatures: { ok: false, lookedIn: [], checks: [] } })], { signatures: 'rejected' }, [['signatures', true]]],
+    ['signatures: a pull with no signature step is not-checked, not verified', failover, { signatures: 'verified' }, [['signatures', false]]],
+    ['signatures: not-checked', failover, { signatures: 'not-checked' }, [['signatures', true]]],
   ])('%s', (_name, events, expectations, verdicts) => {
     const got = checkExpectations(events, expectations);
     expect(got.map((r) => [r.key, r.ok])).toEqual(verdicts);

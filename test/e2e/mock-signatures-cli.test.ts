@@ -1,0 +1,56 @@
+/**
+ * `pullpath mock` on a signature scenario writes the policy.json (the generated key filled in), registries.d and
+ * sigstore.pub it serves for, and prints how to use them. The printed `pullpath pull` line, run as printed,
+ * verifies the mirror's signature against the served files — with the registries on fixed ports (--base-port),
+ * which start each registry separately: they must still sign with the one key the policy names.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/docker-registry.ts';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/pullpath.js');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('pullpath mock: signature scenarios', () => {
+  it('writes policy.json, registries.d and sigstore.pub; the printed pull line verifies the signature through them', async () => {
+    const base = await freePort();
+    const child = spawn(process.execPath, [bin, 'mock', 'scenarios/signed-release-mirror.toml', '--base-port', String(base), '--duration', '30'], { cwd: root });
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes('Serving;')) resolve(buf);
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
+      });
+      const file = (label: string) => new RegExp(`^  ${label} +(\\S+)`, 'm').exec(text)?.[1];
+      const policy = file('policy\\.json')!;
+      const registriesD = file('registries\\.d')!;
+      const key = file('sigstore\\.pub')!;
+      expect([policy, registriesD, key].every((p) => p !== undefined && existsSync(p))).toBe(true);
+      const pem = readFileSync(key, 'utf8');
+      expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      const written = JSON.parse(readFileSync(policy, 'utf8'));
+      expect(Buffer.from(written.transports.docker['quay.io/openshift-release-dev/ocp-release'][0].keyData, 'base64').toString()).toBe(pem);
+      expect(readFileSync(join(registriesD, 'sigstore-registries.yaml'), 'utf8')).toContain('use-sigstore-attachments: true');
+      const pullLine = /^  pullpath pull (.*)$/m.exec(text)![1]!;
+      expect(pullLine).toContain(`--policy ${policy} --registries.d ${registriesD}`);
+      const r = await cli(['pull', ...pullLine.split(' ')]);
+      expect(r.stdout + r.stderr).toMatch(/signatures: verified/);
+      expect(r.code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGINT');
+    }
+  }, 60_000);
+});
