@@ -4,7 +4,7 @@
  * engine in src/diff/, the reports in src/report/diff-*.ts.
  */
 import { outputFlag, parseCommandArgs } from '../args.ts';
-import { ConfigError, UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/errors.ts';
 import { closest } from '../../src/did-you-mean.ts';
 import { runDiff } from '../../src/diff/run-diff.ts';
 import { ocpMinor } from '../../src/diff/mco-impact.ts';
@@ -12,8 +12,7 @@ import { CHANGE_KINDS, type DiffResult } from '../../src/diff/types.ts';
 import { formatDiffJsonLines } from '../../src/report/diff-json.ts';
 import { formatDiffMarkdown } from '../../src/report/diff-markdown.ts';
 import { formatDiffText } from '../../src/report/diff-text.ts';
-import { parseImageListDetailed } from '../../src/verify/image-list.ts';
-import { readInput } from '../../src/read-input.ts';
+import { readImageList } from '../image-lists.ts';
 import { liveCheck } from '../../src/diff/live.ts';
 import { clientFlagOptions, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import type { RunContext } from '../lifecycle.ts';
@@ -127,18 +126,6 @@ function stateMissingDropins(a: ReadonlyMap<string, string | null>, b: ReadonlyM
   return out;
 }
 
-async function readList(path: string, requireDigest: boolean): Promise<string[]> {
-  let text: string;
-  let name: string;
-  try {
-    ({ path: name, text } = await readInput(path, requireDigest ? '--release' : '--images'));
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
-  }
-  return parseImageListDetailed(text, name, { requireDigest }).images.map((x) => x.ref);
-}
-
 export async function run(argv: string[], ctx?: RunContext): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
@@ -198,8 +185,8 @@ export async function run(argv: string[], ctx?: RunContext): Promise<number> {
     after = { ...after, nodeFiles: af };
   }
   const images = [...rest];
-  for (const f of values.images ?? []) images.push(...(await readList(f, false)));
-  for (const f of values.release ?? []) images.push(...(await readList(f, true)));
+  for (const f of values.images ?? []) images.push(...(await readImageList(f, false, 'diff')));
+  for (const f of values.release ?? []) images.push(...(await readImageList(f, true, 'diff')));
   const result = runDiff({ before, after, images, ocpVersion });
   if (values.live === true) {
     const client = await clientFromFlags(values);

@@ -6,11 +6,10 @@
 import type { RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
-import { ConfigError, UsageError } from '../../src/errors.ts';
-import { readInput } from '../../src/read-input.ts';
+import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';
-import { parseImageListDetailed } from '../../src/verify/image-list.ts';
+import { readImageList } from '../image-lists.ts';
 import { runVerifyIndexed } from '../../src/verify/run-verify.ts';
 import { summarizeVerdicts, type VerifyVerdict } from '../../src/verify/verdict.ts';
 import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-text.ts';
@@ -77,22 +76,6 @@ ${configFlagsHelp}
 Exit status: 0 every image is served by a mirror, 1 at least one is not, 2 bad usage or input.
 `;
 
-async function readList(path: string, requireDigest: boolean): Promise<string[]> {
-  let text: string;
-  let name: string;
-  try {
-    ({ path: name, text } = await readInput(path, requireDigest ? '--release' : '--images'));
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new ConfigError(`cannot read image list ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, code: 'PP_ERR_IMAGE_LIST' });
-  }
-  const list = parseImageListDetailed(text, name, { requireDigest });
-  // Say what was skipped and assumed, so a count that looks short can be explained (stderr: stdout is the report).
-  if (list.skippedHeaderLines > 0) process.stderr.write(`pullpath verify: ${name}: ${list.images.length} image(s) read, ${list.skippedHeaderLines} header line(s) skipped\n`);
-  for (const note of list.notes) process.stderr.write(`pullpath verify: ${note}\n`);
-  return list.images.map((x) => x.ref);
-}
-
 export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const parsed = parseCommandArgs({
     args: argv,
@@ -120,8 +103,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const debug = parseLogLevel(values) === 'debug';
 
   const images = [...positionals];
-  for (const f of values.images ?? []) images.push(...(await readList(f, false)));
-  for (const f of values.release ?? []) images.push(...(await readList(f, true)));
+  for (const f of values.images ?? []) images.push(...(await readImageList(f, false, 'verify')));
+  for (const f of values.release ?? []) images.push(...(await readImageList(f, true, 'verify')));
   if (images.length === 0) throw new UsageError('no images: give references as arguments, or --images FILE / --release FILE');
 
   const setup = await loadSetupFromFlags(values);

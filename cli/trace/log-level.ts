@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../../src/errors.ts';
 import { closest } from '../../src/did-you-mean.ts';
+import { goQuote } from '../../src/go-quote.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 const LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -35,18 +36,3 @@ export function logLine(level: LogLevel, msg: string): string {
   return `level=${level} msg=${goQuote(msg)}\n`;
 }
 
-/** Go's strconv.Quote for the text we log: backslash, quote and control characters escaped. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}

@@ -3,7 +3,7 @@
  * the right side a fully qualified repository without tag or digest (stored normalized), or `""` to erase.
  */
 import { tryParse, tryParseNormalizedNamed } from '../reference/index.ts';
-import { goQuote } from './location.ts';
+import { goQuote } from '../go-quote.ts';
 
 const hasRegistry = (domain: string): boolean => domain.includes('.') || domain.includes(':') || domain === 'localhost';
 

@@ -14,7 +14,3 @@ export function parseLocation(input: string): { ok: true; value: string } | { ok
   return { ok: true, value: trimmed };
 }
 
-/** Go's `%q` for the strings we quote in messages (close enough: JSON escapes the same characters). */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
-}

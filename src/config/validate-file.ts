@@ -8,7 +8,8 @@ import { anchoredDomainRegexp } from '../reference/index.ts';
 import { RegistriesConfError } from './config-error.ts';
 import type { RawConfigFile, RawRegistry } from './decode-file.ts';
 import { aliasError, aliasValue } from './aliases.ts';
-import { goQuote, parseLocation } from './location.ts';
+import { parseLocation } from './location.ts';
+import { goQuote } from '../go-quote.ts';
 import { convertV1, v1IsSet, v1Nonempty, v2Nonempty } from './v1-convert.ts';
 import type { AliasEntry, CompatVersion, MirrorEndpoint, PullFromMirror, RegistryEntry, ShortNameMode } from './types.ts';
 

@@ -9,6 +9,7 @@ import { mergeMirrorRules, type MergedMirrorSet } from './mirror-sets.ts';
 import { newRegistry, type NodeEndpoint, type NodeRegistriesConf, type NodeRegistry } from './node-registries-conf.ts';
 import { scopeIsNestedInsideScope } from './scopes.ts';
 import type { MirrorRule } from './types.ts';
+import { goQuote } from '../go-quote.ts';
 
 type Rule = Pick<MirrorRule, 'source' | 'mirrors' | 'mirrorSourcePolicy'>;
 
@@ -94,7 +95,3 @@ function mirrorsAdjustedForNestedScope(parentScope: string, subScope: string, mi
   return mirrors.map((m) => ({ ...m, location: m.location + suffix }));
 }
 
-/** Go's `%q`/`%#v` for a string: JSON quoting is equivalent for printable text. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
-}

@@ -10,7 +10,7 @@ import { PullpathError } from '../errors.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import { serializePolicy } from '../policy/serialize.ts';
 import type { PolicyRequirement, PolicyTransportScopes } from '../policy/types.ts';
-import { goQuote } from './edit-registries.ts';
+import { goQuote } from '../go-quote.ts';
 import { validateWithAllowedBlocked, type ScopeNamespacePolicies, type ScopePolicies } from './image-policies.ts';
 import { isValidRegistriesConfScope } from './scopes.ts';
 

@@ -4,7 +4,7 @@
  * different one later conflicts), then allowed+blocked, then allowed scopes. The MCO stops at the first;
  * we report every one, in that order, so the first finding is the one the MCO would log.
  */
-import { goQuote } from './edit-registries.ts';
+import { goQuote } from '../go-quote.ts';
 import { ERR_ALLOWED_AND_BLOCKED } from './policy-json.ts';
 import { isValidRegistriesConfScope, MIRROR_REGEX, SOURCE_REGEX } from './scopes.ts';
 import type { Finding, MirrorSetObject, OpenShiftObjects, RegistrySources } from './types.ts';

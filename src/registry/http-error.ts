@@ -10,6 +10,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorClass } from './error-class.ts';
 import type { Challenge } from './www-authenticate.ts';
+import { goQuote } from '../go-quote.ts';
 
 export type ErrorWordingStyle = 'skopeo-1.9' | 'current';
 
@@ -42,21 +43,6 @@ function codeWords(code: string): string {
   return code.toLowerCase().replaceAll('_', ' ');
 }
 
-/** Go's `%q` for a short string: double quotes, Go escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}
 
 interface ErrcodeError {
   code: string;

@@ -14,7 +14,8 @@ export { findCertDir, loadTlsMaterial, defaultCertRoots, CertificateSetupError }
 export type { TlsMaterial, CertDirOptions } from './certs-d.ts';
 export { TokenCache } from './token-auth.ts';
 export { Redactor, redactUrl } from './redact.ts';
-export { registryResponseError, classifyStatus, goQuote } from './http-error.ts';
+export { registryResponseError, classifyStatus } from './http-error.ts';
+export { goQuote } from '../go-quote.ts';
 export type { ErrorWordingStyle } from './http-error.ts';
 export { goNetworkError } from './network-error.ts';
 export { parseWwwAuthenticate } from './www-authenticate.ts';

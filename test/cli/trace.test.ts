@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'undici';
 import { attemptLines, createAttemptLogger } from '../../cli/trace/attempt-log.ts';
 import { startHttpTrace } from '../../cli/trace/http-trace.ts';
-import { goQuote, parseLogLevel } from '../../cli/trace/log-level.ts';
+import { parseLogLevel } from '../../cli/trace/log-level.ts';
+import { goQuote } from '../../src/go-quote.ts';
 import { Redactor } from '../../src/registry/redact.ts';
 import type { PullEvent } from '../../src/events/pull-events.ts';
 

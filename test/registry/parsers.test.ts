@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseWwwAuthenticate } from '../../src/registry/www-authenticate.ts';
 import { HostMap, parseConnectTo } from '../../src/registry/host-map.ts';
-import { registryResponseError, goQuote } from '../../src/registry/http-error.ts';
+import { registryResponseError } from '../../src/registry/http-error.ts';
+import { goQuote } from '../../src/go-quote.ts';
 import { goNetworkError } from '../../src/registry/network-error.ts';
 import { redactUrl, Redactor } from '../../src/registry/redact.ts';
 import { parsePlatform, chooseInstance, MEDIA } from '../../src/registry/manifest.ts';
