@@ -1,5 +1,5 @@
 /**
- * Every error example in the project's research notes (../shared/research/*.md, copied with their source in
+ * Every error example in the project's research notes (the steering research notes, research/*.md, copied with their source in
  * test/fixtures/explain/research.json) and the wordings issue 13 lists, read back into attempts.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * A clone of this repository alone must pass its tests and run its benches: no file in it may reach for data
- * outside the repository (the conformance cases and benchmark inputs used to live in a sibling `../shared/`).
+ * outside the repository (the conformance cases and benchmark inputs used to live in a sibling shared folder that a clone does not have).
  * Every `new URL('…', import.meta.url)` literal in the code is resolved against its file and must land inside.
  */
 import { readdirSync, readFileSync } from 'node:fs';
