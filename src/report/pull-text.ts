@@ -8,6 +8,7 @@
 import { describeDecision } from '../policy/judge-resolution.ts';
 import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { formatFixes, pullFixes } from './what-to-do.ts';
+import { createImageBlockWriter, type ImageBlockWriter } from './image-blocks.ts';
 
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
@@ -106,47 +107,20 @@ export function formatPullSummary(results: readonly ResultEvent[]): string {
  * for await (const e of pullImages(resolutions, { client })) w.push(e);
  * w.end();
  */
-export function createPullTextWriter(write: (text: string) => void, order?: readonly string[]): { push(e: PullEvent): void; end(): ResultEvent[] } {
-  const pending = new Map<string, PullEvent[]>();
-  const done = new Map<string, string>();
-  const results: ResultEvent[] = [];
-  let next = 0;
+export function createPullTextWriter(write: (text: string) => void, order?: readonly string[]): ImageBlockWriter {
   let first = true;
-  const emit = (block: string) => {
-    write((first ? '' : '\n') + block);
-    first = false;
-  };
-  const flush = () => {
-    if (!order) return;
-    while (next < order.length && done.has(order[next]!)) {
-      emit(done.get(order[next]!)!);
-      done.delete(order[next]!);
-      next++;
-    }
-  };
-  return {
-    push(e) {
-      const list = pending.get(e.image) ?? [];
-      list.push(e);
-      pending.set(e.image, list);
-      if (e.type !== 'result') return;
-      results.push(e);
-      pending.delete(e.image);
-      if (order && order.includes(e.image)) {
-        done.set(e.image, renderImageText(list));
-        flush();
-      } else emit(renderImageText(list));
+  const blocks = createImageBlockWriter(
+    (block) => {
+      write((first ? '' : '\n') + block);
+      first = false;
     },
+    (events, interrupted) => renderImageText(events) + (interrupted ? '  (interrupted)\n' : ''),
+    order,
+  );
+  return {
+    push: (e) => blocks.push(e),
     end() {
-      for (const label of order ?? []) {
-        const block = done.get(label);
-        if (block !== undefined) emit(block);
-        else if (pending.has(label)) emit(renderImageText(pending.get(label)!) + '  (interrupted)\n');
-        pending.delete(label);
-      }
-      for (const list of pending.values()) emit(renderImageText(list) + '  (interrupted)\n');
-      pending.clear();
-      done.clear();
+      const results = blocks.end();
       if (results.length > 1) write('\n' + formatPullSummary(results));
       return results;
     },
