@@ -47,6 +47,8 @@ export interface StandaloneMocks {
   authFile: string | null;
   /** `sigstore.pub`: the public key the mocks sign with, when any registry signs. */
   sigstoreKey: string | null;
+  /** `gpg.pub`: the armored OpenPGP key the mocks' GPG (lookaside) signatures verify with, when any registry signs with gpg. */
+  gpgKey: string | null;
   /** `policy.json` (key placeholders filled) and the `registries.d` folder, when the scenario gives them. */
   policy: string | null;
   registriesD: string | null;
@@ -200,7 +202,7 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
 }
 
 /** sigstore.pub, gpg.pub, policy.json (the keys filled in) and registries.d/*.yaml: what skopeo/podman need for the same checks. */
-async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undefined, armored: string | undefined): Promise<Pick<StandaloneMocks, 'sigstoreKey' | 'policy' | 'registriesD'>> {
+async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undefined, armored: string | undefined): Promise<Pick<StandaloneMocks, 'sigstoreKey' | 'gpgKey' | 'policy' | 'registriesD'>> {
   let sigstoreKey: string | null = null;
   if (pem !== undefined) {
     sigstoreKey = join(dir, 'sigstore.pub');
@@ -224,5 +226,5 @@ async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undef
     await mkdir(registriesD, { recursive: true });
     for (const f of files) await writeFile(join(registriesD, f.name), f.text);
   }
-  return { sigstoreKey, policy, registriesD };
+  return { sigstoreKey, gpgKey, policy, registriesD };
 }
