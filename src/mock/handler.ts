@@ -123,7 +123,8 @@ export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptio
       stats.request(route, req.method, silent ? 0 : response.status);
       return { route, response, plan };
     },
-    stats: () => stats.snapshot(spec.host, rules, engine.firedCounts()),
+    // Content faults (signatures) count the images they changed; request faults the requests they hit.
+    stats: () => stats.snapshot(spec.host, rules, engine.firedCounts().map((n, i) => n + (content.signatureFaultsApplied[i] ?? 0))),
     setFaults(next) {
       const hadSignatureFaults = rules.some((r) => SIGNATURE_FAULTS.has(r.kind));
       rules = next;

@@ -101,6 +101,24 @@ describe('mock registry: GPG signatures in an http lookaside store', () => {
     expect((await check('ocp/good')).result).toMatchObject({ ok: true });
   });
 
+  it('signature faults count as fired by the signed images they changed; one matching no signed image never fired', async () => {
+    const one = await startMockRegistries([
+      {
+        host: 'r.example.com',
+        signatures: 'gpg',
+        images: [img('a/x'), img('a/y'), img('b/plain', { signatures: 'none' })],
+        faults: [{ kind: 'signature-missing', repository: 'a/*' }, { kind: 'signature-wrong-key', repository: 'b/*' }],
+      },
+    ]);
+    try {
+      const s = one.registries[0]!.stats();
+      expect(s.faults.map((f) => f.fired)).toEqual([2, 0]);
+      expect(s.unusedRules.map((r) => r.index)).toEqual([1]);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('TOML: signatures = "gpg" on a registry and an image', () => {
     const spec = parseMockRegistrySpec({ host: 'r.io', signatures: 'gpg', images: [{ repository: 'a/b', tags: ['1'], signatures: 'gpg' }] });
     expect(spec.signatures).toBe('gpg');
