@@ -57,6 +57,7 @@ function describe(s: Scenario, m: StandaloneMocks): string {
   if (m.policy) lines.push(`  policy.json         ${m.policy}`);
   if (m.registriesD) lines.push(`  registries.d        ${m.registriesD}`);
   if (m.sigstoreKey) lines.push(`  sigstore.pub        ${m.sigstoreKey}  (the key the mocks sign with)`);
+  if (m.gpgKey) lines.push(`  gpg.pub             ${m.gpgKey}  (the OpenPGP key the mocks sign with; lookaside: http://HOST/lookaside)`);
   const sigFlags = `${m.policy ? ` --policy ${m.policy}` : ''}${m.registriesD ? ` --registries.d ${m.registriesD}` : ''}`;
   const connect = m.connectTo.map((c) => `--connect-to ${c}`).join(' ');
   const first = s.pulls[0]?.ref ?? 'REF';

@@ -6,14 +6,18 @@ import type { FaultRule, MockImageSpec } from './spec.ts';
 import type { BlobContent } from './blob-content.ts';
 import { buildImage, defaultContent, type BuiltImage, type BuiltManifest } from './image-builder.ts';
 import { globToRegExp } from './glob.ts';
-import { signatureAttachment, type MockSigningKeys } from './sigstore-sign.ts';
+import { signatureAttachment, signatureFaultFor, type MockSigningKeys } from './sigstore-sign.ts';
+import { gpgSignatureFor, lookasideDir, type GpgSignatureBook } from './gpg-sign.ts';
 
 /** Signing for one registry's content: its host (the default signed name) and the run's keys. */
 export interface ContentSigning {
   host: string;
-  keys: MockSigningKeys;
+  /** sigstore keys (images with `signatures = "sigstore"`). */
+  keys?: MockSigningKeys;
+  /** GPG signatures signed at start (images with `signatures = "gpg"`; see gpg-sign.ts). */
+  gpg?: GpgSignatureBook;
   /** The registry's `signatures`. */
-  registryDefault?: 'sigstore' | 'none';
+  registryDefault?: 'sigstore' | 'gpg' | 'none';
 }
 
 export interface RepoContent {
@@ -28,12 +32,19 @@ export interface RepoContent {
 
 export interface RegistryContent {
   repos: Map<string, RepoContent>;
+  /** GPG lookaside signatures by `<repository>@sha256=<hex>` (one signature each: `signature-1`). */
+  lookaside: Map<string, Uint8Array>;
+  /**
+   * Signature faults are content faults: by rule index, how many signed images each one changed when the content
+   * was built (a rule that matched no signed image tested nothing, and the report says so).
+   */
+  signatureFaultsApplied: number[];
 }
 
 /** Build cache shared by the registries of one run, so an image served by several mirrors is built once. */
 export type ImageCache = Map<string, BuiltImage>;
 
-function cachedBuild(spec: MockImageSpec, cache: ImageCache | undefined): BuiltImage {
+export function cachedBuild(spec: MockImageSpec, cache: ImageCache | undefined): BuiltImage {
   const key = JSON.stringify([spec.repository, spec.tags, spec.platforms, spec.layers, spec.format, spec.content]);
   let img = cache?.get(key);
   if (img === undefined) {
@@ -64,13 +75,22 @@ function addImage(repo: RepoContent, img: BuiltImage): void {
 
 /** Index the images; build the stale variants named by `stale-tag` rules (rule index = position in `faults`). */
 export function buildContent(images: MockImageSpec[], faults: FaultRule[] = [], cache?: ImageCache, signing?: ContentSigning): RegistryContent {
-  const content: RegistryContent = { repos: new Map() };
+  const content: RegistryContent = { repos: new Map(), lookaside: new Map(), signatureFaultsApplied: faults.map(() => 0) };
   for (const spec of images) {
     const img = cachedBuild(spec, cache);
     const repo = repoFor(content, spec.repository);
     addImage(repo, img);
     for (const tag of img.tags) repo.tags.set(tag, img.top);
-    if (signing && (spec.signatures ?? signing.registryDefault) === 'sigstore') {
+    const signs = spec.signatures ?? signing?.registryDefault;
+    if ((signing?.gpg && signs === 'gpg') || (signing?.keys && signs === 'sigstore')) {
+      const fault = signatureFaultFor(spec, img.tags, faults);
+      if (fault) content.signatureFaultsApplied[faults.indexOf(fault)]!++;
+    }
+    if (signing?.gpg && signs === 'gpg') {
+      const sig = gpgSignatureFor(spec, img, signing.host, signing.gpg, faults);
+      if (sig) content.lookaside.set(lookasideDir(spec.repository, img.top.digest), sig);
+    }
+    if (signing?.keys && signs === 'sigstore') {
       const att = signatureAttachment(spec, img, signing.host, signing.keys, faults);
       if (att) {
         repo.tags.set(att.tag, att.manifest);

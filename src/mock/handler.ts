@@ -10,6 +10,7 @@ import { matchRoute } from './routes.ts';
 import { buildContent, type ContentSigning, type ImageCache, type RegistryContent } from './content-store.ts';
 import type { MockSigningKeys } from './sigstore-sign.ts';
 import { SIGNATURE_FAULTS } from './sigstore-sign.ts';
+import { LOOKASIDE_PREFIX, type GpgSignatureBook } from './gpg-sign.ts';
 import { createFaultEngine, type FaultEngine } from './faults.ts';
 import { createAuth } from './auth.ts';
 import { createStats, type MockRegistryStats } from './stats.ts';
@@ -32,9 +33,25 @@ export interface HandlerOptions {
   cache?: ImageCache;
   /** Keys for images that are signed (`signatures = "sigstore"`). Without them, nothing is signed. */
   sigstore?: MockSigningKeys;
+  /** GPG signatures signed at start (`signatures = "gpg"`, see gpg-sign.ts), served under /lookaside/. */
+  gpg?: GpgSignatureBook;
 }
 
 const API_VERSION = 'registry/2.0';
+
+/** `<repository>@sha256=<hex>/signature-1` → that image's GPG signature; anything else (signature-2, …) 404s. */
+function lookasideAnswer(content: RegistryContent, rest: string): MockResponse {
+  let path: string;
+  try {
+    path = decodeURIComponent(rest);
+  } catch {
+    return routerNotFound();
+  }
+  const m = /^(.+)\/signature-1$/.exec(path);
+  const sig = m ? content.lookaside.get(m[1]!) : undefined;
+  if (sig === undefined) return routerNotFound();
+  return { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(sig.length) }, body: Buffer.from(sig) };
+}
 
 /** Split `req.url` into path and query (adapters call this). */
 export function splitPath(raw: string): [string, string] {
@@ -45,7 +62,10 @@ export function splitPath(raw: string): [string, string] {
 export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptions): RegistryHandler {
   const images = spec.images ?? [];
   let rules = spec.faults ?? [];
-  const signing: ContentSigning | undefined = opts.sigstore ? { host: spec.host, keys: opts.sigstore, ...(spec.signatures ? { registryDefault: spec.signatures } : {}) } : undefined;
+  const signing: ContentSigning | undefined =
+    opts.sigstore || opts.gpg
+      ? { host: spec.host, ...(opts.sigstore ? { keys: opts.sigstore } : {}), ...(opts.gpg ? { gpg: opts.gpg } : {}), ...(spec.signatures ? { registryDefault: spec.signatures } : {}) }
+      : undefined;
   let content: RegistryContent = buildContent(images, rules, opts.cache, signing);
   let engine = createFaultEngine(rules, opts.seed);
   const auth = createAuth(spec.auth, spec.host);
@@ -57,6 +77,10 @@ export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptio
     const params = match.kind === 'route' ? match.params : {};
     const decision = engine.evaluate(req.method, req.path, route, params, opts.clock.nowMs());
     if (decision.replace !== undefined) return { route, response: decision.replace, plan: decision.plan };
+    if (match.kind !== 'route' && req.path.startsWith(LOOKASIDE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The lookaside store is a plain web server beside the registry: no registry auth, 404 when absent.
+      return { route, response: lookasideAnswer(content, req.path.slice(LOOKASIDE_PREFIX.length)), plan: decision.plan };
+    }
     if (match.kind !== 'route') {
       stats.unmatched(req.method, req.path);
       return { route, response: match.kind === 'method' ? registryError(405) : routerNotFound(), plan: decision.plan };
@@ -99,7 +123,8 @@ export function createRegistryHandler(spec: MockRegistrySpec, opts: HandlerOptio
       stats.request(route, req.method, silent ? 0 : response.status);
       return { route, response, plan };
     },
-    stats: () => stats.snapshot(spec.host, rules, engine.firedCounts()),
+    // Content faults (signatures) count the images they changed; request faults the requests they hit.
+    stats: () => stats.snapshot(spec.host, rules, engine.firedCounts().map((n, i) => n + (content.signatureFaultsApplied[i] ?? 0))),
     setFaults(next) {
       const hadSignatureFaults = rules.some((r) => SIGNATURE_FAULTS.has(r.kind));
       rules = next;

@@ -38,7 +38,7 @@ export type SignatureFaultKind = 'signature-missing' | 'signature-wrong-key' | '
 export const SIGNATURE_FAULTS: ReadonlySet<string> = new Set<SignatureFaultKind>(['signature-missing', 'signature-wrong-key', 'signature-wrong-digest', 'signature-wrong-identity']);
 
 /** The first signature fault whose repository and reference (tag) globs match this image. */
-function faultFor(spec: MockImageSpec, tags: string[], faults: FaultRule[]): FaultRule | undefined {
+export function signatureFaultFor(spec: MockImageSpec, tags: string[], faults: FaultRule[]): FaultRule | undefined {
   return faults.find((f) => {
     if (!SIGNATURE_FAULTS.has(f.kind)) return false;
     if (f.repository !== undefined && !globToRegExp(f.repository).test(spec.repository)) return false;
@@ -68,7 +68,7 @@ export interface SignatureAttachment {
  * gives no `signedName`: `<host>/<repository>:<first tag>`.
  */
 export function signatureAttachment(spec: MockImageSpec, img: BuiltImage, registryHost: string, keys: MockSigningKeys, faults: FaultRule[]): SignatureAttachment | null {
-  const fault = faultFor(spec, img.tags, faults);
+  const fault = signatureFaultFor(spec, img.tags, faults);
   if (fault?.kind === 'signature-missing') return null;
   const name = spec.signedName ?? `${registryHost}/${spec.repository}`;
   const tag = img.tags[0] ?? 'latest';

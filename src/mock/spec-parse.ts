@@ -149,11 +149,11 @@ function parseImage(r: Reader, raw: unknown): MockImageSpec {
   return img;
 }
 
-/** `signatures = "sigstore"` (or "none"), on an image or a registry. */
-function parseSignatures(r: Reader, t: Record<string, unknown>): 'sigstore' | 'none' | undefined {
+/** `signatures = "sigstore"`, "gpg" (or "none"), on an image or a registry. */
+function parseSignatures(r: Reader, t: Record<string, unknown>): 'sigstore' | 'gpg' | 'none' | undefined {
   if (t.signatures === undefined) return undefined;
-  if (t.signatures !== 'sigstore' && t.signatures !== 'none') r.fail('signatures', '"sigstore" or "none"', t.signatures);
-  return t.signatures as 'sigstore' | 'none';
+  if (t.signatures !== 'sigstore' && t.signatures !== 'gpg' && t.signatures !== 'none') r.fail('signatures', '"sigstore", "gpg" or "none"', t.signatures);
+  return t.signatures as 'sigstore' | 'gpg' | 'none';
 }
 
 function parseUser(r: Reader, raw: unknown): MockUser {

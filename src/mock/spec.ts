@@ -43,8 +43,12 @@ export interface MockImageSpec {
    * different repository path. Default: the repository's last path component (`app` for `org/app`).
    */
   content?: string;
-  /** `sigstore`: serve a cosign-style `sha256-<hex>.sig` attachment for the image (default: the registry's `signatures`). `none`: never. */
-  signatures?: 'sigstore' | 'none';
+  /**
+   * `sigstore`: serve a cosign-style `sha256-<hex>.sig` attachment for the image; `gpg`: a simple-signing GPG
+   * signature in the registry's lookaside store (`/lookaside/<repository>@sha256=<hex>/signature-1`). Default: the
+   * registry's `signatures`. `none`: never.
+   */
+  signatures?: 'sigstore' | 'gpg' | 'none';
   /** The name the signature claims (`critical.identity.docker-reference`, the first tag appended). Default `<host>/<repository>`: set it to the source's name for a mirror. */
   signedName?: string;
 }
@@ -208,6 +212,6 @@ export interface MockRegistrySpec {
   down?: boolean;
   /** Fault rules, in order. TOML: `[[registry.fault]]`. */
   faults?: FaultRule[];
-  /** `sigstore`: sign every image (each may say `none`). Default: only images that ask. */
-  signatures?: 'sigstore' | 'none';
+  /** `sigstore` / `gpg`: sign every image that way (each may say otherwise, or `none`). Default: only images that ask. */
+  signatures?: 'sigstore' | 'gpg' | 'none';
 }

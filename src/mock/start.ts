@@ -9,7 +9,8 @@ import { createRegistryHandler } from './handler.ts';
 import { serveRegistry } from './node-server.ts';
 import { createRealClock, type MockClock } from './clock.ts';
 import { createMockCa, createServerCert, stripPort, writeCertsDir, type MockCa } from './tls.ts';
-import type { ImageCache } from './content-store.ts';
+import { cachedBuild, type ImageCache } from './content-store.ts';
+import { createMockGpgKeys, imageSignsGpg, signGpgVariants, type MockGpgKeys } from './gpg-sign.ts';
 import { deriveSeed } from './prng.ts';
 import { ConfigError } from '../errors.ts';
 
@@ -30,6 +31,8 @@ export interface StartMockOptions {
   cache?: ImageCache;
   /** Sigstore signing keys (a set shares one pair). Default: generated when the spec signs anything. */
   sigstore?: MockSigningKeys;
+  /** GPG signing keys (a set shares one pair). Default: generated when the spec signs anything with gpg. */
+  gpg?: MockGpgKeys;
 }
 
 /** A running mock registry. */
@@ -48,6 +51,8 @@ export interface RunningMockRegistry {
   caPem: string | undefined;
   /** The public key (PEM) its sigstore signatures verify with, when it signs images: write it where the policy's keyPath points. */
   sigstorePublicKeyPem: string | undefined;
+  /** The armored OpenPGP public key its GPG (lookaside) signatures verify with, when it signs with gpg: a `signedBy` keyPath. */
+  gpgPublicKeyArmored: string | undefined;
   /** ca.crt files written under `certDir`. */
   certPaths: string[];
   clock: MockClock;
@@ -72,7 +77,9 @@ export async function startMockRegistry(spec: MockRegistrySpec, opts: StartMockO
   const clock = opts.clock ?? createRealClock();
   const bindHost = opts.host ?? '127.0.0.1';
   const sigstore = opts.sigstore ?? (specSigns(spec) ? createMockSigningKeys() : undefined);
-  const handler = createRegistryHandler(spec, { clock, seed: opts.seed ?? 1, ...(opts.cache ? { cache: opts.cache } : {}), ...(sigstore ? { sigstore } : {}) });
+  const gpgKeys = opts.gpg ?? (specSignsGpg(spec) ? await createMockGpgKeys() : undefined);
+  const gpg = gpgKeys && specSignsGpg(spec) ? await signGpgVariants(spec, (im) => cachedBuild(im, opts.cache), gpgKeys) : undefined;
+  const handler = createRegistryHandler(spec, { clock, seed: opts.seed ?? 1, ...(opts.cache ? { cache: opts.cache } : {}), ...(sigstore ? { sigstore } : {}), ...(gpg ? { gpg } : {}) });
   let tls: { certPem: string; keyPem: string } | undefined;
   let ca: MockCa | undefined;
   if (spec.tls) {
@@ -92,6 +99,7 @@ export async function startMockRegistry(spec: MockRegistrySpec, opts: StartMockO
     url: `${scheme}://${address}/v2/`,
     caPem: ca?.certPem,
     sigstorePublicKeyPem: sigstore?.publicKeyPem,
+    gpgPublicKeyArmored: gpgKeys?.publicKeyArmored,
     certPaths,
     clock,
     spec,
@@ -116,6 +124,8 @@ export interface MockRegistrySet {
   caPem: string | undefined;
   /** The sigstore public key (PEM) shared by the set, when any registry signs. */
   sigstorePublicKeyPem: string | undefined;
+  /** The armored OpenPGP public key shared by the set, when any registry signs with gpg. */
+  gpgPublicKeyArmored: string | undefined;
   clock: MockClock;
   stats(): MockRegistryStats[];
   close(): Promise<void>;
@@ -136,11 +146,12 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
   const cache: ImageCache = new Map();
   // One signing key pair per set (per scenario), so one policy key verifies every registry's signatures.
   const sigstore = opts.sigstore ?? (specs.some(specSigns) ? createMockSigningKeys() : undefined);
+  const gpg = opts.gpg ?? (specs.some(specSignsGpg) ? await createMockGpgKeys() : undefined);
   const registries: RunningMockRegistry[] = [];
   try {
     for (const spec of specs) {
       registries.push(
-        await startMockRegistry(spec, { ...opts, clock, cache, seed: deriveSeed(opts.seed ?? 1, spec.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}) }),
+        await startMockRegistry(spec, { ...opts, clock, cache, seed: deriveSeed(opts.seed ?? 1, spec.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}), ...(gpg ? { gpg } : {}) }),
       );
     }
   } catch (err) {
@@ -158,6 +169,7 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
     hostMap,
     caPem: ca?.certPem,
     sigstorePublicKeyPem: sigstore?.publicKeyPem,
+    gpgPublicKeyArmored: gpg?.publicKeyArmored,
     clock,
     stats: () => registries.map((r) => r.stats()),
     close: async () => {
@@ -169,4 +181,9 @@ export async function startMockRegistries(specs: MockRegistrySpec[], opts: Omit<
 /** Does this registry serve any signed image? */
 export function specSigns(spec: MockRegistrySpec): boolean {
   return (spec.images ?? []).some((im) => (im.signatures ?? spec.signatures) === 'sigstore');
+}
+
+/** Does this registry serve any GPG-signed image (lookaside)? */
+export function specSignsGpg(spec: MockRegistrySpec): boolean {
+  return (spec.images ?? []).some((im) => imageSignsGpg(im, spec));
 }

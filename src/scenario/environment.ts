@@ -12,7 +12,7 @@ import { createRegistryClient, type RegistryClient } from '../registry/client.ts
 import { HostMap, type HostMapEntry } from '../registry/host-map.ts';
 import type { Policy } from '../policy/types.ts';
 import type { SignatureContext } from '../signature/check-image.ts';
-import { scenarioPolicy, scenarioRegistriesD } from './signature-files.ts';
+import { scenarioPolicy, scenarioRegistriesD, type GpgKeyFiles } from './signature-files.ts';
 import type { Scenario } from './types.ts';
 
 export interface ScenarioEnvironment {
@@ -24,6 +24,8 @@ export interface ScenarioEnvironment {
   authFile: string | null;
   /** `DIR/sigstore.pub`: the public key the mocks' sigstore signatures verify with (a policy's keyPath), when any mock signs. */
   sigstoreKeyPath: string | null;
+  /** `DIR/gpg.pub`: the armored OpenPGP key the mocks' GPG (lookaside) signatures verify with, when any mock signs with gpg. */
+  gpgKeyPath: string | null;
   /** `DIR/policy.json`: the scenario's policy with the key filled in (null when it gives none). */
   policyPath: string | null;
   /** `DIR/registries.d`: the scenario's registries.d files (null when it gives none). */
@@ -84,7 +86,13 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       sigstoreKeyPath = join(dir, 'sigstore.pub');
       await writeFile(sigstoreKeyPath, mocks.sigstorePublicKeyPem);
     }
-    const signed = await writeSignatureFiles(scenario, dir, sigstoreKeyPath, mocks.sigstorePublicKeyPem);
+    let gpgKeyPath: string | null = null;
+    if (mocks.gpgPublicKeyArmored !== undefined) {
+      gpgKeyPath = join(dir, 'gpg.pub');
+      await writeFile(gpgKeyPath, mocks.gpgPublicKeyArmored);
+    }
+    const gpg = gpgKeyPath !== null && mocks.gpgPublicKeyArmored !== undefined ? { path: gpgKeyPath, armored: mocks.gpgPublicKeyArmored } : null;
+    const signed = await writeSignatureFiles(scenario, dir, sigstoreKeyPath, mocks.sigstorePublicKeyPem, gpg);
     const entries = hostMapEntries(mocks);
     const hostMap = new HostMap(entries);
     // Only the scenario's certs.d: a developer's own ~/.config/containers/certs.d must not change results.
@@ -106,6 +114,7 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       certsDir,
       authFile,
       sigstoreKeyPath,
+      gpgKeyPath,
       policyPath: signed.policyPath,
       registriesDDir: signed.registriesDDir,
       policy: signed.policy,
@@ -126,8 +135,8 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
 }
 
 /** Writes DIR/policy.json (key placeholders filled) and DIR/registries.d/*.yaml, for the engine and for other clients. */
-async function writeSignatureFiles(scenario: Scenario, dir: string, keyPath: string | null, pem: string | undefined) {
-  const filled = scenarioPolicy(scenario, keyPath !== null && pem !== undefined ? { path: keyPath, pem } : null);
+async function writeSignatureFiles(scenario: Scenario, dir: string, keyPath: string | null, pem: string | undefined, gpg: GpgKeyFiles | null) {
+  const filled = scenarioPolicy(scenario, keyPath !== null && pem !== undefined ? { path: keyPath, pem } : null, gpg);
   const registriesD = scenarioRegistriesD(scenario);
   let policyPath: string | null = null;
   if (filled !== null) {

@@ -2,17 +2,19 @@
  * A scenario's signature configuration: its policy.json and registries.d texts. The mocks generate their
  * sigstore key pair per run, so the policy names the key by placeholder — `{{sigstore-pub}}` (the path of
  * DIR/sigstore.pub, for keyPath) and `{{sigstore-pub-data}}` (the PEM, base64, for keyData) — filled in once
- * the mocks listen. Checked before any mock starts (with stand-in values), so a bad policy exits 2 up front.
+ * the mocks listen. GPG (`signatures = "gpg"`) likewise: `{{gpg-pub}}` (DIR/gpg.pub, armored, for a signedBy
+ * keyPath) and `{{gpg-pub-data}}` (that key, base64, for keyData). Checked before any mock starts (with
+ * stand-in values), so a bad policy exits 2 up front.
  */
 import { ConfigError } from '../errors.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import { parseRegistriesD, RegistriesDError, type RegistriesDConfig } from '../signature/registries-d.ts';
-import { specSigns } from '../mock/start.ts';
+import { specSigns, specSignsGpg } from '../mock/start.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
 import type { Scenario } from './types.ts';
 
-const PLACEHOLDER = /\{\{\s*(sigstore-pub(?:-data)?)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*((?:sigstore|gpg)-pub(?:-data)?)\s*\}\}/g;
 
 /** The generated key, as the placeholders need it (null when no mock signs). */
 export interface SigstoreKeyFiles {
@@ -20,28 +22,38 @@ export interface SigstoreKeyFiles {
   pem: string;
 }
 
+/** The generated OpenPGP public key (armored) and where it was written (null when no mock signs with gpg). */
+export interface GpgKeyFiles {
+  path: string;
+  armored: string;
+}
+
 /**
- * Fills `{{sigstore-pub}}` / `{{sigstore-pub-data}}`. The values are inserted inside JSON strings, so they are
- * JSON-escaped (a temporary folder path with a quote or backslash must not break the document).
+ * Fills `{{sigstore-pub}}` / `{{sigstore-pub-data}}` / `{{gpg-pub}}` / `{{gpg-pub-data}}`. The values are
+ * inserted inside JSON strings, so they are JSON-escaped (a temporary folder path with a quote or backslash
+ * must not break the document).
  */
-export function fillSigstorePlaceholders(text: string, key: SigstoreKeyFiles | null, file: string): string {
+export function fillSigstorePlaceholders(text: string, key: SigstoreKeyFiles | null, file: string, gpg: GpgKeyFiles | null = null): string {
   return text.replace(PLACEHOLDER, (_all, which: string) => {
-    if (key === null) {
-      throw new ConfigError(`${file}: config.policy-json: {{${which}}} names the mocks' sigstore key, but no [[registry]] or image has signatures = "sigstore"`, {
+    const isGpg = which.startsWith('gpg');
+    const k = isGpg ? (gpg === null ? null : { path: gpg.path, text: gpg.armored }) : key === null ? null : { path: key.path, text: key.pem };
+    if (k === null) {
+      const kind = isGpg ? 'gpg' : 'sigstore';
+      throw new ConfigError(`${file}: config.policy-json: {{${which}}} names the mocks' ${kind} key, but no [[registry]] or image has signatures = "${kind}"`, {
         file,
         code: SCENARIO_CODE,
       });
     }
-    const value = which === 'sigstore-pub' ? key.path : Buffer.from(key.pem).toString('base64');
+    const value = which.endsWith('-data') ? Buffer.from(k.text).toString('base64') : k.path;
     return JSON.stringify(value).slice(1, -1);
   });
 }
 
 /** The policy with the key filled in, parsed as the runtime parses policy.json (null when the scenario has none). */
-export function scenarioPolicy(scenario: Scenario, key: SigstoreKeyFiles | null): { text: string; policy: Policy } | null {
+export function scenarioPolicy(scenario: Scenario, key: SigstoreKeyFiles | null, gpg: GpgKeyFiles | null = null): { text: string; policy: Policy } | null {
   const raw = scenario.config?.policyJson ?? null;
   if (raw === null) return null;
-  const text = fillSigstorePlaceholders(raw, key, scenario.file);
+  const text = fillSigstorePlaceholders(raw, key, scenario.file, gpg);
   try {
     return { text, policy: parsePolicy(text, `${scenario.file}#config.policy-json`) };
   } catch (err) {
@@ -66,6 +78,7 @@ export function scenarioRegistriesD(scenario: Scenario): RegistriesDConfig {
 /** Checks both before anything starts: stand-in key values make the placeholders parse. */
 export function checkScenarioSignatureConfig(scenario: Scenario): void {
   const signs = scenario.mocks.some((m) => specSigns(m.spec));
-  scenarioPolicy(scenario, signs ? { path: '/dev/null/sigstore.pub', pem: '' } : null);
+  const signsGpg = scenario.mocks.some((m) => specSignsGpg(m.spec));
+  scenarioPolicy(scenario, signs ? { path: '/dev/null/sigstore.pub', pem: '' } : null, signsGpg ? { path: '/dev/null/gpg.pub', armored: '' } : null);
   scenarioRegistriesD(scenario);
 }

@@ -14,9 +14,10 @@ import { basename, join } from 'node:path';
 import { createRealClock } from '../mock/clock.ts';
 import type { ImageCache } from '../mock/content-store.ts';
 import { deriveSeed } from '../mock/prng.ts';
-import { specSigns, startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
+import { specSigns, specSignsGpg, startMockRegistries, startMockRegistry, type RunningMockRegistry } from '../mock/start.ts';
 import { createMockSigningKeys } from '../mock/sigstore-sign.ts';
 import { scenarioPolicy } from './signature-files.ts';
+import { createMockGpgKeys } from '../mock/gpg-sign.ts';
 import { createMockCa, stripPort } from '../mock/tls.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { splitHostPort } from './environment.ts';
@@ -46,6 +47,8 @@ export interface StandaloneMocks {
   authFile: string | null;
   /** `sigstore.pub`: the public key the mocks sign with, when any registry signs. */
   sigstoreKey: string | null;
+  /** `gpg.pub`: the armored OpenPGP key the mocks' GPG (lookaside) signatures verify with, when any registry signs with gpg. */
+  gpgKey: string | null;
   /** `policy.json` (key placeholders filled) and the `registries.d` folder, when the scenario gives them. */
   policy: string | null;
   registriesD: string | null;
@@ -82,6 +85,7 @@ async function startPlaced(s: Scenario, certsDir: string, seed: number, placed: 
   const cache: ImageCache = new Map();
   // One key pair for the whole set, as startMockRegistries shares one: the policy names a single key.
   const sigstore = s.mocks.some((m) => specSigns(m.spec)) ? createMockSigningKeys() : undefined;
+  const gpg = s.mocks.some((m) => specSignsGpg(m.spec)) ? await createMockGpgKeys() : undefined;
   const started: RunningMockRegistry[] = [];
   try {
     for (const [i, m] of s.mocks.entries()) {
@@ -89,7 +93,7 @@ async function startPlaced(s: Scenario, certsDir: string, seed: number, placed: 
       const port = placed[i]?.port ?? 0;
       try {
         started.push(
-          await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}) }),
+          await startMockRegistry(m.spec, { host: bind, port, clock, cache, certDir: certsDir, seed: deriveSeed(seed, m.host), ...(ca ? { ca } : {}), ...(sigstore ? { sigstore } : {}), ...(gpg ? { gpg } : {}) }),
         );
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -155,7 +159,12 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
       authFile = join(dir, 'auth.json');
       await writeFile(authFile, s.authJson, { mode: 0o600 });
     }
-    const signed = await writeSignatureFiles(s, dir, running.find((r) => r.sigstorePublicKeyPem !== undefined)?.sigstorePublicKeyPem);
+    const signed = await writeSignatureFiles(
+      s,
+      dir,
+      running.find((r) => r.sigstorePublicKeyPem !== undefined)?.sigstorePublicKeyPem,
+      running.find((r) => r.gpgPublicKeyArmored !== undefined)?.gpgPublicKeyArmored,
+    );
     const registries: StandaloneRegistry[] = running.map((r) => ({
       host: r.host,
       address: r.address,
@@ -192,14 +201,19 @@ export async function startStandaloneMocks(s: Scenario, opts: StandaloneOptions 
   }
 }
 
-/** sigstore.pub, policy.json (the key filled in) and registries.d/*.yaml: what skopeo/podman need for the same checks. */
-async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undefined): Promise<Pick<StandaloneMocks, 'sigstoreKey' | 'policy' | 'registriesD'>> {
+/** sigstore.pub, gpg.pub, policy.json (the keys filled in) and registries.d/*.yaml: what skopeo/podman need for the same checks. */
+async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undefined, armored: string | undefined): Promise<Pick<StandaloneMocks, 'sigstoreKey' | 'gpgKey' | 'policy' | 'registriesD'>> {
   let sigstoreKey: string | null = null;
   if (pem !== undefined) {
     sigstoreKey = join(dir, 'sigstore.pub');
     await writeFile(sigstoreKey, pem);
   }
-  const filled = scenarioPolicy(s, sigstoreKey !== null && pem !== undefined ? { path: sigstoreKey, pem } : null);
+  let gpgKey: string | null = null;
+  if (armored !== undefined) {
+    gpgKey = join(dir, 'gpg.pub');
+    await writeFile(gpgKey, armored);
+  }
+  const filled = scenarioPolicy(s, sigstoreKey !== null && pem !== undefined ? { path: sigstoreKey, pem } : null, gpgKey !== null && armored !== undefined ? { path: gpgKey, armored } : null);
   let policy: string | null = null;
   if (filled !== null) {
     policy = join(dir, 'policy.json');
@@ -212,5 +226,5 @@ async function writeSignatureFiles(s: Scenario, dir: string, pem: string | undef
     await mkdir(registriesD, { recursive: true });
     for (const f of files) await writeFile(join(registriesD, f.name), f.text);
   }
-  return { sigstoreKey, policy, registriesD };
+  return { sigstoreKey, gpgKey, policy, registriesD };
 }

@@ -165,6 +165,8 @@ blocked = true
     records('mock', await cli(['mock', 'test/fixtures/scenario/mock-only.toml', '--duration', '0.5', '--output', 'json']));
     const m = records('mock', await cli(['mock', 'scenarios/signed-release-mirror.toml', '--duration', '0.5', '--output', 'json']));
     expect(m[0]).toMatchObject({ policy: expect.stringMatching(/policy\.json$/), registriesD: expect.stringMatching(/registries\.d$/), sigstoreKey: expect.stringMatching(/sigstore\.pub$/) });
+    const g = records('mock', await cli(['mock', 'scenarios/gpg-signatures-not-mirrored.toml', '--duration', '0.5', '--output', 'json']));
+    expect(g[0]).toMatchObject({ sigstoreKey: null, gpgKey: expect.stringMatching(/gpg\.pub$/) });
   }, 60_000);
 
   it('load: one record, endpoints named by location', async () => {

@@ -53,4 +53,34 @@ describe('pullpath mock: signature scenarios', () => {
       if (child.exitCode === null) child.kill('SIGINT');
     }
   }, 60_000);
+
+  it('gpg: writes gpg.pub (the policy\'s keyPath); the printed pull line verifies from the mirror\'s lookaside store', async () => {
+    const base = await freePort();
+    const child = spawn(process.execPath, [bin, 'mock', 'scenarios/gpg-signatures-not-mirrored.toml', '--base-port', String(base), '--duration', '30'], { cwd: root });
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          if (buf.includes('Serving;')) resolve(buf);
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
+      });
+      const key = new RegExp('^  gpg\\.pub +(\\S+)', 'm').exec(text)?.[1];
+      expect(key !== undefined && existsSync(key), text).toBe(true);
+      expect(readFileSync(key!, 'utf8')).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+      const policy = new RegExp('^  policy\\.json +(\\S+)', 'm').exec(text)![1]!;
+      expect(JSON.parse(readFileSync(policy, 'utf8')).transports.docker['registry.redhat.io'][0].keyPath).toBe(key);
+      // The printed line pulls the scenario's first image (its signature was not mirrored); pull the other too.
+      const pullLine = /^  pullpath pull (.*)$/m.exec(text)![1]!.split(' ');
+      const rejected = await cli(['pull', ...pullLine]);
+      expect(rejected.stdout + rejected.stderr).toMatch(/A signature was required, but no signature exists/);
+      expect(rejected.code).toBe(1);
+      const verified = await cli(['pull', ...pullLine.slice(0, -1), 'registry.redhat.io/ubi9/ubi-minimal:9.4']);
+      expect(verified.stdout + verified.stderr).toMatch(/signatures: verified \(looked for on the source that served the image: http:\/\/mirror\.corp\.example\.com:5000\/lookaside\/rh\/ubi9\/ubi-minimal\)/);
+      expect(verified.code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGINT');
+    }
+  }, 60_000);
 });

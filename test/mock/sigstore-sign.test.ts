@@ -93,6 +93,6 @@ describe('scenario TOML keys', () => {
     expect(spec.signatures).toBe('sigstore');
     expect(spec.images![0]).toMatchObject({ signedName: 'quay.io/a/b', signatures: 'none' });
     expect(spec.faults).toEqual([{ kind: 'signature-wrong-identity', identity: 'quay.io/x/y:1' }, { kind: 'signature-missing', repository: 'a/*' }]);
-    expect(() => parseMockRegistrySpec({ host: 'm', signatures: 'gpg' })).toThrow(/signatures/);
+    expect(() => parseMockRegistrySpec({ host: 'm', signatures: 'pgp' })).toThrow(/signatures/);
   });
 });
