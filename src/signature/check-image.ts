@@ -103,7 +103,9 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
       lookedIn.push(store.url);
       lookaside = await fetchLookasideSignatures(store.url, input.manifestDigest, {
         ...(ctx.dispatchers ? { dispatchers: ctx.dispatchers } : {}),
-        insecure: input.insecure,
+        // The runtime reads the lookaside with the serving registry's own HTTP client: its TLS choice and certs.d.
+        insecure: input.registry.session.insecure || input.insecure,
+        tls: input.registry.session.tls,
         ...(input.signal ? { signal: input.signal } : {}),
       });
       return lookaside;

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { STATUS_CODES } from 'node:http';
 import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';
 import { goNetworkError } from '../registry/network-error.ts';
+import type { TlsMaterial } from '../registry/certs-d.ts';
 
 /** iolimits.MaxSignatureBodySize (4 MiB). */
 export const MAX_SIGNATURE_BODY_SIZE = 4 * 1024 * 1024;
@@ -51,6 +52,8 @@ export interface LookasideFetchOptions {
   dispatchers?: DispatcherFactory;
   /** The serving registry's TLS choice (the runtime reads the lookaside with that registry's HTTP client). */
   insecure?: boolean;
+  /** The serving registry's certs.d material (CA, client certificate): the same client, so the same trust. */
+  tls?: TlsMaterial | null;
   signal?: AbortSignal;
 }
 
@@ -87,7 +90,7 @@ async function getOneSignature(url: string, opts: LookasideFetchOptions): Promis
     case 'http:':
     case 'https:': {
       if (!opts.dispatchers) throw new LookasideError(`reading signature from ${redacted(u)}: no HTTP client configured`);
-      const dispatcher = opts.dispatchers.get({ insecure: opts.insecure === true }, u.origin);
+      const dispatcher = opts.dispatchers.get({ insecure: opts.insecure === true, ...(opts.tls ? { tls: opts.tls } : {}) }, u.origin);
       let res;
       try {
         res = await dispatcher.request({ origin: u.origin, path: u.pathname + u.search, method: 'GET', ...(opts.signal ? { signal: opts.signal } : {}) });

@@ -107,3 +107,36 @@ describe('pull verifies GPG signatures from the mirror\'s lookaside store', () =
     });
   });
 });
+
+describe('an https lookaside on a TLS registry: read with that registry\'s own client (certs.d)', () => {
+  let tlsMocks: MockRegistrySet;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pp-gpg-tls-'));
+    // The registry's CA is trusted only through certs.d (--cert-dir): the lookaside on the same host must be too.
+    tlsMocks = await startMockRegistries([{ host: 'secure.example.com', tls: true, signatures: 'gpg', images: [img('good')] }], { certDir: join(dir, 'certs.d') });
+    await writeFile(join(dir, 'registries.conf'), '[[registry]]\nprefix = "quay.io/ocp"\nlocation = "quay.io/ocp"\n[[registry.mirror]]\nlocation = "secure.example.com/ocp"\n');
+    await writeFile(join(dir, 'gpg.pub'), tlsMocks.gpgPublicKeyArmored!);
+    await writeFile(join(dir, 'policy.json'), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }], transports: { docker: { 'quay.io/ocp': [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: join(dir, 'gpg.pub') }] } } }));
+    await mkdir(join(dir, 'registries.d'));
+    await writeFile(join(dir, 'registries.d', 'lookaside.yaml'), 'docker:\n  secure.example.com:\n    lookaside: https://secure.example.com/lookaside\n');
+    await mkdir(join(dir, 'none.d'));
+  });
+  afterAll(async () => {
+    await tlsMocks?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('verified through the mirror, its lookaside trusted with the registry\'s CA', async () => {
+    const args = [
+      'pull', '--registries-conf', join(dir, 'registries.conf'), '--registries-conf-dir', join(dir, 'none.d'),
+      '--policy', join(dir, 'policy.json'), '--registries.d', join(dir, 'registries.d'), '--cert-dir', join(dir, 'certs.d', 'secure.example.com'),
+      ...Object.entries(tlsMocks.hostMap).flatMap(([h, a]) => ['--connect-to', `${h}:${a}`]),
+      '-o', 'json', 'quay.io/ocp/good:1.0',
+    ];
+    const r = await runCli(args, { env: hermeticEnv(dir), timeoutMs: 60_000 });
+    const { result } = parsed(r);
+    expect(result, r.stdout + r.stderr).toMatchObject({ ok: true, source: 'secure.example.com/ocp/good:1.0' });
+    expect((result.signatures as { ok: boolean }).ok).toBe(true);
+  });
+});
