@@ -55,12 +55,5 @@ export function loadTextsInputFromOpenShift(t: OpenShiftConfigTexts): LoadTextsI
   return { main: t.main, mainPath: t.main.path, mainRequired: true, dropins: t.dropins, configDirPath: '/etc/containers/registries.conf.d' };
 }
 
-/**
- * The policy.json CRI-O uses for a pod in `namespace`: `/etc/crio/policies/<namespace>.json` when the MCO rendered
- * one (ImagePolicy objects in that namespace), else the cluster-wide policy.json. Returns the JSON text and a label.
- */
-export function policyForNamespace(t: OpenShiftConfigTexts, namespace: string | undefined): { json: string; label: string | null } {
-  if (namespace === undefined) return { json: t.policyJson, label: null };
-  const ns = t.namespacedPolicies.find((p) => p.namespace === namespace);
-  return ns ? { json: ns.json, label: `${ns.path} (rendered from the ImagePolicy objects of namespace ${namespace})` } : { json: t.policyJson, label: null };
-}
+// Moved to src/openshift (the scenario runner needs it too); re-exported for the commands that import it from here.
+export { policyForNamespace } from '../src/openshift/namespace-policy.ts';

@@ -12,6 +12,8 @@ import { createRegistryClient, type RegistryClient } from '../registry/client.ts
 import { HostMap, type HostMapEntry } from '../registry/host-map.ts';
 import type { Policy } from '../policy/types.ts';
 import type { SignatureContext } from '../signature/check-image.ts';
+import type { RegistriesDConfig } from '../signature/registries-d.ts';
+import { parseClusterPolicies, renderedRegistriesD, renderScenarioClusterObjects } from './cluster-policies.ts';
 import { scenarioPolicy, scenarioRegistriesD, type GpgKeyFiles } from './signature-files.ts';
 import type { Scenario } from './types.ts';
 
@@ -32,6 +34,11 @@ export interface ScenarioEnvironment {
   registriesDDir: string | null;
   /** The parsed policy the pulls are judged with, and what the engine needs to verify signatures. */
   policy: Policy | null;
+  /**
+   * The policy CRI-O judges a pod in `namespace` with: its rendered `/etc/crio/policies/NS.json` (ImagePolicy
+   * objects of that namespace), else `policy` (also for null).
+   */
+  policyFor(namespace: string | null): Policy | null;
   signatures: SignatureContext | null;
   client: RegistryClient;
   /** `--connect-to` values, one per mock, for other clients (`pullpath mock`). */
@@ -118,6 +125,7 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
       policyPath: signed.policyPath,
       registriesDDir: signed.registriesDDir,
       policy: signed.policy,
+      policyFor: (ns) => (ns === null ? undefined : signed.namespaced.get(ns)) ?? signed.policy,
       signatures,
       client,
       connectTo: entries.map((e) => e.spec),
@@ -134,21 +142,48 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
   }
 }
 
-/** Writes DIR/policy.json (key placeholders filled) and DIR/registries.d/*.yaml, for the engine and for other clients. */
+/**
+ * Writes DIR/policy.json (key placeholders filled), DIR/registries.d/*.yaml and DIR/policies/NS.json, for the
+ * engine and for other clients. With ClusterImagePolicy/ImagePolicy in the cluster objects, those files are
+ * rendered from them now that the key exists (prepare rendered them with a stand-in, cluster-policies.ts).
+ */
 async function writeSignatureFiles(scenario: Scenario, dir: string, keyPath: string | null, pem: string | undefined, gpg: GpgKeyFiles | null) {
-  const filled = scenarioPolicy(scenario, keyPath !== null && pem !== undefined ? { path: keyPath, pem } : null, gpg);
-  const registriesD = scenarioRegistriesD(scenario);
-  let policyPath: string | null = null;
-  if (filled !== null) {
-    policyPath = join(dir, 'policy.json');
-    await writeFile(policyPath, filled.text);
+  const key = keyPath !== null && pem !== undefined ? { path: keyPath, pem } : null;
+  const cluster = (scenario.config?.clusterObjects ?? null) !== null ? renderScenarioClusterObjects(scenario, key, gpg) : null;
+  let policyText: string | null = null;
+  let policy: Policy | null = null;
+  let namespaced = new Map<string, Policy>();
+  let registriesDFiles: { name: string; text: string }[] = scenario.config?.registriesD ?? [];
+  let registriesD: RegistriesDConfig;
+  if (cluster?.hasImagePolicies) {
+    const parsed = parseClusterPolicies(scenario, cluster.texts);
+    policyText = cluster.texts.policyJson;
+    policy = parsed.policy;
+    namespaced = parsed.namespaced;
+    const rendered = renderedRegistriesD(scenario, cluster.texts);
+    registriesDFiles = [...registriesDFiles, ...rendered];
+    registriesD = scenarioRegistriesD(scenario, rendered);
+  } else {
+    const filled = scenarioPolicy(scenario, key, gpg);
+    policyText = filled?.text ?? null;
+    policy = filled?.policy ?? null;
+    registriesD = scenarioRegistriesD(scenario);
   }
-  const files = scenario.config?.registriesD ?? [];
+  let policyPath: string | null = null;
+  if (policyText !== null) {
+    policyPath = join(dir, 'policy.json');
+    await writeFile(policyPath, policyText);
+  }
   let registriesDDir: string | null = null;
-  if (files.length > 0) {
+  if (registriesDFiles.length > 0) {
     registriesDDir = join(dir, 'registries.d');
     await mkdir(registriesDDir);
-    for (const f of files) await writeFile(join(registriesDDir, f.name), f.text);
+    for (const f of registriesDFiles) await writeFile(join(registriesDDir, f.name), f.text);
   }
-  return { policy: filled?.policy ?? null, policyPath, registriesD, registriesDDir };
+  if (cluster?.hasImagePolicies && cluster.texts.namespacedPolicies.length > 0) {
+    // As on the node (/etc/crio/policies/NS.json), for `pullpath policy --namespace`-style reuse by hand.
+    await mkdir(join(dir, 'policies'));
+    for (const p of cluster.texts.namespacedPolicies) await writeFile(join(dir, 'policies', `${p.namespace}.json`), p.json);
+  }
+  return { policy, namespaced, policyPath, registriesD, registriesDDir };
 }

@@ -36,7 +36,7 @@ const TOP_KEYS = ['name', 'story', 'config', 'auth-json', 'registry', 'pull', 'd
 const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'cluster-objects', 'cluster-objects-file', 'policy-json', 'registries-d'] as const;
 const REGISTRIES_D_KEYS = ['name', 'text'] as const;
 const DROPIN_KEYS = ['name', 'text', 'file'] as const;
-const PULL_KEYS = ['ref', 'at', 'repeat', 'interval', 'timeout-ms', 'expect'] as const;
+const PULL_KEYS = ['ref', 'namespace', 'at', 'repeat', 'interval', 'timeout-ms', 'expect'] as const;
 const EXPECT_KEYS = ['outcome', 'source', 'attempts', 'skipped', 'error-class', 'error-contains', 'digest', 'max-ms', 'signatures'] as const;
 const ATTEMPT_KEYS = ['ref', 'outcome', 'error-class', 'error-contains'] as const;
 
@@ -156,6 +156,11 @@ function readMock(t: TableReader): ScenarioMock {
 
 function readPull(t: TableReader): PullSpec {
   const ref = t.string('ref', { required: true });
+  const namespace = t.string('namespace') ?? null;
+  // A Kubernetes namespace name (RFC 1123 label): it names /etc/crio/policies/NS.json, so no path characters.
+  if (namespace !== null && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw t.fail('namespace', 'a Kubernetes namespace name (lower-case letters, digits and "-", at most 63)', namespace);
+  }
   const at = t.number('at', { min: 0 }) ?? 0;
   const repeat = t.number('repeat', { min: 1, integer: true }) ?? 1;
   const interval = t.number('interval', { min: 0 }) ?? 0;
@@ -163,7 +168,7 @@ function readPull(t: TableReader): PullSpec {
   const e = t.subTable('expect');
   const expect = e ? readExpect(e) : {};
   t.rejectUnknown(PULL_KEYS);
-  return { key: t.path, ref, at, repeat, interval, timeoutMs, expect };
+  return { key: t.path, ref, namespace, at, repeat, interval, timeoutMs, expect };
 }
 
 function readExpect(t: TableReader): PullExpectation {

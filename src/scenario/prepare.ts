@@ -10,10 +10,9 @@ import type { ConfigText, RegistriesConfig } from '../config/types.ts';
 import { compileConfig, resolveArg, type CompiledConfig } from '../resolve/index.ts';
 import type { Resolution } from '../resolve/resolution.ts';
 import { SCENARIO_CODE } from './table-reader.ts';
-import { parseOpenShiftObjects } from '../openshift/parse-objects.ts';
-import { openShiftToConfigTexts } from '../openshift/to-config-texts.ts';
 import { attributeRenderedOrigins, type RenderedProvenance } from '../openshift/provenance.ts';
-import { checkScenarioSignatureConfig } from './signature-files.ts';
+import { checkScenarioSignatureConfig, scenarioRegistriesD } from './signature-files.ts';
+import { parseClusterPolicies, renderedRegistriesD, renderScenarioClusterObjects, standInKeys } from './cluster-policies.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
 
 /**
@@ -37,21 +36,6 @@ function text(ref: ScenarioFileRef): ConfigText {
   return { path: ref.path, text: ref.text ?? '' };
 }
 
-/** Cluster objects (image.config, ICSP, IDMS, ITMS YAML) → the node's registries.conf and drop-ins, by src/openshift. */
-function renderClusterObjects(scenario: Scenario, ref: ScenarioFileRef): { main: ConfigText; dropins: ConfigText[]; provenance: RenderedProvenance } {
-  try {
-    return openShiftToConfigTexts(parseOpenShiftObjects([text(ref)]));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      throw new ConfigError(`${scenario.file}: config.cluster-objects: the Machine Config Operator would refuse these objects: ${err.message}`, {
-        file: scenario.file,
-        code: SCENARIO_CODE,
-      });
-    }
-    throw err;
-  }
-}
-
 /**
  * @throws ConfigError naming the scenario file and the registries.conf problem (exit 2).
  * @example const p = prepareScenario(await loadScenario('scenarios/demo.toml')); p.resolutions[0].sources
@@ -63,7 +47,21 @@ export function prepareScenario(scenario: Scenario): PreparedScenario {
   let provenance: RenderedProvenance | null = null;
   if (c.clusterObjects) {
     // Rendered as the Machine Config Operator renders them, named by their node paths.
-    const rendered = renderClusterObjects(scenario, c.clusterObjects);
+    // Key placeholders get stand-ins here: the mocks (and their keys) do not exist yet (cluster-policies.ts).
+    const stand = standInKeys(scenario);
+    if (c.clusterObjects.text === null) throw new Error(`internal: ${c.clusterObjects.path} was not read (use loadScenario, not parseScenario, for files with paths)`);
+    const { texts: rendered, hasImagePolicies } = renderScenarioClusterObjects(scenario, stand.sigstore, stand.gpg);
+    if (hasImagePolicies && (c.policyJson ?? null) !== null) {
+      throw new ConfigError(
+        `${scenario.file}: config.policy-json: the cluster objects include ClusterImagePolicy/ImagePolicy, which render the node's policy.json; give either policy-json or those objects, not both`,
+        { file: scenario.file, code: SCENARIO_CODE },
+      );
+    }
+    // The rendered policies and registries.d must parse as the runtime parses them, before any mock starts.
+    if (hasImagePolicies) {
+      parseClusterPolicies(scenario, rendered);
+      scenarioRegistriesD(scenario, renderedRegistriesD(scenario, rendered));
+    }
     main = rendered.main;
     dropins = [...rendered.dropins, ...c.dropins.map(text)];
     provenance = rendered.provenance;

@@ -109,6 +109,8 @@ export function startScenario(prepared: PreparedScenario, opts: RunScenarioOptio
           if (opts.signal?.aborted) return;
           const pull = s.pulls[r.index]!;
           const events: PullEvent[] = [];
+          // As CRI-O judges a pod in the pull's namespace (its /etc/crio/policies/NS.json when rendered).
+          const policy = env.policyFor(pull.namespace);
           await pullOne(
             prepared.resolutions[r.index]!,
             {
@@ -117,7 +119,7 @@ export function startScenario(prepared: PreparedScenario, opts: RunScenarioOptio
               startedAt,
               image: r.label,
               // The scenario's policy.json and registries.d: signature failures are the engine's own results.
-              ...(env.policy ? { policy: env.policy, signatures: env.signatures } : {}),
+              ...(policy ? { policy, signatures: env.signatures } : {}),
             },
             (e) => {
               events.push(e);

@@ -33,13 +33,19 @@ export interface GpgKeyFiles {
  * inserted inside JSON strings, so they are JSON-escaped (a temporary folder path with a quote or backslash
  * must not break the document).
  */
-export function fillSigstorePlaceholders(text: string, key: SigstoreKeyFiles | null, file: string, gpg: GpgKeyFiles | null = null): string {
+export function fillSigstorePlaceholders(
+  text: string,
+  key: SigstoreKeyFiles | null,
+  file: string,
+  gpg: GpgKeyFiles | null = null,
+  at = 'config.policy-json',
+): string {
   return text.replace(PLACEHOLDER, (_all, which: string) => {
     const isGpg = which.startsWith('gpg');
     const k = isGpg ? (gpg === null ? null : { path: gpg.path, text: gpg.armored }) : key === null ? null : { path: key.path, text: key.pem };
     if (k === null) {
       const kind = isGpg ? 'gpg' : 'sigstore';
-      throw new ConfigError(`${file}: config.policy-json: {{${which}}} names the mocks' ${kind} key, but no [[registry]] or image has signatures = "${kind}"`, {
+      throw new ConfigError(`${file}: ${at}: {{${which}}} names the mocks' ${kind} key, but no [[registry]] or image has signatures = "${kind}"`, {
         file,
         code: SCENARIO_CODE,
       });
@@ -63,10 +69,11 @@ export function scenarioPolicy(scenario: Scenario, key: SigstoreKeyFiles | null,
 }
 
 /** The registries.d files merged as the runtime merges a directory (sorted by name, as a directory lists them). */
-export function scenarioRegistriesD(scenario: Scenario): RegistriesDConfig {
-  const files = [...(scenario.config?.registriesD ?? [])]
+export function scenarioRegistriesD(scenario: Scenario, rendered: { name: string; text: string; path: string }[] = []): RegistriesDConfig {
+  const given = (scenario.config?.registriesD ?? []).map((f) => ({ ...f, path: `${scenario.file}#config.registries-d(${f.name})` }));
+  const files = [...given, ...rendered]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((f) => ({ path: `${scenario.file}#config.registries-d(${f.name})`, text: f.text }));
+    .map((f) => ({ path: f.path, text: f.text }));
   try {
     return parseRegistriesD(files);
   } catch (err) {

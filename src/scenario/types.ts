@@ -45,7 +45,9 @@ export interface ScenarioConfig {
   /**
    * OpenShift cluster objects (image.config, ICSP, IDMS, ITMS as YAML, several documents allowed). When set,
    * the node's registries.conf and search drop-in are rendered from them by src/openshift, as the Machine
-   * Config Operator renders them, instead of `registries-conf`.
+   * Config Operator renders them, instead of `registries-conf`. ClusterImagePolicy/ImagePolicy objects there
+   * also give policy.json, registries.d and `/etc/crio/policies/NS.json` (then `policy-json` is refused); their
+   * `keyData` may be `"{{sigstore-pub-data}}"`, the mocks' generated key (see cluster-policies.ts).
    */
   clusterObjects: ScenarioFileRef | null;
   /**
@@ -98,6 +100,12 @@ export interface PullSpec {
   key: string;
   /** The reference as a user would type it (templates already expanded by the runner). */
   ref: string;
+  /**
+   * The pod's namespace (`namespace = "team"`): the pull is judged as CRI-O judges a pod there, with the
+   * `/etc/crio/policies/NS.json` rendered from the cluster objects' ImagePolicy objects when there is one, else
+   * policy.json. Null: policy.json.
+   */
+  namespace: string | null;
   /** Seconds after the scenario started (mock fault timelines count from the same instant). */
   at: number;
   /** Run the pull this many times (a loop), `interval` seconds apart; each run is checked. */

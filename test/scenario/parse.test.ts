@@ -88,6 +88,11 @@ ref = "a.example.com/x:1"
     expect(s.config.dropins.map((d) => d.source)).toEqual(['file', 'inline']);
   });
 
+  it('reads a pull\'s namespace (null when absent)', () => {
+    const s = parseScenario(base + '[[pull]]\nref = "quay.io/a:1"\nnamespace = "team-a"\n[[pull]]\nref = "quay.io/a:1"\n', 'scen.toml');
+    expect(s.pulls.map((p) => p.namespace)).toEqual(['team-a', null]);
+  });
+
   it('accepts a mock-only scenario (no [[pull]] tables): pullpath mock serves it', () => {
     expect(parseScenario(base, 'scen.toml').pulls).toEqual([]);
   });
@@ -96,6 +101,8 @@ ref = "a.example.com/x:1"
     ['a TOML syntax error, with line and column', 'name = \n', /^scen\.toml:1:\d+: not valid TOML/],
     ['a missing name', base.replace('name = "t"', '') + '[[pull]]\nref = "x.io/a:1"\n', /scen\.toml: name: expected a string \(required\)/],
     ['a misspelt expectation key, with a hint', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\nerorr-class = "refused"\n', /pull\[0\]\.expect\.erorr-class: unknown key \(did you mean "error-class"\?\)/],
+    ['a misspelt namespace key, with a hint', base + '[[pull]]\nref = "quay.io/a:1"\nnamespce = "team"\n', /pull\[0\]\.namespce: unknown key \(did you mean "namespace"\?\)/],
+    ['a namespace that is no Kubernetes name', base + '[[pull]]\nref = "quay.io/a:1"\nnamespace = "../team"\n', /pull\[0\]\.namespace: expected a Kubernetes namespace name/],
     ['an unknown error class', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\nerror-class = "kaput"\n', /pull\[0\]\.expect\.error-class: expected one of "refused", .*got the string "kaput"/],
     ['a wrong outcome', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\noutcome = "success"\n', /pull\[0\]\.expect\.outcome: expected one of "ok", "failed"/],
     ['an attempt without its outcome', base + '[[pull]]\nref = "quay.io/a:1"\n[pull.expect]\nattempts = [{ ref = "quay.io/a:1" }]\n', /pull\[0\]\.expect\.attempts\[0\]\.outcome: expected one of ok, failed, blocked/],
