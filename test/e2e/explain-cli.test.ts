@@ -3,26 +3,15 @@
  * argument, a wrapped `oc describe pod` block; a configuration beside the attempts; input that is not a pull
  * error (exit 2, saying what was expected).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runCli, type CliResult } from '../helpers/run-cli.ts';
+import { repoRoot, runCli, spawnCli, type CliResult } from '../helpers/run-cli.ts';
 
-function withStdin(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, env: { ...process.env, HOME: '/nonexistent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+/** Runs the CLI with `input` on standard input (HOME points nowhere: no user config is read). */
+const withStdin = (args: string[], input: string): Promise<CliResult> => spawnCli(args, { stdin: input, env: { ...process.env, HOME: '/nonexistent' } });
 
 const RUNS = 'test/fixtures/explain/runs';
 const podman = readFileSync(join(repoRoot, RUNS, 'chain-404-refused-refused.podman.txt'), 'utf8');

@@ -102,6 +102,24 @@ async function underSigint(args: string[], ready: (child: ChildProcess) => Promi
 }
 const onFirstLine = async (): Promise<void> => {};
 
+/**
+ * Runs `args` and sends SIGINT 300 ms after the hanging listener sees its first connection: for commands that
+ * print nothing until they are done (load; pull --output json writes an image's records together).
+ */
+async function underSigintOnConnect(args: string[]): Promise<TimedRun & { sentAt: number }> {
+  let sentAt = 0;
+  const t0 = performance.now();
+  let child: ChildProcess | null = null;
+  connected = () => {
+    connected = () => {};
+    sentAt = performance.now() - t0;
+    setTimeout(() => child?.kill('SIGINT'), 300);
+  };
+  const running = spawnCli(args, { env: env() });
+  child = lastSpawned();
+  return { ...(await running), sentAt };
+}
+
 describe('closed pipe (| head -1)', () => {
   it('resolve: quiet, exit 141', async () => {
     const r = await underClosedPipe(['resolve', '--registries-conf', 'examples/registries.conf', '--registries-conf-dir', join(work, 'conf.d'), ...manyRefs(3000)]);
@@ -195,23 +213,11 @@ describe('closed pipe (| head -1)', () => {
 
 describe('Ctrl-C (SIGINT): exit 130 after the summary, promptly', () => {
   it('pull: the hanging attempt is shown cancelled (not other)', async () => {
-    // pull --output json writes an image's records together, once it is done: it is at work once the hanging
-    // endpoint sees a connection.
-    let sentAt = 0;
-    const t0 = performance.now();
-    let child: ChildProcess | null = null;
-    connected = () => {
-      connected = () => {};
-      sentAt = performance.now() - t0;
-      setTimeout(() => child?.kill('SIGINT'), 300);
-    };
-    const running = spawnCli(['pull', ...net(), '--timeout', '30', '--output', 'json', HANG], { env: env() });
-    child = lastSpawned();
-    const r = await running;
+    const r = await underSigintOnConnect(['pull', ...net(), '--timeout', '30', '--output', 'json', HANG]);
     clean(r);
-    expect(sentAt).toBeGreaterThan(0);
+    expect(r.sentAt).toBeGreaterThan(0);
     expect(r.code).toBe(130);
-    expect(r.exitMs - sentAt).toBeLessThan(5300);
+    expect(r.exitMs - r.sentAt).toBeLessThan(5300);
     const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'result');
     expect(result).toMatchObject({ ok: false, errorClass: 'cancelled' });
     // The class is part of the JSON contract too.
@@ -235,22 +241,11 @@ describe('Ctrl-C (SIGINT): exit 130 after the summary, promptly', () => {
   }, 30_000);
 
   it('load: the report is printed, cancelled pulls counted as cancelled', async () => {
-    // load prints nothing until its report: it is at work once the hanging endpoint sees a connection.
-    let sentAt = 0;
-    const t0 = performance.now();
-    let child: ChildProcess | null = null;
-    connected = () => {
-      connected = () => {};
-      sentAt = performance.now() - t0;
-      setTimeout(() => child?.kill('SIGINT'), 300);
-    };
-    const running = spawnCli(['load', ...net(), '--no-tui', '--duration', '60', '--concurrency', '2', '--timeout', '30', HANG], { env: env() });
-    child = lastSpawned();
-    const r = await running;
+    const r = await underSigintOnConnect(['load', ...net(), '--no-tui', '--duration', '60', '--concurrency', '2', '--timeout', '30', HANG]);
     clean(r);
-    expect(sentAt).toBeGreaterThan(0);
+    expect(r.sentAt).toBeGreaterThan(0);
     expect(r.code).toBe(130);
-    expect(r.exitMs - sentAt).toBeLessThan(6000);
+    expect(r.exitMs - r.sentAt).toBeLessThan(6000);
     expect(r.stdout).toMatch(/cancelled/);
     expect(r.stdout).not.toMatch(/\bother\b/);
   }, 90_000);

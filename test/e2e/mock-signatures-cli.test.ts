@@ -4,36 +4,34 @@
  * verifies the mirror's signature against the served files — with the registries on fixed ports (--base-port),
  * which start each registry separately: they must still sign with the one key the policy names.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/docker-registry.ts';
+import { repoRoot, runCli } from '../helpers/run-cli.ts';
 
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/pullpath.js');
+const bin = join(repoRoot, 'bin/pullpath.js');
+const cli = (args: string[]) => runCli(args, { timeoutMs: 30_000 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+/** Starts `pullpath mock SCENARIO --base-port P` and resolves with what it printed once it serves. */
+async function startMock(scenario: string): Promise<{ child: ChildProcess; text: string }> {
+  const child = spawn(process.execPath, [bin, 'mock', scenario, '--base-port', String(await freePort()), '--duration', '30'], { cwd: repoRoot });
+  const text = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('Serving;')) resolve(buf);
     });
+    child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
   });
+  return { child, text };
 }
 
 describe('pullpath mock: signature scenarios', () => {
   it('writes policy.json, registries.d and sigstore.pub; the printed pull line verifies the signature through them', async () => {
-    const base = await freePort();
-    const child = spawn(process.execPath, [bin, 'mock', 'scenarios/signed-release-mirror.toml', '--base-port', String(base), '--duration', '30'], { cwd: root });
+    const { child, text } = await startMock('scenarios/signed-release-mirror.toml');
     try {
-      const text = await new Promise<string>((resolve, reject) => {
-        let buf = '';
-        child.stdout.on('data', (d: Buffer) => {
-          buf += d.toString();
-          if (buf.includes('Serving;')) resolve(buf);
-        });
-        child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
-      });
       const file = (label: string) => new RegExp(`^  ${label} +(\\S+)`, 'm').exec(text)?.[1];
       const policy = file('policy\\.json')!;
       const registriesD = file('registries\\.d')!;
@@ -55,17 +53,8 @@ describe('pullpath mock: signature scenarios', () => {
   }, 60_000);
 
   it('gpg: writes gpg.pub (the policy\'s keyPath); the printed pull line verifies from the mirror\'s lookaside store', async () => {
-    const base = await freePort();
-    const child = spawn(process.execPath, [bin, 'mock', 'scenarios/gpg-signatures-not-mirrored.toml', '--base-port', String(base), '--duration', '30'], { cwd: root });
+    const { child, text } = await startMock('scenarios/gpg-signatures-not-mirrored.toml');
     try {
-      const text = await new Promise<string>((resolve, reject) => {
-        let buf = '';
-        child.stdout.on('data', (d: Buffer) => {
-          buf += d.toString();
-          if (buf.includes('Serving;')) resolve(buf);
-        });
-        child.on('exit', () => reject(new Error(`exited early: ${buf}`)));
-      });
       const key = new RegExp('^  gpg\\.pub +(\\S+)', 'm').exec(text)?.[1];
       expect(key !== undefined && existsSync(key), text).toBe(true);
       expect(readFileSync(key!, 'utf8')).toMatch(/^-----BEGIN PGP PUBLIC KEY BLOCK-----/);

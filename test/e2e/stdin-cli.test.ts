@@ -1,21 +1,10 @@
 /** `-` reads standard input from the real entry point: `oc get idms -o yaml | pullpath render openshift -`. */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, type CliResult } from '../helpers/run-cli.ts';
+import { spawnCli, type CliResult } from '../helpers/run-cli.ts';
 
-function withStdin(args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/pullpath.js', ...args], { cwd: repoRoot, env: { ...process.env, HOME: '/nonexistent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+/** Runs the CLI with `input` on standard input (HOME points nowhere: no user config is read). */
+const withStdin = (args: string[], input: string): Promise<CliResult> => spawnCli(args, { stdin: input, env: { ...process.env, HOME: '/nonexistent' } });
 
 const F = 'test/fixtures/openshift';
 const list = readFileSync(`${F}/cluster-list.yaml`, 'utf8');
