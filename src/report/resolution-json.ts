@@ -16,7 +16,7 @@ export interface ResolutionJson {
   normalized: string | null;
   registry: MatchedRegistry | null;
   sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean }[];
-  skipped: { location: string; reason: string; kind: 'digest-only' | 'tag-only' | null }[];
+  skipped: { location: string; reason: string; kind: 'digest-only' | 'tag-only' | 'capability' | null }[];
   /** Short names only (a bare REF without a registry); [] otherwise. */
   candidates: {
     reference: string;

@@ -6,6 +6,7 @@
 
 // Origin lives with the config layer that produces it; re-exported for readers of the Resolution.
 export type { Origin } from '../config/types.ts';
+import type { ContainerdEndpoint } from '../containerd/endpoint.ts';
 
 /** The `[[registry]]` entry that matched the reference's repository name. */
 export interface MatchedRegistry {
@@ -40,6 +41,8 @@ export interface PullSource {
   pullFromMirror?: string;
   /** Where the mirror (or the entry, for the primary) was configured. */
   origin?: string;
+  /** Set by `--runtime containerd`: the host as containerd contacts it (URL path, headers, `?ns=`, TLS). */
+  containerd?: ContainerdEndpoint;
 }
 
 /** A mirror that the runtime leaves out for this reference, with the reason. */
@@ -47,7 +50,7 @@ export interface SkippedMirror {
   location: string;
   reason: string;
   /** Which rule skipped it, for machines and for the suggested fix (the words are in `reason`). */
-  kind?: 'digest-only' | 'tag-only';
+  kind?: 'digest-only' | 'tag-only' | 'capability';
   origin?: string;
 }
 
@@ -91,4 +94,6 @@ export interface Resolution {
   notes?: string[];
   /** With a policy (`--policy`, or rendered from `--openshift`): the verdict for the normalized reference. */
   policy?: PolicyDecision;
+  /** Which runtime's rules produced this Resolution; absent means containers/image. */
+  runtime?: 'containers-image' | 'containerd';
 }
