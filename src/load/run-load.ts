@@ -48,6 +48,8 @@ export interface LoadRunOptions {
   onEvent?: (e: PullEvent) => void;
   /** Every finished pull with the recorder's verdict on it (live metrics count exactly what the report counts). */
   onSample?: (verdict: SampleVerdict, sample: RequestSample) => void;
+  /** A pull was handed to the engine (live in-flight gauges). */
+  onStart?: () => void;
   /**
    * This process is shard I of N (`load --shard`): its k-th pull takes the run's slot I + kN and that slot's
    * image. The mode's rate/concurrency and maxRequests are already this shard's share (src/load/shard.ts).
@@ -91,6 +93,7 @@ export async function runLoadRecorded(opts: LoadRunOptions): Promise<RecordedLoa
         const attempts: AttemptEvent[] = [];
         let result: ResultEvent | null = null;
         recorder.started();
+        opts.onStart?.();
         try {
           result = await run(r, pullOptions[i]!, (e) => {
             opts.onEvent?.(e);
