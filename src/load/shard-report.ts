@@ -46,12 +46,13 @@ const EXPECTED = 'expected the JSON line that `pullpath load --shard I/N -o json
 export function parseShardReports(file: string, text: string): ShardReport[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new ShardReportError(`${file}: empty file; ${EXPECTED}`);
+  let whole: unknown;
   try {
-    const whole: unknown = JSON.parse(trimmed);
-    if (whole !== null && typeof whole === 'object' && !Array.isArray(whole)) return [checkShardRecord(file, whole)];
+    whole = JSON.parse(trimmed);
   } catch {
     // not one JSON document: JSON lines
   }
+  if (whole !== null && typeof whole === 'object' && !Array.isArray(whole)) return [checkShardRecord(file, whole)];
   const out: ShardReport[] = [];
   text.split('\n').forEach((line, i) => {
     const l = line.trim();
