@@ -110,6 +110,25 @@ describe('load --shard I/N: real processes against one mock', () => {
     expect(text.stdout).toMatch(/^WON BY +PULLS +SHARE/m);
   }, 120_000);
 
+  it('--shard and the metrics flags: usage errors (exit 2) that say what to give', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--shard', '3/3'], /--shard 3\/3: the index is 0-based \(0 to 2\).*did you count from 1\? use 2\/3/],
+      [['--shard', '$(JOB_COMPLETION_INDEX)/3'], /JOB_COMPLETION_INDEX was not set; run the pod from a Job with completionMode: Indexed/],
+      [['--shard', '0/40'], /--max-requests 31 cannot be split over 40 shards/],
+      [['--shard', '0/3', '--concurrency', '2'], /--concurrency 2 cannot be split over 3 shards/],
+      [['--metrics-host', '0.0.0.0'], /--metrics-host needs --metrics-port/],
+      [['--metrics-port', '70000'], /--metrics-port: expected a port 0-65535/],
+    ];
+    const results = await Promise.all(cases.map(([extra]) => cli([...loadArgs().filter((a) => a !== '--rate' && a !== '200'), ...extra])));
+    results.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
+    const noFiles = await cli(['load', 'merge']);
+    expect(noFiles.code).toBe(2);
+    expect(noFiles.stderr).toContain('load merge: give the shard reports to merge');
+  }, 120_000);
+
   it('load merge refuses what is not one run: a missing shard (unless --allow-partial), a duplicate, another run, a bad file', async () => {
     const run = (extra: string[]) => cli([...loadArgs().map((a) => (a === String(TOTAL) ? '6' : a)), ...extra]);
     const [s0, s1] = await Promise.all([run(['--shard', '0/2']), run(['--shard', '1/2'])]);
