@@ -2,7 +2,8 @@
  * `pullpath load`: many pulls through the real resolution chain, against a scenario's mock registries
  * (faults on its timeline) or real endpoints, closed-loop (--concurrency) or open-loop (--rate); live TUI
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
- * --min-success-rate.
+ * --min-success-rate. `--shard I/N` runs one slice of the load (src/load/shard.ts) and writes a mergeable
+ * report; `load merge FILE…` (load-merge.ts) combines them.
  */
 import { parseLogLevel } from '../trace/log-level.ts';
 import { createAttemptLogger } from '../trace/attempt-log.ts';
@@ -18,7 +19,11 @@ import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.t
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import type { HostMap } from '../../src/registry/host-map.ts';
 import type { ScenarioEnvironment } from '../../src/scenario/environment.ts';
-import { runLoad } from '../../src/load/run-load.ts';
+import { runLoadRecorded, type RecordedLoad } from '../../src/load/run-load.ts';
+import { parseShard, shardConcurrency, shardImages, shardMaxRequests, type ShardSpec } from '../../src/load/shard.ts';
+import { runIdOf, type ShardInfo } from '../../src/load/shard-report.ts';
+import { createLoadMetrics, type LoadMetrics } from '../../src/report/load-prometheus.ts';
+import { serveMetrics, type ServedMetrics } from '../../src/report/serve-metrics.ts';
 import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
 import { faultWindows } from '../../src/load/fault-windows.ts';
@@ -38,6 +43,7 @@ const DEFAULT_TIMEOUT_S = 5;
 
 export const help = `Usage: pullpath load --scenario FILE [REF...] [load flags]
        pullpath load [config flags] [network flags] --i-know-this-is-not-loopback REF... [load flags]
+       pullpath load merge [--allow-partial] [-o text|json] FILE...
 
 Drives many pulls through the real resolution chain (registries.conf match, mirrors in order, the same
 engine as \`pullpath pull\`) and measures failover under load: throughput, success rate, latency
@@ -67,6 +73,23 @@ Load:
   --min-success-rate P       exit 1 when fewer than P percent of pulls succeed
   --seed N                   fault seed for the scenario's mocks (default 1)
 
+Across processes or pods:
+  --shard I/N                run shard I (0-based, as Kubernetes' JOB_COMPLETION_INDEX) of N: the run's pull
+                             slots I, I+N, I+2N, … (each with its slot's time and image), so N shards together
+                             pull what one process would: rate R/N each, --concurrency and --max-requests
+                             split with the remainder to the lowest indexes (each shard needs ≥ 1). With
+                             -o json the report carries the HDR histograms, for \`load merge\`
+  --metrics-port P           serve live Prometheus histograms at http://127.0.0.1:P/metrics while running
+                             (0: any free port; the URL goes to stderr). Same buckets in every shard: sum by (le)
+  --metrics-host ADDR        bind the metrics server here instead of 127.0.0.1 (0.0.0.0 in a pod)
+  --metrics-linger S         keep serving metrics S seconds after the run, for a last scrape (default 0)
+
+  load merge FILE...         combine shard reports (\`-o json\` of --shard runs; \`kubectl logs\` output works:
+                             other lines are skipped; - reads stdin) into the report of the whole run, in the
+                             same text or JSON as one process. Counts add up; percentiles come from the merged
+                             histograms. Refuses shards of different runs, a shard given twice, and missing
+                             shards unless --allow-partial. Exit 1 as load (mismatches, --min-success-rate)
+
 Output:
   -o, --output text|json     text (default): the report at the end; json: one {"type":"load",…} object
   --no-tui                   plain output even on a terminal (the live board is for a person at a terminal)
@@ -81,6 +104,7 @@ Exit status: 0 done, 1 wrong content accepted (digest mismatch) or success rate 
 `;
 
 export async function run(argv: string[], ctx: RunContext): Promise<number> {
+  if (argv[0] === 'merge') return (await import('./load-merge.ts')).run(argv.slice(1), ctx);
   const parsed = parseCommandArgs({
     args: argv,
     options: {
@@ -98,6 +122,10 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       seed: { type: 'string' },
       output: { type: 'string' },
       'no-tui': { type: 'boolean' },
+      shard: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      'metrics-linger': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -105,17 +133,36 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   tuneHeapForLoad();
   const output = outputFlag(values.output);
   if (values.concurrency !== undefined && values.rate !== undefined) throw new UsageError('give --concurrency (closed loop) or --rate (open loop), not both');
+  const shard: ShardSpec | null = values.shard === undefined ? null : parseShard(values.shard);
   const concurrency = wholeNumberFlag('concurrency', values.concurrency);
+  // What makes two shards parts of one run (hashed into the run id that `load merge` checks): the whole run's figures.
+  const runShape: Record<string, unknown> = {};
   let mode: LoadMode;
-  if (concurrency !== undefined) mode = { kind: 'closed', concurrency };
-  else {
+  if (concurrency !== undefined) {
+    runShape.concurrency = concurrency;
+    mode = { kind: 'closed', concurrency: shard ? shardConcurrency(concurrency, shard) : concurrency };
+  } else {
     const rate = values.rate === undefined ? DEFAULT_RATE : Number(values.rate.replace(/\/s$/, ''));
     if (!(rate > 0) || !Number.isFinite(rate)) throw new UsageError(`--rate: expected pulls per second > 0 (e.g. 50 or 50/s), got "${values.rate}"`);
     const cap = wholeNumberFlag('max-in-flight', values['max-in-flight']);
-    mode = { kind: 'open', ratePerSec: rate, ...(cap !== undefined ? { maxInFlight: cap } : {}) };
+    runShape.rate = rate;
+    runShape.maxInFlight = cap ?? null;
+    // A shard keeps the whole rate and takes every N-th slot of its schedule (src/load/shard.ts).
+    mode = { kind: 'open', ratePerSec: rate, ...(cap !== undefined ? { maxInFlight: cap } : {}), ...(shard ? { slots: { first: shard.index, every: shard.count } } : {}) };
   }
   const durationMs = values.duration === '0' ? null : parseSeconds('duration', values.duration, DEFAULT_DURATION_S * 1000);
-  const maxRequests = wholeNumberFlag('max-requests', values['max-requests']) ?? null;
+  const totalRequests = wholeNumberFlag('max-requests', values['max-requests']) ?? null;
+  const maxRequests = totalRequests !== null && shard ? shardMaxRequests(totalRequests, shard) : totalRequests;
+  Object.assign(runShape, { durationMs, maxRequests: totalRequests, shards: shard?.count ?? null });
+  let metricsPort: number | null = null;
+  if (values['metrics-port'] !== undefined) {
+    metricsPort = Number(values['metrics-port']);
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port 0-65535, got "${values['metrics-port']}"`);
+  }
+  const lingerMs = values['metrics-linger'] === undefined ? 0 : parseSeconds('metrics-linger', values['metrics-linger'], 0);
+  if (metricsPort === null && (values['metrics-host'] !== undefined || values['metrics-linger'] !== undefined)) {
+    throw new UsageError(`--${values['metrics-host'] !== undefined ? 'metrics-host' : 'metrics-linger'} needs --metrics-port`);
+  }
   if (durationMs === null && maxRequests === null) throw new UsageError('--duration 0 needs --max-requests: a load run must stop by itself');
   let minSuccess: number | null = null;
   if (values['min-success-rate'] !== undefined) {
@@ -165,6 +212,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       await dispatchers.close();
     };
     const specs = prepared.scenario.mocks.map((m) => m.spec);
+    runShape.scenario = runIdOf({ specs, pulls: prepared.scenario.pulls, seed });
     expected = resolutions.map((r) => expectedDigest(r, specs));
     const mockClock = env.mocks.clock;
     faults = () => faultWindows(specs, mockClock.nowMs());
@@ -180,7 +228,10 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     closeClient = () => client.close();
   }
 
+  let served: ServedMetrics | null = null;
   try {
+    Object.assign(runShape, { refs: resolutions.map((r) => r.ref), expected, timeoutMs, connections });
+    const shardInfo: ShardInfo | null = shard ? { ...shard, runId: runIdOf(runShape), images: shardImages(shard, resolutions.length) } : null;
     const bad = resolutions.filter((r) => r.error !== null);
     if (bad.length > 0) throw new UsageError(`cannot resolve ${bad.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
     const outside = nonLoopbackTargets(resolutions, hostMap);
@@ -202,27 +253,46 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     };
     // Load Ink before the clock starts: compiling the TUI blocks the event loop for a moment.
     const renderLoad = tui ? (await import('../tui/render.tsx')).renderLoad : null;
-    const running = runLoad({
+    let metrics: LoadMetrics | null = null;
+    if (metricsPort !== null) {
+      metrics = createLoadMetrics({ shard: shard?.index ?? 0, shards: shard?.count ?? 1, runId: shardInfo?.runId ?? runIdOf(runShape) });
+      served = await serveMetrics(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1', 'load');
+      process.stderr.write(`pullpath load: metrics at ${served.url}\n`);
+    }
+    const m = metrics;
+    const running = runLoadRecorded({
       target: { resolutions, expectedDigests: expected },
       pull: { client, attemptTimeoutMs: timeoutMs },
       mode, durationMs, maxRequests, signal: abort.signal, ...(faults ? { faults } : {}), onSnapshot,
+      ...(shard ? { shard } : {}),
+      ...(m ? { onStart: () => m.started(), onSample: (v, s) => m.observe(v, s) } : {}),
       ...(parseLogLevel(values) === 'debug' ? { onEvent: createAttemptLogger((s) => process.stderr.write(s)) } : {}),
     });
-    let summary: LoadSummary;
+    let recorded: RecordedLoad;
     try {
       if (renderLoad) {
         const done = running.finally(() => boards.close());
         // The board stays until q (when keys can be read); the report below is the one --no-tui prints.
         await renderLoad(boards, { title: 'load', abort, signal: ctx.signal, printSummary: false, keepOpen: true });
-        summary = await done;
-      } else summary = await running;
+        recorded = await done;
+      } else recorded = await running;
     } finally {
       if (progress) process.stderr.write('\n');
     }
-    process.stdout.write(output === 'json' ? loadRecordJson(summary) : formatLoadReport(summary) + '\n');
+    const summary = recorded.summary;
+    process.stdout.write(output === 'json' ? loadRecordJson(summary, shardInfo ? { shard: shardInfo, recorder: recorded.state() } : {}) : formatLoadReport(summary) + '\n');
+    if (shardInfo && output !== 'json') process.stderr.write(`pullpath load: shard ${shardInfo.index}/${shardInfo.count} of run ${shardInfo.runId}; -o json writes the report that \`load merge\` combines\n`);
+    if (served) {
+      // A last scrape after the run (a Job's pod exits right after): the final counts reach Prometheus.
+      if (lingerMs > 0 && !abort.signal.aborted) await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, lingerMs);
+        abort.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      });
+    }
     const belowMin = minSuccess !== null && summary.successRate * 100 < minSuccess;
     return summary.digestMismatches > 0 || belowMin ? 1 : 0;
   } finally {
+    await served?.close();
     await closeClient();
     await env?.close();
   }

@@ -30,6 +30,22 @@ export function recordMs(h: LatencyHistogram, ms: number): void {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/**
+ * The histogram's mean exactly as hdr-histogram-js's `mean` computes it (the same products, summed in the same
+ * order), without its recorded-values iterator, which allocates per bucket: 20 ms for one histogram of 1.6 M
+ * samples, most of `load merge`'s time for 16 shards. Loops over the counts array instead.
+ */
+export function histogramMean(h: LatencyHistogram): number {
+  if (h.totalCount === 0) return 0;
+  const j = h as hdr.JsHistogram;
+  let total = 0;
+  for (let i = 0; i < j.countsArrayLength; i++) {
+    const c = j.getCountAtIndex(i);
+    if (c !== 0) total += j.medianEquivalentValue(j.valueFromIndex(i)) * c;
+  }
+  return total / h.totalCount;
+}
+
 export function summarizeHistogram(h: LatencyHistogram): LatencySummary {
   if (h.totalCount === 0) return { count: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, maxMs: 0, meanMs: 0 };
   return {
@@ -38,6 +54,6 @@ export function summarizeHistogram(h: LatencyHistogram): LatencySummary {
     p90Ms: round3(h.getValueAtPercentile(90) / 1000),
     p99Ms: round3(h.getValueAtPercentile(99) / 1000),
     maxMs: round3(h.maxValue / 1000),
-    meanMs: round3(h.mean / 1000),
+    meanMs: round3(histogramMean(h) / 1000),
   };
 }

@@ -8,7 +8,9 @@ import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events
 import type { PullOptions } from '../pull/options.ts';
 import { pullOne } from '../pull/pull-one.ts';
 import { realClock, type Clock } from './clock.ts';
-import { LoadRecorder, type FaultKindOf } from './load-recorder.ts';
+import { LoadRecorder, type FaultKindOf, type RequestSample, type SampleVerdict } from './load-recorder.ts';
+import type { RecorderState } from './recorder-state.ts';
+import { shardImageIndex, type ShardSpec } from './shard.ts';
 import type { FaultWindow, LoadSummary } from './load-summary.ts';
 import { faultKindFromWindows } from './fault-windows.ts';
 import { runSchedule, type LoadMode } from './scheduler.ts';
@@ -16,7 +18,7 @@ import { runSchedule, type LoadMode } from './scheduler.ts';
 export type PullOneFn = (resolution: Resolution, options: PullOptions, emit: (e: PullEvent) => void, signal?: AbortSignal) => Promise<ResultEvent>;
 
 export interface LoadTarget {
-  /** Images to pull, cycled in order (request i pulls image i mod n). */
+  /** Images to pull, cycled in order (request i pulls image i mod n; a shard's request k is the run's request I + kN). */
   resolutions: Resolution[];
   /** The digest each image must have, when known (same order); null: not checked. */
   expectedDigests?: (string | null)[];
@@ -44,11 +46,30 @@ export interface LoadRunOptions {
   snapshotEveryMs?: number;
   /** Every engine event of every pull, as it happens (e.g. for the runtime's debug lines). */
   onEvent?: (e: PullEvent) => void;
+  /** Every finished pull with the recorder's verdict on it (live metrics count exactly what the report counts). */
+  onSample?: (verdict: SampleVerdict, sample: RequestSample) => void;
+  /** A pull was handed to the engine (live in-flight gauges). */
+  onStart?: () => void;
+  /**
+   * This process is shard I of N (`load --shard`): its k-th pull takes the run's slot I + kN and that slot's
+   * image. The mode's rate/concurrency and maxRequests are already this shard's share (src/load/shard.ts).
+   */
+  shard?: ShardSpec;
   clock?: Clock;
   pullOne?: PullOneFn;
 }
 
+export interface RecordedLoad {
+  summary: LoadSummary;
+  /** The recorder's lossless state at the end, for a shard report (encoded on demand). */
+  state: () => RecorderState;
+}
+
 export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
+  return (await runLoadRecorded(opts)).summary;
+}
+
+export async function runLoadRecorded(opts: LoadRunOptions): Promise<RecordedLoad> {
   const clock = opts.clock ?? realClock;
   const run = opts.pullOne ?? pullOne;
   const { resolutions, expectedDigests } = opts.target;
@@ -67,11 +88,12 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
     await runSchedule(
       { mode: opts.mode, durationMs: opts.durationMs, maxRequests: opts.maxRequests, origin: t0, ...(opts.signal ? { signal: opts.signal } : {}) },
       async (slot) => {
-        const i = slot.seq % resolutions.length;
+        const i = opts.shard ? shardImageIndex(opts.shard, slot.seq, resolutions.length) : slot.seq % resolutions.length;
         const r = resolutions[i]!;
         const attempts: AttemptEvent[] = [];
         let result: ResultEvent | null = null;
         recorder.started();
+        opts.onStart?.();
         try {
           result = await run(r, pullOptions[i]!, (e) => {
             opts.onEvent?.(e);
@@ -80,14 +102,17 @@ export async function runLoad(opts: LoadRunOptions): Promise<LoadSummary> {
         } catch {
           result = null; // counted as class "internal": the engine should never throw
         }
-        recorder.finished({ intendedMs: slot.intendedMs, startMs: slot.startMs, endMs: now(), attempts, result, expectedDigest: expectedDigests?.[i] ?? null });
+        const sample: RequestSample = { intendedMs: slot.intendedMs, startMs: slot.startMs, endMs: now(), attempts, result, expectedDigest: expectedDigests?.[i] ?? null };
+        const verdict = recorder.finished(sample);
+        opts.onSample?.(verdict, sample);
       },
       clock,
     );
   } finally {
     if (timer) clearInterval(timer);
   }
-  const final = recorder.summary(now());
+  const end = now();
+  const final = recorder.summary(end);
   opts.onSnapshot?.(final);
-  return final;
+  return { summary: final, state: () => recorder.toState(end) };
 }

@@ -9,7 +9,19 @@
 import type { Clock } from './clock.ts';
 import { UsageError } from '../errors.ts';
 
-export type LoadMode = { kind: 'closed'; concurrency: number } | { kind: 'open'; ratePerSec: number; maxInFlight?: number };
+export type LoadMode =
+  | { kind: 'closed'; concurrency: number }
+  | {
+      kind: 'open';
+      ratePerSec: number;
+      maxInFlight?: number;
+      /**
+       * One shard of a run (`load --shard`): the k-th pull takes slot `first + k × every` of the schedule at
+       * `ratePerSec` (the whole run's rate), so N shards' schedules interleave into exactly the single one.
+       * Default: every slot (first 0, every 1).
+       */
+      slots?: { first: number; every: number };
+    };
 
 export interface ScheduleOptions {
   mode: LoadMode;
@@ -78,10 +90,13 @@ export async function runSchedule(opts: ScheduleOptions, task: (slot: Slot) => P
     await Promise.all(Array.from({ length: opts.mode.concurrency }, worker));
   } else {
     const interval = 1000 / opts.mode.ratePerSec;
+    const first = opts.mode.slots?.first ?? 0;
+    const every = opts.mode.slots?.every ?? 1;
     const cap = opts.mode.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     const inFlight = new Set<Promise<void>>();
     while (seq < max && !opts.signal?.aborted && firstError === undefined) {
-      const intended = seq * interval;
+      // The slot number times the interval (not a shard's own interval): the same float the single run computes.
+      const intended = (first + seq * every) * interval;
       if (intended >= dur) break;
       const wait = intended - elapsed();
       // Behind schedule, yield to the event loop every BEHIND_BATCH starts, so the pulls already started get

@@ -175,6 +175,19 @@ blocked = true
     expect((rec!.perEndpoint as { location: string }[]).map((e) => e.location)).toContain('mirror.corp.example.com:5000/acme');
   }, 60_000);
 
+  it('load --shard and load merge: shard records (histograms, recorder) and the merged record', async () => {
+    const files: string[] = [];
+    for (const i of [0, 1]) {
+      const r = await cli(['load', '--scenario', 'scenarios/mirror-outage-timeline.toml', '--shard', `${i}/2`, '--max-requests', '8', '--duration', '0', '--rate', '40', '--output', 'json']);
+      const [rec] = records('load', r);
+      expect(rec).toMatchObject({ shard: { index: i, count: 2 }, recorder: { version: 1, requests: 4 } });
+      files.push(join(work, `shard-${i}.json`));
+      await writeFile(files.at(-1)!, r.stdout);
+    }
+    const [merged] = records('load', await cli(['load', 'merge', '--output', 'json', ...files]));
+    expect(merged).toMatchObject({ requests: 8, shards: { count: 2, merged: [0, 1], missing: [] } });
+  }, 60_000);
+
   it('explain: one record per error, with the configuration\'s chain beside the attempts', async () => {
     const event =
       'Failed to pull image "source.example.com/org/missing:1": rpc error: code = Unknown desc = (Mirrors also failed: ' +
