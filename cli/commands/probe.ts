@@ -197,7 +197,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const abort = linkedController(ctx.signal);
   const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
   const out = process.stdout;
-  let last: ProbeSnapshot | null = null;
+  // The latest pass: its snapshot (percentiles of every endpoint) is computed only when something shows it.
+  let lastRound: { snapshot: ProbeSnapshot } | null = null;
   try {
     if (metricsPort !== null) {
       server = await startMetricsServer(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1', {
@@ -233,10 +234,10 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
         metrics.observe(ev.outcome, ev.change, ev.state);
         // runProbe yields a pass's probes in config order (after the whole pass), so JSON needs no reordering.
         if (output === 'json') out.write(probeRecordsJson(ev));
-        else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
+        else if (!tui && watch && ev.change && lastRound !== null) out.write(formatHealthChange(ev.change) + '\n');
       } else {
-        const first = last === null;
-        last = ev.snapshot;
+        const first = lastRound === null;
+        lastRound = ev;
         clock.passes++;
         clock.lastPassEndMs = performance.now();
         if (output === 'json') out.write(passRecordJson(ev.snapshot));
@@ -264,7 +265,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     } else {
       for await (const ev of events) handle(ev);
     }
-    const final = last as ProbeSnapshot | null;
+    // The run is over: nothing records after the last pass, so its snapshot can still be taken.
+    const final = (lastRound as { snapshot: ProbeSnapshot } | null)?.snapshot ?? null;
     // The table stays behind after the board closes; in plain --watch it closes the run (the first pass was printed).
     if (final && output !== 'json' && (tui || (watch && final.round > 1))) out.write((tui ? '' : '\n') + formatProbeTable(final, { watch }) + '\n');
     if (!final) return 1;
