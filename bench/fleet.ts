@@ -146,7 +146,7 @@ insecure = true
         const dir = join(work, 'prom');
         mkdirSync(dir, { recursive: true });
         // The targets of every variant go in one job; the file is rewritten per variant (file_sd re-reads it).
-        writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${INTERVAL_S}s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: pullpath\n    file_sd_configs:\n      - files: ['${join(dir, 'targets.json')}']\n        refresh_interval: 5s\n`);
+        writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${INTERVAL_S}s\n  scrape_timeout: 5s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n  - job_name: pullpath\n    file_sd_configs:\n      - files: ['${join(dir, 'targets.json')}']\n        refresh_interval: 5s\n`);
         writeFileSync(join(dir, 'targets.json'), '[]');
         prom = spawn('/usr/bin/prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--enable-feature=extra-scrape-metrics'], { stdio: 'ignore' });
         promUrl = `http://127.0.0.1:${port}`;
@@ -196,8 +196,8 @@ insecure = true
         const samples = await q(`quantile(0.5, scrape_samples_scraped${v})`);
         const body = await q(`quantile(0.5, scrape_body_size_bytes${v})`);
         const upCount = await q(`sum(up${v})`);
-        const head = await q('prometheus_tsdb_head_series');
-        lines.push(`  scrape (Prometheus 10 s) ${upCount ?? '?'} of ${NODES} targets up; median ${dur === null ? '?' : (dur * 1000).toFixed(1)} ms (max ${durMax === null ? '?' : (durMax * 1000).toFixed(1)} ms), ${samples ?? '?'} samples, ${body ?? 'n/a'} bytes; head series (all variants so far, incl. scrape meta) ${head ?? '?'}`);
+        const head = await q('prometheus_tsdb_head_series{job="prometheus"}');
+        lines.push(`  scrape (Prometheus 10 s) ${upCount ?? '?'} of ${NODES} targets up; median ${dur === null ? '?' : (dur * 1000).toFixed(1)} ms (max ${durMax === null ? '?' : (durMax * 1000).toFixed(1)} ms), ${samples ?? '?'} samples, ${body ?? 'n/a'} bytes; Prometheus head series (every variant so far, scrape meta and its own included) ${head ?? '?'}`);
       }
       results.push({ variant: variant.name, rssMb: median(probeRss) / 1024, hwmMb: max(hwm.slice(0, NODES)) / 1024, cpuPct: median(probeCpu) });
       for (const p of all) p.child.kill('SIGTERM');
