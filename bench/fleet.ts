@@ -16,6 +16,8 @@
  *   VARIANTS='default=;small-heap=--max-semi-space-size=1 --max-old-space-size=64;lean=… --single-threaded MALLOC_ARENA_MAX=2'
  *   (--jitless is not an option: it disables WebAssembly, and undici's HTTP parser is WebAssembly)
  *   PROMETHEUS=0 skips the Prometheus server (scrape loop only).
+ *   VERIFY_IMAGES=N also gives each probe --verify-images with N references (half served by a mirror, half
+ *   not) and --verify-interval 20, so verify runs inside the window, as the DaemonSet runs it.
  * Targets (issue 17): < 20 MB RSS and < 1 % of a core per node probe.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,6 +46,7 @@ const VARIANTS = (process.env.VARIANTS ?? 'default=;small-heap=--max-semi-space-
     return { name, flags: tokens.filter((t) => !/^[A-Z_]+=/.test(t)), env };
   });
 const TICK = 100; // USER_HZ on Linux
+const VERIFY_IMAGES = Number(process.env.VERIFY_IMAGES ?? 0);
 
 const app = { repository: 'org/app', content: 'app', tags: ['1.0'] };
 const team = { repository: 'team/tool', content: 'tool', tags: ['2.0'] };
@@ -114,9 +117,12 @@ insecure = true
     return path;
   };
 
+  const verifyList = join(work, 'verify-images.txt');
+  writeFileSync(verifyList, Array.from({ length: VERIFY_IMAGES }, (_, k) => (k % 2 === 0 ? `quay.io/org/app@${mockImageDigest(app)}` : `quay.io/org/missing-${k}:1`)).join('\n') + '\n');
+  const verifyArgs = VERIFY_IMAGES > 0 ? ['--verify-images', verifyList, '--verify-interval', '20'] : [];
   function startProbe(name: string, i: number, flags: string[], extraEnv: Record<string, string>): Proc {
     const args = [...flags, BIN, 'probe', '--registries-conf', confFor(i), '--registries-conf-dir', join(work, 'none.d'), '--cert-dir', work, ...connectTo, ...canaries,
-      '--watch', '--interval', String(INTERVAL_S), '--metrics-port', '0', '--node-name', name, '--no-tui'];
+      '--watch', '--interval', String(INTERVAL_S), '--metrics-port', '0', '--node-name', name, '--no-tui', ...verifyArgs];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: work, ...extraEnv } });
     const p: Proc = { name, child, url: null };
     let err = '';
@@ -179,7 +185,7 @@ insecure = true
       }
       const probeCpu = cpu.slice(0, NODES);
       const probeRss = rss.slice(0, NODES);
-      lines.push(`\n== variant ${variant.name} (${[...variant.flags, ...Object.entries(variant.env).map(([k, v]) => `${k}=${v}`)].join(' ') || 'no V8 flags'}): ${NODES} nodes, 5 endpoints each, --interval ${INTERVAL_S}, window ${Math.round(wall)} s`);
+      lines.push(`\n== variant ${variant.name} (${[...variant.flags, ...Object.entries(variant.env).map(([k, v]) => `${k}=${v}`)].join(' ') || 'no V8 flags'}): ${NODES} nodes, 5 endpoints each, --interval ${INTERVAL_S}${VERIFY_IMAGES ? `, verify of ${VERIFY_IMAGES} images every 20 s` : ''}, window ${Math.round(wall)} s`);
       lines.push(`  probe RSS      median ${mb(median(probeRss))} MB, max ${mb(max(probeRss))} MB (peak VmHWM max ${mb(max(hwm.slice(0, NODES)))} MB)   anchor (node -e setInterval): ${mb(rss.at(-1)!)} MB`);
       lines.push(`  probe CPU      median ${median(probeCpu).toFixed(2)} %, max ${max(probeCpu).toFixed(2)} % of one core                anchor: ${cpu.at(-1)!.toFixed(2)} %`);
       lines.push(`  scrape (loop)  ${median(sizes)} bytes, ${median(series)} series, median ${median(times).toFixed(1)} ms, max ${max(times).toFixed(1)} ms per node`);
