@@ -86,8 +86,8 @@ Verify on the node (with --watch and --metrics-port; docs/fleet.md):
                              every --verify-interval, and export a summary (never per image):
                              pullpath_verify_images{result}, pullpath_verify_failures{reason},
                              pullpath_verify_success, pullpath_verify_last_run_timestamp_seconds,
-                             pullpath_verify_duration_seconds. The source is forbidden where it is blocked,
-                             and always with --mirrors-only
+                             pullpath_verify_duration_seconds, pullpath_verify_runs_total. The source is
+                             forbidden where it is blocked, and always with --mirrors-only
   --verify-interval S        seconds between two verify runs (default ${DEFAULT_VERIFY_INTERVAL_S}, 6 h)
   -h, --help                 this help
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
+import { createVerifyMetrics } from '../../src/report/verify-metrics.ts';
 import { ProbeTracker } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import type { ProbeEndpoint, ProbeOutcome } from '../../src/probe/probe-types.ts';
@@ -123,6 +124,15 @@ describe('probe metrics', () => {
     live = false;
     expect(await get('/readyz')).toEqual({ status: 200, text: 'ok: done\n' });
     expect(await get('/healthz')).toEqual({ status: 503, text: 'not ok: stuck\n' });
+  });
+
+  it('probe --help names exactly the metrics the registry exports', async () => {
+    const { help } = await import('../../cli/commands/probe.ts');
+    const metrics = createProbeMetrics(endpoints);
+    createVerifyMetrics(metrics.registry);
+    const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).sort();
+    const named = [...new Set([...help.matchAll(/\bpullpath_[a-z_]+[a-z]/g)].map((m) => m[0]))].sort();
+    expect(named).toEqual(exported);
   });
 
   it('says which port is taken instead of crashing', async () => {
