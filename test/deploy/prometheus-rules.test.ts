@@ -105,6 +105,23 @@ describe('deploy/prometheus without promtool', () => {
     expect([...used].filter((n) => n.startsWith('kube_')).sort()).toEqual(['kube_daemonset_status_desired_number_scheduled', 'kube_daemonset_status_number_ready']);
   });
 
+  it('the dashboard is well formed: unique panel ids, every panel placed, every query on the datasource variable', () => {
+    const dash = JSON.parse(readFileSync(join(DIR, 'grafana-dashboard.json'), 'utf8')) as {
+      uid: string; templating: { list: { name: string; type: string }[] };
+      panels: { id: number; type: string; gridPos?: { x: number; y: number; w: number; h: number }; datasource?: { uid: string }; targets?: { datasource: { uid: string }; expr: string }[] }[];
+    };
+    expect(dash.uid).toBe('pullpath-fleet');
+    expect(dash.templating.list.map((v) => v.name)).toEqual(['datasource', 'node', 'endpoint']);
+    expect(new Set(dash.panels.map((p) => p.id)).size).toBe(dash.panels.length);
+    for (const p of dash.panels) {
+      expect(p.gridPos, `panel ${p.id}`).toBeDefined();
+      expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
+      if (p.type === 'row') continue;
+      expect(p.datasource?.uid).toBe('${datasource}');
+      for (const t of p.targets ?? []) expect(t.datasource.uid).toBe('${datasource}');
+    }
+  });
+
   it('no rule or query groups by an image: only node, endpoint, prefix, role, step, class, reason, state, le', () => {
     const exprs = [...groups.flatMap((g) => g.rules.map((r) => r.expr)), ...dashboardExprs()];
     for (const e of exprs) {
