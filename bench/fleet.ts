@@ -188,7 +188,9 @@ insecure = true
       lines.push(`\n== variant ${variant.name} (${[...variant.flags, ...Object.entries(variant.env).map(([k, v]) => `${k}=${v}`)].join(' ') || 'no V8 flags'}): ${NODES} nodes, 5 endpoints each, --interval ${INTERVAL_S}${VERIFY_IMAGES ? `, verify of ${VERIFY_IMAGES} images every 20 s` : ''}, window ${Math.round(wall)} s`);
       lines.push(`  probe RSS      median ${mb(median(probeRss))} MB, max ${mb(max(probeRss))} MB (peak VmHWM max ${mb(max(hwm.slice(0, NODES)))} MB)   anchor (node -e setInterval): ${mb(rss.at(-1)!)} MB`);
       lines.push(`  probe CPU      median ${median(probeCpu).toFixed(2)} %, max ${max(probeCpu).toFixed(2)} % of one core                anchor: ${cpu.at(-1)!.toFixed(2)} %`);
-      lines.push(`  scrape (loop)  ${median(sizes)} bytes, ${median(series)} series, median ${median(times).toFixed(1)} ms, max ${max(times).toFixed(1)} ms per node`);
+      // docs/fleet.md's arithmetic: 43 series per plain endpoint, 44 per TLS one, 2 per prefix, 24 for verify.
+      const expected = 4 * 43 + 44 + 2 * 2 + (VERIFY_IMAGES > 0 ? 24 : 0);
+      lines.push(`  scrape (loop)  ${median(sizes)} bytes, ${median(series)} series (docs/fleet.md arithmetic: ${expected}), median ${median(times).toFixed(1)} ms, max ${max(times).toFixed(1)} ms per node`);
       if (prom) {
         const q = async (expr: string): Promise<number | null> => {
           const res = await request(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
