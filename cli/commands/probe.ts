@@ -13,6 +13,13 @@ import { runProbe, type ProbeRunEvent } from '../../src/probe/run-probe.ts';
 import type { ProbeSnapshot } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
+import { createVerifyMetrics } from '../../src/report/verify-metrics.ts';
+import { watchCertificateExpiry } from '../../src/probe/tls-expiry.ts';
+import { liveness, readiness, stallAfterMs, type PassClock } from '../../src/probe/liveness.ts';
+import { runPeriodicVerify } from '../../src/verify/periodic-verify.ts';
+import { compileConfig } from '../../src/resolve/compile.ts';
+import { readImageList } from '../image-lists.ts';
+import { nodeNameFlag } from '../node-name.ts';
 import { formatHealthChange, formatProbeTable } from '../../src/report/probe-text.ts';
 import { passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
@@ -24,6 +31,7 @@ import type { ProbeBoardSnapshot } from '../tui/view-models.ts';
 
 const DEFAULT_TIMEOUT_S = 10;
 const DEFAULT_INTERVAL_S = 15;
+const DEFAULT_VERIFY_INTERVAL_S = 6 * 3600;
 
 export const help = `Usage: pullpath probe [config flags] [network flags] [--canary PREFIX=REF]... [--images FILE]
                       [--check-blob] [--watch [--interval S] [--rounds N]] [--metrics-port P]
@@ -62,11 +70,25 @@ Output:
                              endpoint in config order (each followed by its {"type":"change",…}, if any),
                              then {"type":"pass",…}
   --no-tui                   plain output even on a terminal (the TUI is used for a person at a terminal)
-  --metrics-port P           serve Prometheus metrics at http://127.0.0.1:P/metrics while probing:
-                             pullpath_probe_up, pullpath_probe_health_state{state}, pullpath_probe_duration_seconds
-                             (histogram per step), pullpath_probe_probes_total, pullpath_probe_errors_total{step,class},
-                             pullpath_probe_last_change_timestamp_seconds
+  --metrics-port P           serve Prometheus metrics at http://127.0.0.1:P/metrics while probing, per
+                             endpoint: pullpath_probe_success (as blackbox_exporter's probe_success),
+                             pullpath_probe_up, pullpath_probe_health_state{state}, pullpath_probe_http_status_code,
+                             pullpath_probe_ssl_earliest_cert_expiry, pullpath_probe_duration_seconds (histogram
+                             per step), pullpath_probe_probes_total, pullpath_probe_errors_total{step,class},
+                             pullpath_probe_last_change_timestamp_seconds; per prefix: pullpath_prefix_reachable,
+                             pullpath_prefix_failover. Also /healthz (the probe loop is passing) and /readyz
+                             (the first pass is done)
   --metrics-host ADDR        bind the metrics server here instead of 127.0.0.1 (exposes mirror names)
+  --node-name NAME           add node="NAME" to every metric (default $NODE_NAME, e.g. from the downward API)
+
+Verify on the node (with --watch and --metrics-port; docs/fleet.md):
+  --verify-images FILE       also run "pullpath verify" on these images (one reference a line) at start and
+                             every --verify-interval, and export a summary (never per image):
+                             pullpath_verify_images{result}, pullpath_verify_failures{reason},
+                             pullpath_verify_success, pullpath_verify_last_run_timestamp_seconds,
+                             pullpath_verify_duration_seconds, pullpath_verify_runs_total. The source is
+                             forbidden where it is blocked, and always with --mirrors-only
+  --verify-interval S        seconds between two verify runs (default ${DEFAULT_VERIFY_INTERVAL_S}, 6 h)
   -h, --help                 this help
 
 ${clientFlagsHelp.replace('DEFAULT_TIMEOUT', `${DEFAULT_TIMEOUT_S}; the deadline of one whole probe`)}
@@ -114,6 +136,9 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       'no-tui': { type: 'boolean' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      'node-name': { type: 'string' },
+      'verify-images': { type: 'string', multiple: true },
+      'verify-interval': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -132,6 +157,13 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     metricsPort = Number(values['metrics-port']);
     if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port 0-65535, got "${values['metrics-port']}"`);
   }
+  const verifyFiles = values['verify-images'] ?? [];
+  if (verifyFiles.length > 0 && !(watch && metricsPort !== null)) throw new UsageError('--verify-images needs --watch and --metrics-port: its results are metrics');
+  if (values['verify-interval'] !== undefined && verifyFiles.length === 0) throw new UsageError('--verify-interval needs --verify-images');
+  const verifyIntervalMs = parseSeconds('verify-interval', values['verify-interval'], DEFAULT_VERIFY_INTERVAL_S * 1000);
+  const verifyImages: string[] = [];
+  for (const f of verifyFiles) verifyImages.push(...(await readImageList(f, false, 'probe')));
+  const node = nodeNameFlag(values['node-name']);
   const canaries = (values.canary ?? []).map(parseCanary);
   const images = [...positionals];
   for (const f of values.images ?? []) {
@@ -155,17 +187,41 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     return 2;
   }
   const client = await clientFromFlags(values, { connections: concurrency });
-  const metrics = createProbeMetrics(plan.endpoints);
+  const metrics = createProbeMetrics(plan.endpoints, { node, prefixes: plan.prefixes });
+  const stopCerts = watchCertificateExpiry((host, notAfter) => metrics.observeCertificate(host, notAfter));
+  const clock: PassClock = { startedMs: performance.now(), lastPassEndMs: null, passes: 0 };
+  const stallMs = stallAfterMs(intervalMs, timeoutMs);
   let server: MetricsServer | null = null;
+  let verifying: Promise<void> | null = null;
   // Ctrl-C and a closed output stop the run (cli/lifecycle.ts); the TUI's q aborts this controller too.
   const abort = linkedController(ctx.signal);
   const tui = shouldUseTui({ stdout: process.stdout, env: process.env, flags: { 'no-tui': values['no-tui'] === true || parseLogLevel(values) === 'debug', output } }); // debug lines would tear the TUI
   const out = process.stdout;
-  let last: ProbeSnapshot | null = null;
+  // The latest pass: its snapshot (percentiles of every endpoint) is computed only when something shows it.
+  let lastRound: { snapshot: ProbeSnapshot } | null = null;
   try {
     if (metricsPort !== null) {
-      server = await startMetricsServer(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1');
+      server = await startMetricsServer(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1', {
+        live: () => liveness(clock, performance.now(), stallMs),
+        ready: () => readiness(clock),
+      });
       process.stderr.write(`pullpath probe: metrics at ${server.url}\n`);
+    }
+    if (verifyImages.length > 0) {
+      const verifyMetrics = createVerifyMetrics(metrics.registry);
+      // Verify shares the probe's client and signal; a failed run is a metric, never the process's exit.
+      verifying = runPeriodicVerify({
+        compiled: compileConfig(config), images: verifyImages, noSource: values['mirrors-only'] === true ? true : null, checkBlobs: false, jobs: 4,
+        pull: { client, attemptTimeoutMs: timeoutMs, policy: null, signatures: null },
+        intervalMs: verifyIntervalMs, signal: abort.signal,
+        onRun: (verdicts, ms) => {
+          verifyMetrics.record(verdicts, ms);
+          const failed = verdicts.filter((v) => !v.ok).length;
+          process.stderr.write(`pullpath probe: verify: ${verdicts.length - failed} of ${verdicts.length} images served by a mirror (${Math.round(ms)} ms)\n`);
+        },
+      }).catch((err: unknown) => {
+        process.stderr.write(`pullpath probe: verify stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+      });
     }
     for (const n of plan.notes) process.stderr.write(`pullpath probe: ${n}\n`);
     const events = runProbe({
@@ -178,10 +234,12 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
         metrics.observe(ev.outcome, ev.change, ev.state);
         // runProbe yields a pass's probes in config order (after the whole pass), so JSON needs no reordering.
         if (output === 'json') out.write(probeRecordsJson(ev));
-        else if (!tui && watch && ev.change && last !== null) out.write(formatHealthChange(ev.change) + '\n');
+        else if (!tui && watch && ev.change && lastRound !== null) out.write(formatHealthChange(ev.change) + '\n');
       } else {
-        const first = last === null;
-        last = ev.snapshot;
+        const first = lastRound === null;
+        lastRound = ev;
+        clock.passes++;
+        clock.lastPassEndMs = performance.now();
         if (output === 'json') out.write(passRecordJson(ev.snapshot));
         else if (!tui && first) out.write(formatProbeTable(ev.snapshot, { watch }) + '\n');
       }
@@ -207,12 +265,16 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     } else {
       for await (const ev of events) handle(ev);
     }
-    const final = last as ProbeSnapshot | null;
+    // The run is over: nothing records after the last pass, so its snapshot can still be taken.
+    const final = (lastRound as { snapshot: ProbeSnapshot } | null)?.snapshot ?? null;
     // The table stays behind after the board closes; in plain --watch it closes the run (the first pass was printed).
     if (final && output !== 'json' && (tui || (watch && final.round > 1))) out.write((tui ? '' : '\n') + formatProbeTable(final, { watch }) + '\n');
     if (!final) return 1;
     return final.counts.down + final.counts.degraded + final.counts.unknown > 0 ? 1 : 0;
   } finally {
+    abort.abort(); // ends a verify run in flight
+    await verifying;
+    stopCerts();
     await server?.close();
     await client.close();
   }

@@ -20,6 +20,9 @@ import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContex
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { parseLogLevel } from '../trace/log-level.ts';
 import { attemptLines } from '../trace/attempt-log.ts';
+import { verifyMetricsText } from '../../src/report/verify-metrics.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
+import { nodeNameFlag } from '../node-name.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_JOBS = 8;
@@ -66,6 +69,12 @@ Output:
                              json: JSON Lines, {"type":"verify",…} per image (input order) and
                              {"type":"summary",…} last (schemas/verify.schema.json)
   --junit FILE               also write a JUnit XML report (one testcase per image)
+  --metrics-file FILE        also write a summary as Prometheus metrics, in the format node_exporter's
+                             textfile collector reads (name it *.prom in its directory; written whole, then
+                             renamed): pullpath_verify_images{result}, pullpath_verify_failures{reason},
+                             pullpath_verify_success, pullpath_verify_last_run_timestamp_seconds,
+                             pullpath_verify_duration_seconds. Per node, never per image
+  --node-name NAME           add node="NAME" to those metrics (default $NODE_NAME)
   --no-tui                   accepted for symmetry; verify prints progress to stderr on a terminal
   -h, --help                 this help
 
@@ -91,6 +100,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       jobs: { type: 'string' },
       output: { type: 'string' },
       junit: { type: 'string' },
+      'metrics-file': { type: 'string' },
+      'node-name': { type: 'string' },
       'no-tui': { type: 'boolean' },
     },
     allowPositionals: true,
@@ -101,6 +112,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
   const platform = values.platform !== undefined ? parsePlatform(values.platform) : undefined; // UsageError on bad input
   const debug = parseLogLevel(values) === 'debug';
+  const node = nodeNameFlag(values['node-name']);
 
   const images = [...positionals];
   for (const f of values.images ?? []) images.push(...(await readImageList(f, false, 'verify')));
@@ -145,5 +157,6 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const summary = summarizeVerdicts(verdicts);
   out.write(output === 'json' ? JSON.stringify(verifySummaryJson(summary)) + '\n' : '\n' + formatVerifySummary(summary) + '\n');
   if (values.junit !== undefined) await writeFile(values.junit, formatVerifyJunit(verdicts, performance.now() - started));
+  if (values['metrics-file'] !== undefined) await writeFileAtomic(values['metrics-file'], await verifyMetricsText(verdicts, performance.now() - started, { node }), '--metrics-file');
   return summary.failed > 0 ? 1 : 0;
 }

@@ -33,6 +33,8 @@ export interface ProbePlan {
   skipped: SkippedEndpoint[];
   /** Notes for people: canaries that did not resolve, prefixes without a canary. */
   notes: string[];
+  /** Per prefix, the endpoints (locations) a pull under it tries, in the runtime's order (mirrors, then the location). */
+  prefixes: { prefix: string; endpoints: string[] }[];
 }
 
 /** Parses `PREFIX=REF` (the prefix as written in registries.conf). */
@@ -52,7 +54,11 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   const skipped: SkippedEndpoint[] = [];
   const notes: string[] = [];
 
+  const order = new Map<string, string[]>();
   const add = (ep: Omit<ProbeEndpoint, 'host' | 'prefixes' | 'canary'> & { prefix: string }): ProbeEndpoint => {
+    const seq = order.get(ep.prefix) ?? [];
+    if (!seq.includes(ep.location)) seq.push(ep.location);
+    order.set(ep.prefix, seq);
     const existing = byLocation.get(ep.location);
     if (existing) {
       if (!existing.prefixes.includes(ep.prefix)) existing.prefixes.push(ep.prefix);
@@ -127,5 +133,7 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   for (const ep of endpoints) {
     if (ep.canary === null) notes.push(`${ep.location}: no canary image (give --canary ${ep.prefixes[0]}=REF, by digest for digest-only mirrors): only /v2/ is probed`);
   }
-  return { endpoints, skipped, notes };
+  const kept = new Set(endpoints.map((e) => e.location));
+  const prefixes = [...order].map(([prefix, locs]) => ({ prefix, endpoints: locs.filter((l) => kept.has(l)) })).filter((p) => p.endpoints.length > 0);
+  return { endpoints, skipped, notes, prefixes };
 }

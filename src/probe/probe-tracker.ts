@@ -84,9 +84,13 @@ export class ProbeTracker {
     }
   }
 
+  /** Counts recorded probes: a snapshot taken later than a version differs from one taken at it. */
+  version = 0;
+
   record(o: ProbeOutcome): HealthChange | null {
     const t = this.#tracks.get(o.endpoint);
     if (!t) return null;
+    this.version++;
     this.#lastAt = Math.max(this.#lastAt, o.atMs);
     t.probes++;
     t.recent.push(o);
@@ -116,6 +120,12 @@ export class ProbeTracker {
       return { endpoint: o.endpoint, from, to: h.state, reason: h.reason, atMs: o.atMs };
     }
     return null;
+  }
+
+  /** The current health of one endpoint, without the percentile summaries `snapshot()` computes. */
+  health(endpoint: string): { state: HealthState; reason: string } | null {
+    const t = this.#tracks.get(endpoint);
+    return t ? { state: t.state, reason: t.reason } : null;
   }
 
   /** Marks the end of a pass over every endpoint. */

@@ -32,6 +32,25 @@ export type ProbeRunEvent =
   | { type: 'probe'; outcome: ProbeOutcome; change: HealthChange | null; state: HealthState; reason: string }
   | { type: 'round'; snapshot: ProbeSnapshot };
 
+/**
+ * A pass's event whose snapshot is computed when first read, from the state at the end of that pass: a
+ * consumer that only needs some passes' snapshots (a DaemonSet serving metrics reads none but the last) does
+ * not pay for the percentile summaries of every pass.
+ */
+function roundEvent(tracker: ProbeTracker): ProbeRunEvent {
+  let snap: ProbeSnapshot | null = null;
+  const at = tracker.version;
+  return {
+    type: 'round',
+    get snapshot(): ProbeSnapshot {
+      if (snap) return snap;
+      // Read it before asking for the next event: once the next pass records a probe, this pass's state is gone.
+      if (tracker.version !== at) throw new Error('probe: a pass snapshot was read after the next pass recorded probes');
+      return (snap = tracker.snapshot());
+    },
+  };
+}
+
 export async function* runProbe(opts: ProbeRunOptions): AsyncGenerator<ProbeRunEvent> {
   const tracker = new ProbeTracker(opts.plan.endpoints, opts.plan.skipped, opts.health);
   const t0 = performance.now();
@@ -47,11 +66,13 @@ export async function* runProbe(opts: ProbeRunOptions): AsyncGenerator<ProbeRunE
       // A probe the run stopped (Ctrl-C) learned nothing about the endpoint: its health stays as it was.
       if (opts.signal?.aborted && o.steps.some((st) => st.errorClass === 'cancelled')) continue;
       const change = tracker.record(o);
-      const h = tracker.snapshot().endpoints.find((e) => e.endpoint === o.endpoint)!;
+      // Not snapshot(): it summarises every endpoint's HDR histograms, and once per probe that was most of
+      // a watching probe's CPU (bench/fleet-profile.ts).
+      const h = tracker.health(o.endpoint)!;
       yield { type: 'probe', outcome: o, change, state: h.state, reason: h.reason };
     }
     tracker.endRound();
-    yield { type: 'round', snapshot: tracker.snapshot() };
+    yield roundEvent(tracker);
     if (round + 1 >= maxRounds) break;
     const wait = opts.intervalMs - (now() - passStart);
     if (wait > 0) {

@@ -51,6 +51,18 @@ describe('planProbe', () => {
     expect(p.skipped.find((s) => s.location === '*.apps.example.com')!.reason).toMatch(/wildcard prefix without a location/);
   });
 
+  it('gives each prefix its endpoints in pull order (mirrors, then the location), without skipped ones', () => {
+    expect(planProbe({ config, images: ['ghcr.io/org/tool:1'] }).prefixes).toEqual([
+      { prefix: 'quay.io/ocp', endpoints: ['mirror.example.com/ocp'] }, // dead.example.com/ocp and the source are blocked
+      { prefix: 'registry.redhat.io', endpoints: ['mirror.example.com/redhat', 'registry.redhat.io'] },
+      { prefix: 'ghcr.io', endpoints: ['ghcr.io/org/tool:1'] }, // an image no [[registry]] covers: its own source
+    ]);
+    expect(planProbe({ config, mirrorsOnly: true }).prefixes).toEqual([
+      { prefix: 'quay.io/ocp', endpoints: ['mirror.example.com/ocp'] },
+      { prefix: 'registry.redhat.io', endpoints: ['mirror.example.com/redhat'] },
+    ]);
+  });
+
   it('gives canaries per endpoint from the resolver: a tag canary skips digest-only mirrors', () => {
     const p = planProbe({ config, canaries: [parseCanary(`quay.io/ocp=quay.io/ocp/release@${D}`)], images: ['registry.redhat.io/ubi9/ubi:9', 'ghcr.io/org/tool:1'] });
     const canary = (loc: string) => p.endpoints.find((e) => e.location === loc)!.canary;

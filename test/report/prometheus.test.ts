@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createProbeMetrics } from '../../src/report/prometheus.ts';
+import { createVerifyMetrics } from '../../src/report/verify-metrics.ts';
 import { ProbeTracker } from '../../src/probe/probe-tracker.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import type { ProbeEndpoint, ProbeOutcome } from '../../src/probe/probe-types.ts';
@@ -30,7 +31,7 @@ afterEach(async () => {
 describe('probe metrics', () => {
   it('serves /metrics on loopback with conventional names, labels and values', async () => {
     const tracker = new ProbeTracker(endpoints);
-    const metrics = createProbeMetrics(endpoints, () => 1_700_000_000_000);
+    const metrics = createProbeMetrics(endpoints, { now: () => 1_700_000_000_000 });
     for (const o of [ok('mirror.example.com/quay', 0), refused('quay.io', 1), ok('mirror.example.com/quay', 10), refused('quay.io', 11)]) {
       const change = tracker.record(o);
       const now = tracker.snapshot().endpoints.find((e) => e.endpoint === o.endpoint)!.state;
@@ -62,6 +63,76 @@ describe('probe metrics', () => {
     const missing = await request(server.url.replace('/metrics', '/other'));
     expect(missing.statusCode).toBe(404);
     await missing.body.dump();
+  });
+
+  it('labels every series with the node, and never with an image', async () => {
+    const metrics = createProbeMetrics(endpoints, { node: 'worker-1' });
+    metrics.observe(ok('mirror.example.com/quay', 0), null, 'up');
+    metrics.observe(refused('quay.io', 1), null, 'down');
+    metrics.observeCertificate('mirror.example.com', 1_800_000_000);
+    const { samples, types } = parsePromText(await metrics.text());
+    expect(samples.length).toBeGreaterThan(20);
+    for (const s of samples) expect(s.labels.node, `${s.name} ${JSON.stringify(s.labels)}`).toBe('worker-1');
+    const labelNames = new Set(samples.flatMap((s) => Object.keys(s.labels)));
+    expect([...labelNames].sort()).toEqual(['class', 'endpoint', 'le', 'node', 'prefix', 'role', 'state', 'step']);
+    // Prometheus naming: a namespace, snake case, _total only on counters, base units.
+    for (const [name, type] of types) {
+      expect(name).toMatch(/^pullpath_[a-z0-9_]+$/);
+      if (type === 'counter') expect(name).toMatch(/_total$/);
+      else expect(name).not.toMatch(/_total$/);
+    }
+    expect(types.get('pullpath_probe_success')).toBe('gauge');
+    expect(value(samples, 'pullpath_probe_success', { endpoint: 'mirror.example.com/quay', role: 'mirror' })).toBe(1);
+    expect(value(samples, 'pullpath_probe_success', { endpoint: 'quay.io', role: 'primary' })).toBe(0);
+    expect(value(samples, 'pullpath_probe_http_status_code', { endpoint: 'mirror.example.com/quay' })).toBe(200);
+    expect(value(samples, 'pullpath_probe_http_status_code', { endpoint: 'quay.io' })).toBe(0);
+    expect(value(samples, 'pullpath_probe_ssl_earliest_cert_expiry', { endpoint: 'mirror.example.com/quay' })).toBe(1_800_000_000);
+    expect(value(samples, 'pullpath_probe_ssl_earliest_cert_expiry', { endpoint: 'quay.io' })).toBeUndefined();
+  });
+
+  it('per prefix: reachable while any endpoint passes, failover when only a later one does', async () => {
+    const prefixes = [{ prefix: 'quay.io', endpoints: ['mirror.example.com/quay', 'quay.io'] }];
+    const metrics = createProbeMetrics(endpoints, { prefixes });
+    const prefixValue = async (name: string) => value(parsePromText(await metrics.text()).samples, name, { prefix: 'quay.io' });
+    metrics.observe(refused('mirror.example.com/quay', 0), null, 'down');
+    expect(await prefixValue('pullpath_prefix_reachable')).toBeUndefined(); // half the prefix probed: nothing said yet
+    metrics.observe(ok('quay.io', 1), null, 'up');
+    expect(await prefixValue('pullpath_prefix_reachable')).toBe(1);
+    expect(await prefixValue('pullpath_prefix_failover')).toBe(1);
+    metrics.observe(ok('mirror.example.com/quay', 2), null, 'up');
+    expect(await prefixValue('pullpath_prefix_failover')).toBe(0);
+    metrics.observe(refused('mirror.example.com/quay', 3), null, 'down');
+    metrics.observe(refused('quay.io', 4), null, 'down');
+    expect(await prefixValue('pullpath_prefix_reachable')).toBe(0);
+    expect(await prefixValue('pullpath_prefix_failover')).toBe(0);
+  });
+
+  it('serves /healthz and /readyz from the checks given, 200 or 503 with the reason', async () => {
+    let live = true;
+    let ready = false;
+    server = await startMetricsServer(createProbeMetrics(endpoints), 0, '127.0.0.1', {
+      live: () => ({ ok: live, reason: live ? 'passing' : 'stuck' }),
+      ready: () => ({ ok: ready, reason: ready ? 'done' : 'first pass not done' }),
+    });
+    const get = async (path: string) => {
+      const res = await request(server!.url.replace('/metrics', path));
+      return { status: res.statusCode, text: await res.body.text() };
+    };
+    expect(await get('/healthz')).toEqual({ status: 200, text: 'ok: passing\n' });
+    expect(await get('/readyz')).toEqual({ status: 503, text: 'not ok: first pass not done\n' });
+    ready = true;
+    live = false;
+    expect(await get('/readyz')).toEqual({ status: 200, text: 'ok: done\n' });
+    expect(await get('/healthz')).toEqual({ status: 503, text: 'not ok: stuck\n' });
+  });
+
+  it('probe --help names exactly the metrics the registry exports', async () => {
+    const { help } = await import('../../cli/commands/probe.ts');
+    const metrics = createProbeMetrics(endpoints);
+    createVerifyMetrics(metrics.registry);
+    const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).sort();
+    const named = [...new Set([...help.matchAll(/\bpullpath_[a-z_]+[a-z]/g)].map((m) => m[0]))].sort();
+    expect(named).toEqual(exported);
   });
 
   it('says which port is taken instead of crashing', async () => {
