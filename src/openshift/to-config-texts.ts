@@ -2,6 +2,7 @@
  * Bridges rendering to the registries.conf loader: the rendered node files as ConfigTexts, named by
  * their node paths (so messages read like the runtime's), for `resolve/pull/verify --openshift FILES`.
  */
+import type { ProxyEnv } from '../proxy/proxy-for-url.ts';
 import { ConfigError } from '../errors.ts';
 import type { ConfigText, RenderedFrom } from '../config/types.ts';
 import { loadOpenShiftObjects } from './load-objects.ts';
@@ -23,6 +24,8 @@ export interface OpenShiftConfigTexts {
   provenance: RenderedProvenance;
   /** What the rendered policy.json came from; its name in messages is formatRenderedFrom(policySources). */
   policySources: RenderedFrom[];
+  /** CRI-O's proxy environment from proxy.config.openshift.io/cluster (src/openshift/proxy-env.ts), when there is one. */
+  proxyEnv?: ProxyEnv | null;
 }
 
 /** Renders in memory; throws ConfigError (first finding, with file and key) when the MCO would refuse. */

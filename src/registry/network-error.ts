@@ -95,6 +95,12 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
     const timedOut = reason?.name === 'TimeoutError' || (reason as { code?: string } | undefined)?.code === 'PP_ERR_DEADLINE';
     inner = timedOut ? 'context deadline exceeded' : 'context canceled';
     errorClass = timedOut ? 'timeout' : 'cancelled';
+  } else if (e.code === 'PP_ERR_PROXY') {
+    // On the way through the proxy (src/proxy/proxy-error.ts): Go wraps a failed dial to the proxy as
+    // `proxyconnect tcp: …`; a refused CONNECT is the proxy's status text alone (`Proxy Authentication Required`).
+    const pe = e as ErrLike & { stage?: string };
+    inner = pe.stage === 'dial' ? `proxyconnect tcp: ${goNetworkError(pe.cause, { ...ctx, url: ctx.url }).inner}` : (pe.message ?? 'proxy error');
+    errorClass = 'proxy';
   } else {
     switch (e.code) {
       case 'ECONNREFUSED':
