@@ -22,6 +22,7 @@ const listen = (srv: Server | ReturnType<typeof createNetServer>) => new Promise
 let httpsPort: number;
 let httpPort: number;
 let ca: string;
+let proxyCert: { cert: string; key: string };
 const sni: string[] = [];
 const httpsSrv = createHttpsServer({}, (req, res) => {
   sni.push((req.socket as TLSSocket).servername as string);
@@ -36,9 +37,9 @@ interface Seen {
   gets: { url: string; headers: IncomingMessage['headers'] }[];
   closed: number;
 }
-function httpProxy(mode: 'open' | '407' | 'silent') {
+function httpProxy(mode: 'open' | '407' | 'silent', tlsServer?: { cert: string; key: string }) {
   const seen: Seen = { connects: [], gets: [], closed: 0 };
-  const srv = createHttpServer((req, res) => {
+  const handler = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
     seen.gets.push({ url: req.url!, headers: req.headers });
     if (mode === '407') {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="t"', 'content-type': 'text/html' }).end('<html>auth</html>');
@@ -50,7 +51,8 @@ function httpProxy(mode: 'open' | '407' | 'silent') {
       r.pipe(res);
     });
     up.end();
-  });
+  };
+  const srv: Server = tlsServer ? createHttpsServer({ cert: tlsServer.cert, key: tlsServer.key }, handler) : createHttpServer(handler);
   srv.on('connect', (req: IncomingMessage, sock: Socket) => {
     seen.connects.push({ line: `${req.method} ${req.url} HTTP/${req.httpVersion}`, headers: req.headers });
     // The http server keeps sockets half-open: the client's close shows as 'end'.
@@ -131,6 +133,8 @@ beforeAll(async () => {
   const authority = await createMockCa();
   ca = authority.certPem;
   const cert = await createServerCert(authority, ['registry.test']);
+  const pc = await createServerCert(authority, ['proxy.test']);
+  proxyCert = { cert: pc.certPem, key: pc.keyPem };
   httpsSrv.setSecureContext({ cert: cert.certPem, key: cert.keyPem });
   [httpsPort, httpPort] = await Promise.all([listen(httpsSrv), listen(plainSrv)]);
 });
@@ -177,6 +181,25 @@ describe('https registry through an HTTP proxy (CONNECT)', () => {
       'proxy-authorization': 'Basic ' + Buffer.from('u@x:p:w').toString('base64'),
     });
     expect(sni.at(-1)).toBe('registry.test');
+  });
+
+  it('an https:// proxy: TLS to the proxy (its name checked against the same CAs), then CONNECT inside', async () => {
+    const { srv, seen } = httpProxy('open', proxyCert);
+    const port = await listen(srv);
+    const hostMap = HostMap.parse([`proxy.test:8443:127.0.0.1:${port}`]);
+    const res = await withFactory({ HTTPS_PROXY: 'https://proxy.test:8443' }, hostMap, (f) => get(f, 'https://registry.test:5000/v2/'));
+    srv.close();
+    expect(res.status).toBe(200);
+    expect(seen.connects.map((c) => c.line)).toEqual(['CONNECT registry.test:5000 HTTP/1.1']);
+  });
+
+  it('an https:// proxy whose certificate is not trusted: proxyconnect tcp: x509 …', async () => {
+    const { srv } = httpProxy('open', proxyCert);
+    const port = await listen(srv);
+    const hostMap = HostMap.parse([`proxy.test:8443:127.0.0.1:${port}`]);
+    const text = await withFactory({ HTTPS_PROXY: 'https://proxy.test:8443' }, hostMap, (f) => goText(exchange(f, { method: 'GET', url: 'https://registry.test/v2/', insecure: false }), 'https://registry.test/v2/'));
+    srv.close();
+    expect(text).toBe('proxy: Get "https://registry.test/v2/": proxyconnect tcp: x509: certificate signed by unknown authority');
   });
 
   it('407 from the proxy: Go\'s text is the status text alone, class proxy', async () => {
