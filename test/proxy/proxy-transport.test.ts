@@ -210,6 +210,14 @@ describe('https registry through an HTTP proxy (CONNECT)', () => {
     expect(text).toBe('proxy: Get "https://registry.test:5000/v2/": Proxy Authentication Required');
   });
 
+  it('a refused CONNECT carries a hint saying whose side it is on (Go prints only the status text)', async () => {
+    const { srv } = httpProxy('407');
+    const port = await listen(srv);
+    const err = await withFactory({ HTTPS_PROXY: `http://127.0.0.1:${port}` }, new HostMap(), (f) => get(f, 'https://registry.test/v2/').then(() => null, (e: unknown) => e));
+    srv.close();
+    expect(goNetworkError(err, { method: 'GET', url: 'https://registry.test/v2/' }).hint).toMatch(/^the proxy wants credentials/);
+  });
+
   it('a refused proxy: proxyconnect tcp: dial tcp …: connection refused', async () => {
     const port = await freePort();
     const text = await withFactory({ HTTPS_PROXY: `127.0.0.1:${port}` }, new HostMap(), (f) => goText(get(f, 'https://registry.test/v2/'), 'https://registry.test/v2/'));
