@@ -8,3 +8,8 @@ import { proxyConfigFromEnv, type ProxyConfig, type ProxyEnv } from '../src/prox
 export function runProxyConfig(clusterEnv?: ProxyEnv | null): ProxyConfig {
   return proxyConfigFromEnv(clusterEnv ?? process.env);
 }
+
+/** Proxy values Go cannot read: it ignores them silently (direct connections), so say so (credentials hidden). */
+export function proxyWarnings(cfg: ProxyConfig): string[] {
+  return cfg.invalid.map((i) => `warning: ${i.variable} is ignored by the runtime (Go: ${i.error}): its requests go direct`);
+}

@@ -11,7 +11,7 @@ import { formatResolutionText } from '../../src/report/resolution-text.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { judgeResolution } from '../../src/policy/judge-resolution.ts';
 import { anyProxy, withProxyRoutes } from '../../src/proxy/source-proxy.ts';
-import { runProxyConfig } from '../proxy-env.ts';
+import { proxyWarnings, runProxyConfig } from '../proxy-env.ts';
 
 export const help = `Usage: pullpath resolve [config flags] [--output text|json] ARG...
 
@@ -62,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.
   const { config: conf, policy, proxyEnv } = await loadSetupFromFlags(values);
   const proxy = runProxyConfig(proxyEnv);
+  for (const w of proxyWarnings(proxy)) process.stderr.write(w + '\n');
   const compiled = compileConfig(conf);
 
   let failed = false;
