@@ -74,6 +74,8 @@ interface ProxyCase {
   expectClass?: string;
   /** Lines squid's access log must hold afterwards (per tool run, at least one). */
   expectLog?(): RegExp;
+  /** Lines squid's access log must never hold (a NO_PROXY exception went direct). */
+  expectNoLog?(): RegExp;
   proxy(): RunningSquid;
 }
 
@@ -111,6 +113,35 @@ const CASES: ProxyCase[] = [
     ref: () => `docker://registry.test:${tlsReg.port}/lib/hello:v1`,
     env: () => ({ HTTPS_PROXY: `http://127.0.0.1:${deadPort}`, HTTP_PROXY: `http://127.0.0.1:${deadPort}` }),
     expectOk: true,
+    proxy: () => squid,
+  },
+  // NO_PROXY exceptions with a host that is not loopback for Go but reaches this machine: 0.0.0.0 (Linux dials
+  // it as the local host). Names would need the system DNS for a direct dial, which these tests never use.
+  {
+    id: 'no-proxy-ip-entry-goes-direct',
+    conf: () => `[[registry]]\nlocation = "registry.test:${tlsReg.port}"\n[[registry.mirror]]\nlocation = "0.0.0.0:${plainReg.port}"\ninsecure = true\n`,
+    ref: () => `docker://registry.test:${tlsReg.port}/lib/hello:v1`,
+    env: () => ({ HTTPS_PROXY: squid.url, HTTP_PROXY: squid.url, NO_PROXY: 'quay.io,0.0.0.0' }),
+    expectOk: true,
+    expectNoLog: () => /0\.0\.0\.0/,
+    proxy: () => squid,
+  },
+  {
+    id: 'no-proxy-cidr-goes-direct',
+    conf: () => `[[registry]]\nlocation = "registry.test:${tlsReg.port}"\n[[registry.mirror]]\nlocation = "0.0.0.0:${plainReg.port}"\ninsecure = true\n`,
+    ref: () => `docker://registry.test:${tlsReg.port}/lib/hello:v1`,
+    env: () => ({ HTTPS_PROXY: squid.url, HTTP_PROXY: squid.url, no_proxy: '.corp.example.com,0.0.0.0/8' }),
+    expectOk: true,
+    expectNoLog: () => /0\.0\.0\.0/,
+    proxy: () => squid,
+  },
+  {
+    id: 'same-mirror-without-no-proxy-goes-through-squid',
+    conf: () => `[[registry]]\nlocation = "registry.test:${tlsReg.port}"\n[[registry.mirror]]\nlocation = "0.0.0.0:${plainReg.port}"\ninsecure = true\n`,
+    ref: () => `docker://registry.test:${tlsReg.port}/lib/hello:v1`,
+    env: () => ({ HTTPS_PROXY: squid.url, HTTP_PROXY: squid.url, NO_PROXY: 'quay.io' }),
+    expectOk: true,
+    expectLog: () => new RegExp(`CONNECT 0\\.0\\.0\\.0:${plainReg.port}`),
     proxy: () => squid,
   },
   {
@@ -181,6 +212,7 @@ describe.skipIf(skip !== null)('through squid: pullpath agrees with skopeo 1.9.3
         expect(skopeoLines, 'skopeo went through squid').toBeGreaterThan(0);
         expect(allLines - skopeoLines, `pullpath went through squid:\n${logAfterBoth}`).toBeGreaterThan(0);
       }
+      if (c.expectNoLog) expect(logAfterBoth, 'a NO_PROXY host went through squid').not.toMatch(c.expectNoLog());
       // No proxy credential in anything pullpath printed.
       expect(pp.stdout + pp.stderr).not.toContain(PROXY_PASSWORD);
       expect(pp.stdout + pp.stderr).not.toContain(Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64'));
