@@ -32,6 +32,9 @@ export const clientFlagsHelp = `Network:
                              dial HOST at ADDR:PORT instead (as curl's); repeatable. TLS SNI, Host and
                              references keep HOST. Use it to point configured names at test servers.
   --timeout S                per-attempt deadline in seconds (default DEFAULT_TIMEOUT)
+  (environment)              HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lower case) as the runtime's
+                             Go code reads them; loopback is never proxied. Proxy failures have
+                             class "proxy"; \`pullpath resolve\` shows each source's route and why.
 
 ${logFlagsHelp}`;
 
