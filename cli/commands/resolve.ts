@@ -33,8 +33,9 @@ Flags:
   -o, --output text|json     text (default): a readable chain per ARG; json: JSON Lines, one object per
                              ARG in order: {type:"resolve", image, normalized, registry, sources, skipped,
                              candidates, error, whatToDo} (and "policy": {allowed, scope, message} with
-                             --policy or --openshift); each source has "proxy": {https, http} routes
-                             {url, via, reason, error}; schemas/resolve.schema.json
+                             --policy or --openshift); with a proxy variable set, each source not blocked
+                             has "proxy": {https, http} routes {url, via, reason,
+                             error}; schemas/resolve.schema.json
 
 Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lower-case forms) as the runtime's Go code reads them, or
 with --openshift the cluster's proxy.config.openshift.io object: each source says whether its requests
@@ -70,8 +71,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const arg of positionals) {
     const resolved = resolveArg(compiled, arg);
     const judged = policy === null ? resolved : judgeResolution(policy, resolved);
-    // Proxies as the runtime would use them: in JSON always, in text when a proxy variable is set.
-    const r = output === 'json' || anyProxy(proxy) ? withProxyRoutes(proxy, judged) : judged;
+    // Proxies as the runtime would use them, when a proxy variable is set (text and JSON alike).
+    const r = anyProxy(proxy) ? withProxyRoutes(proxy, judged) : judged;
     // A policy rejection means the pull would fail as surely as a rewrite error does.
     if (r.error !== null || r.policy?.allowed === false) failed = true;
     chunks.push(output === 'json' ? formatResolutionJsonLine(r) + '\n' : formatResolutionText(r) + '\n\n');

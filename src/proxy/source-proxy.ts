@@ -40,9 +40,10 @@ export function sourceProxy(cfg: ProxyConfig, source: Pick<PullSource, 'referenc
   return { https: route(cfg, `https://${host}/v2/`), http: source.insecure ? route(cfg, `http://${host}/v2/`) : null };
 }
 
-/** The Resolution with each source (and each short-name candidate's sources) annotated with its proxy route. */
+/** The Resolution with each source that is contacted (and each short-name candidate's) annotated with its proxy route. */
 export function withProxyRoutes(cfg: ProxyConfig, r: Resolution): Resolution {
-  const annotate = (sources: PullSource[]): PullSource[] => sources.map((s) => ({ ...s, proxy: sourceProxy(cfg, s) }));
+  // A blocked source is never contacted: it has no route.
+  const annotate = (sources: PullSource[]): PullSource[] => sources.map((s) => (s.blocked ? s : { ...s, proxy: sourceProxy(cfg, s) }));
   return {
     ...r,
     sources: annotate(r.sources),
