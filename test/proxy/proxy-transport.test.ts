@@ -115,7 +115,8 @@ function socksProxy(reply = 0) {
           s.end(Buffer.from([5, reply, 0, 1, 0, 0, 0, 0, 0, 0]));
           return;
         }
-        const up = connect(httpPort, '127.0.0.1', () => {
+        // Port 443 asked for: the https server (TLS inside the tunnel); anything else: the plain one.
+        const up = connect(seen.target.endsWith(':443') ? httpsPort : httpPort, '127.0.0.1', () => {
           s.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 80]));
           if (buf.length) up.write(buf);
           s.removeAllListeners('data');
@@ -280,6 +281,16 @@ describe('socks5:// proxies', () => {
     srv.close();
     expect(res.body.toString()).toBe('plain /v2/');
     expect(seen).toMatchObject({ methods: [[0, 2]], user: 'sockuser', pass: 'sockpw', target: 'plain.test:5000' });
+  });
+
+  it('an https registry through SOCKS5: no auth offered without a user, TLS to the registry name inside', async () => {
+    const { srv, seen } = socksProxy();
+    const port = await listen(srv);
+    const res = await withFactory({ HTTPS_PROXY: `socks5://127.0.0.1:${port}` }, new HostMap(), (f) => get(f, 'https://registry.test/v2/'));
+    srv.close();
+    expect(res.status).toBe(200);
+    expect(seen).toMatchObject({ methods: [[0]], target: 'registry.test:443' });
+    expect(sni.at(-1)).toBe('registry.test');
   });
 
   it('a SOCKS refusal in Go\'s words', async () => {
