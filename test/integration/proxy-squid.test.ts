@@ -77,6 +77,8 @@ interface ProxyCase {
   /** Lines squid's access log must never hold (a NO_PROXY exception went direct). */
   expectNoLog?(): RegExp;
   proxy(): RunningSquid;
+  /** More pullpath flags (e.g. --log-level debug, whose HTTP trace must not show the proxy credentials either). */
+  ppArgs?: string[];
 }
 
 const CASES: ProxyCase[] = [
@@ -171,6 +173,7 @@ const CASES: ProxyCase[] = [
     expectOk: true,
     expectLog: () => new RegExp(`CONNECT registry\\.test:${tlsReg.port} ${PROXY_USER}`),
     proxy: () => squidAuth,
+    ppArgs: ['--log-level', 'debug'],
   },
   {
     id: 'plain-http-proxy-credentials',
@@ -180,6 +183,7 @@ const CASES: ProxyCase[] = [
     expectOk: true,
     expectLog: () => new RegExp(`GET http://plain\\.test:${plainReg.port}/v2/lib/hello/manifests/v1 ${PROXY_USER}`),
     proxy: () => squidAuth,
+    ppArgs: ['--log-level', 'debug'],
   },
   {
     id: 'plain-http-407',
@@ -200,7 +204,7 @@ describe.skipIf(skip !== null)('through squid: pullpath agrees with skopeo 1.9.3
       const opts = { conf, ref: c.ref(), home, certDir: caDir, env: c.env() };
       const sk = await runSkopeo(opts);
       const logAfterSkopeo = await c.proxy().accessLog();
-      const pp = await runPullpathPull(opts);
+      const pp = await runPullpathPull({ ...opts, ...(c.ppArgs ? { extraArgs: c.ppArgs } : {}) });
       const logAfterBoth = await c.proxy().accessLog();
       expect(sk.ok, `skopeo stderr:\n${sk.stderr}`).toBe(c.expectOk);
       expect(view(pp, conf), `pullpath stdout:\n${pp.stdout}\nstderr:\n${pp.stderr}`).toEqual(view(sk, conf));
@@ -214,6 +218,7 @@ describe.skipIf(skip !== null)('through squid: pullpath agrees with skopeo 1.9.3
       }
       if (c.expectNoLog) expect(logAfterBoth, 'a NO_PROXY host went through squid').not.toMatch(c.expectNoLog());
       // No proxy credential in anything pullpath printed.
+      if (c.ppArgs?.includes('debug')) expect(pp.stderr, 'the debug trace ran').toMatch(/GET|Trying to access/);
       expect(pp.stdout + pp.stderr).not.toContain(PROXY_PASSWORD);
       expect(pp.stdout + pp.stderr).not.toContain(Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64'));
     }, 60_000);
