@@ -7,6 +7,7 @@
  *   const { values } = parseArgs({ args: argv, options: { ...configFlagOptions, output: { type: 'string' } } });
  *   const conf = await loadConfigFromFlags(values);
  */
+import type { ProxyEnv } from '../src/proxy/proxy-for-url.ts';
 import { ConfigError, UsageError } from '../src/errors.ts';
 import type { RegistryClient } from '../src/registry/client.ts';
 import type { SignatureContext } from '../src/signature/check-image.ts';
@@ -105,6 +106,11 @@ export interface Setup {
   policy: Policy | null;
   /** The OpenShift render, when the configuration came from cluster objects. */
   openshift: OpenShiftConfigTexts | null;
+  /**
+   * The proxy environment CRI-O gets from the cluster's proxy.config.openshift.io object (--openshift with a
+   * Proxy object among the objects), or null: the process environment applies.
+   */
+  proxyEnv: ProxyEnv | null;
 }
 
 /**
@@ -130,7 +136,7 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
     policy = parsePolicy(chosen.json, chosen.label ?? formatRenderedFrom(openshift.policySources));
   }
   if (values.namespace !== undefined && openshift === null) throw new UsageError('--namespace applies to --openshift objects (their rendered /etc/crio/policies/NS.json)');
-  return { config, policy, openshift };
+  return { config, policy, openshift, proxyEnv: openshift?.proxyEnv ?? null };
 }
 
 /** As `loadConfigFromFlags`, also returning the texts read (for lint and explanations). */

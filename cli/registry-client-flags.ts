@@ -9,6 +9,8 @@ import { HostMap } from '../src/registry/host-map.ts';
 import { CredentialStore } from '../src/registry/auth-file.ts';
 import { logFlagOptions, logFlagsHelp, parseLogLevel } from './trace/log-level.ts';
 import { startHttpTrace } from './trace/http-trace.ts';
+import { runProxyConfig } from './proxy-env.ts';
+import type { ProxyEnv } from '../src/proxy/proxy-for-url.ts';
 
 export const clientFlagOptions = {
   authfile: { type: 'string' },
@@ -30,6 +32,9 @@ export const clientFlagsHelp = `Network:
                              dial HOST at ADDR:PORT instead (as curl's); repeatable. TLS SNI, Host and
                              references keep HOST. Use it to point configured names at test servers.
   --timeout S                per-attempt deadline in seconds (default DEFAULT_TIMEOUT)
+  (environment)              HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lower case) as the runtime's
+                             Go code reads them; loopback is never proxied. Proxy failures have
+                             class "proxy"; \`pullpath resolve\` shows each source's route and why.
 
 ${logFlagsHelp}`;
 
@@ -63,11 +68,13 @@ export function hostMapFromFlags(values: ClientFlagValues): HostMap {
 }
 
 /** Builds the one registry client of the run. `connections` caps each origin's pool (null: no cap, as load uses). */
-export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number | null } = {}): Promise<RegistryClient> {
+export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number | null; proxyEnv?: ProxyEnv | null } = {}): Promise<RegistryClient> {
   const hostMap = hostMapFromFlags(values);
   const tlsVerify = parseTlsVerify(values['tls-verify']);
   const credentials = await CredentialStore.load(values.authfile !== undefined ? { authFile: values.authfile } : {});
-  const dispatchers = createDispatcherFactory({ hostMap, ...(opts.connections !== undefined ? { connectionsPerOrigin: opts.connections } : {}) });
+  // Proxies as the runtime reads them (the environment, or the cluster's Proxy object with --openshift).
+  const proxy = runProxyConfig(opts.proxyEnv);
+  const dispatchers = createDispatcherFactory({ hostMap, proxy, ...(opts.connections !== undefined ? { connectionsPerOrigin: opts.connections } : {}) });
   const client = createRegistryClient({
     dispatchers,
     hostMap,

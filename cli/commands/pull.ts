@@ -14,6 +14,7 @@ import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 import { createRegistryClient } from '../../src/registry/client.ts';
 import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
+import { runProxyConfig } from '../proxy-env.ts';
 import { HostMap } from '../../src/registry/host-map.ts';
 import { CredentialStore } from '../../src/registry/auth-file.ts';
 import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
@@ -169,7 +170,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const compiled = compileConfig(conf);
   const resolutions = flags.refs.map((ref) => resolveArg(compiled, ref));
   const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
-  const dispatchers = createDispatcherFactory({ hostMap });
+  const dispatchers = createDispatcherFactory({ hostMap, proxy: runProxyConfig(setup.proxyEnv) });
   const client = createRegistryClient({
     dispatchers,
     credentials,

@@ -10,6 +10,8 @@ import { formatResolutionJsonLine } from '../../src/report/resolution-json.ts';
 import { formatResolutionText } from '../../src/report/resolution-text.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
 import { judgeResolution } from '../../src/policy/judge-resolution.ts';
+import { anyProxy, withProxyRoutes } from '../../src/proxy/source-proxy.ts';
+import { proxyWarnings, runProxyConfig } from '../proxy-env.ts';
 
 export const help = `Usage: pullpath resolve [config flags] [--output text|json] ARG...
 
@@ -31,7 +33,14 @@ Flags:
   -o, --output text|json     text (default): a readable chain per ARG; json: JSON Lines, one object per
                              ARG in order: {type:"resolve", image, normalized, registry, sources, skipped,
                              candidates, error, whatToDo} (and "policy": {allowed, scope, message} with
-                             --policy or --openshift); schemas/resolve.schema.json
+                             --policy or --openshift); with a proxy variable set, each source not blocked
+                             has "proxy": {https, http} routes {url, via, reason,
+                             error}; schemas/resolve.schema.json
+
+Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lower-case forms) as the runtime's Go code reads them, or
+with --openshift the cluster's proxy.config.openshift.io object: each source says whether its requests
+would go through a proxy, which one (credentials shown as ***), and why (the variable, the NO_PROXY entry,
+"loopback is never proxied").
   --no-tui                   accepted for symmetry with other commands (resolve always prints plain text)
   -h, --help                 this help
 
@@ -52,14 +61,18 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('expected at least one ARG (docker://REF or REF); see --help');
 
   // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.
-  const { config: conf, policy } = await loadSetupFromFlags(values);
+  const { config: conf, policy, proxyEnv } = await loadSetupFromFlags(values);
+  const proxy = runProxyConfig(proxyEnv);
+  for (const w of proxyWarnings(proxy)) process.stderr.write(w + '\n');
   const compiled = compileConfig(conf);
 
   let failed = false;
   const chunks: string[] = [];
   for (const arg of positionals) {
     const resolved = resolveArg(compiled, arg);
-    const r = policy === null ? resolved : judgeResolution(policy, resolved);
+    const judged = policy === null ? resolved : judgeResolution(policy, resolved);
+    // Proxies as the runtime would use them, when a proxy variable is set (text and JSON alike).
+    const r = anyProxy(proxy) ? withProxyRoutes(proxy, judged) : judged;
     // A policy rejection means the pull would fail as surely as a rewrite error does.
     if (r.error !== null || r.policy?.allowed === false) failed = true;
     chunks.push(output === 'json' ? formatResolutionJsonLine(r) + '\n' : formatResolutionText(r) + '\n\n');

@@ -25,6 +25,7 @@ export interface Classified {
 /** Status → class, as the engine's classifyStatus does. */
 function classOfStatus(status: number): ErrorClass {
   if (status === 401) return 'unauthorized';
+  if (status === 407) return 'proxy';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
   if (status === 429) return 'rate-limited';
@@ -34,6 +35,8 @@ function classOfStatus(status: number): ErrorClass {
 
 /** Network and TLS wordings (Go's net/http, as network-error.ts reproduces them). */
 const NETWORK: [RegExp, ErrorClass][] = [
+  // Before `refused`: a refused *proxy* reads `proxyconnect tcp: dial tcp …: connection refused`.
+  [/proxyconnect\s*tcp|Proxy\s*Authentication\s*Required|socks\s*connect\s*tcp|refusing\s*to\s*use\s*HTTP_PROXY/, 'proxy'],
   [/connection\s*refused|no\s*route\s*to\s*host|network\s*is\s*unreachable/, 'refused'],
   [/no\s*such\s*host|temporary\s*failure\s*in\s*name\s*resolution|server\s*misbehaving|lookup\s+\S+(\s+on\s+\S+)?:\s*(i\/o\s*timeout|read)/, 'dns'],
   [/server\s*gave\s*HTTP\s*response\s*to\s*HTTPS\s*client/, 'http-to-https'],

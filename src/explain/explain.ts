@@ -57,6 +57,7 @@ export interface Explanation {
 
 const HAPPENED: Record<ErrorClass, (host: string, status: number | null) => string> = {
   refused: (h) => `nothing accepted the connection at ${h} (connection refused, or no route)`,
+  proxy: (h, s) => `the proxy on the way to ${h} failed${s === 407 ? ' (407: it wants credentials, or refused the ones in the proxy URL)' : ''}: the registry itself was not reached`,
   dns: (h) => `the host name of ${h} does not resolve (DNS)`,
   tls: (h) => `the TLS connection to ${h} failed: its certificate was not accepted`,
   'http-to-https': (h) => `${h} speaks plain HTTP, and the endpoint is not marked insecure, so HTTPS was used`,

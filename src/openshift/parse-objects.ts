@@ -36,7 +36,7 @@ const MIRROR_KINDS: Record<MirrorKind, { group: string; listKey: string }> = {
 };
 
 export const READ_KINDS =
-  'image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or ClusterVersion';
+  'image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy, ClusterVersion, or Proxy (with Network and Infrastructure) "cluster"';
 
 /** Per-text state while walking: the YAML tree gives lines, `used` counts the objects that feed the render. */
 interface Ctx {
@@ -134,6 +134,33 @@ function addObject(out: OpenShiftObjects, value: unknown, node: unknown, ctx: Ct
       throw configError(file, k('metadata.name'), `a second Image named "cluster" (the first is in ${out.image.origin.file}); give only one`);
     }
     out.image = parseImage(value, node, origin, k, ctx.lines);
+    ctx.used.count++;
+    return;
+  }
+  // Proxy, and the two objects CNO reads to merge its noProxy (issue 15): CRI-O's proxy environment.
+  if ((kind === 'Proxy' || kind === 'Network' || kind === 'Infrastructure') && group === 'config.openshift.io') {
+    if (name !== 'cluster') {
+      out.notes.push(`${where}: ${kind} "${name}" ignored: only the one named "cluster" applies`);
+      ctx.used.seen.push(`${kind} "${name}"`);
+      return;
+    }
+    const spec = isObj(value.spec) ? value.spec : {};
+    const status = isObj(value.status) ? value.status : {};
+    const str = (o: Record<string, unknown>, key: string): string => (typeof o[key] === 'string' ? (o[key] as string) : '');
+    if (kind === 'Proxy') {
+      const fields = (o: Record<string, unknown>) => ({ httpProxy: str(o, 'httpProxy'), httpsProxy: str(o, 'httpsProxy'), noProxy: str(o, 'noProxy') });
+      out.proxy = { origin, spec: fields(spec), status: fields(status) };
+    } else if (kind === 'Network') {
+      const cidrs = (o: Record<string, unknown>, key: string): string[] =>
+        Array.isArray(o[key]) ? (o[key] as unknown[]).map((e) => (typeof e === 'string' ? e : isObj(e) && typeof e.cidr === 'string' ? e.cidr : '')).filter((c) => c !== '') : [];
+      // CNO reads the status; a manifest without status has the same networks in its spec.
+      const from = Array.isArray(status.serviceNetwork) ? status : spec;
+      out.network = { serviceNetwork: cidrs(from, 'serviceNetwork'), clusterNetwork: cidrs(from, 'clusterNetwork') };
+    } else {
+      const ps = isObj(status.platformStatus) ? status.platformStatus : {};
+      const aws = isObj(ps.aws) ? ps.aws : {};
+      out.infrastructure = { apiServerInternalURL: str(status, 'apiServerInternalURL'), platformType: str(ps, 'type'), awsRegion: str(aws, 'region') };
+    }
     ctx.used.count++;
     return;
   }

@@ -2,6 +2,8 @@
  * Bridges rendering to the registries.conf loader: the rendered node files as ConfigTexts, named by
  * their node paths (so messages read like the runtime's), for `resolve/pull/verify --openshift FILES`.
  */
+import { crioProxyEnv } from './proxy-env.ts';
+import type { ProxyEnv } from '../proxy/proxy-for-url.ts';
 import { ConfigError } from '../errors.ts';
 import type { ConfigText, RenderedFrom } from '../config/types.ts';
 import { loadOpenShiftObjects } from './load-objects.ts';
@@ -23,6 +25,8 @@ export interface OpenShiftConfigTexts {
   provenance: RenderedProvenance;
   /** What the rendered policy.json came from; its name in messages is formatRenderedFrom(policySources). */
   policySources: RenderedFrom[];
+  /** CRI-O's proxy environment from proxy.config.openshift.io/cluster (src/openshift/proxy-env.ts), when there is one. */
+  proxyEnv?: ProxyEnv | null;
 }
 
 /** Renders in memory; throws ConfigError (first finding, with file and key) when the MCO would refuse. */
@@ -38,6 +42,9 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
       code: 'PP_ERR_OPENSHIFT_INVALID',
     });
   }
+  // CRI-O's proxy variables (crio.service drop-in), from the Proxy object: not a registries file, but what the pulls go through.
+  const crioProxy = crioProxyEnv(objects.proxy ?? null, objects.network ?? null, objects.infrastructure ?? null);
+  if (crioProxy) render.notes.push(`proxy: CRI-O gets ${Object.keys(crioProxy.env).join(', ')} from proxy.config.openshift.io "cluster" ${crioProxy.from === 'status' ? 'status' : 'spec (status derived as the cluster-network-operator would)'} (${crioProxy.dropInPath})`, ...crioProxy.notes.map((n) => `proxy: ${n}`));
   const dropins: ConfigText[] = [];
   if (render.files.searchRegistries !== null) dropins.push({ path: NODE_PATHS.searchRegistries, text: render.files.searchRegistries });
   return {
@@ -49,6 +56,7 @@ export function openShiftToConfigTexts(objects: OpenShiftObjects, opts: RenderOp
     render,
     provenance: renderedProvenance(objects, render, opts.templates ?? stockTemplates()),
     policySources: renderedPolicySources(objects, render, opts.templates ?? stockTemplates()),
+    proxyEnv: crioProxy?.env ?? null,
   };
 }
 

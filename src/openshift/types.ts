@@ -6,6 +6,8 @@
 import type { ImagePolicyObject } from './image-policies.ts';
 
 /** Where an object (and a finding about it) came from: the file and the document index inside it. */
+import type { ClusterNetworkFacts, InfrastructureFacts, ProxyObject } from './proxy-env.ts';
+
 export interface ObjectOrigin {
   file: string;
   /** 0-based YAML document index within the file (items of a `kind: List` share their document's index). */
@@ -66,6 +68,10 @@ export interface OpenShiftObjects {
   releaseImage: string | null;
   /** Things skipped or assumed while reading (unrelated kinds, Image objects not named `cluster`). */
   notes: string[];
+  /** proxy.config.openshift.io "cluster", and what CNO reads to merge its noProxy (src/openshift/proxy-env.ts). */
+  proxy?: ProxyObject | null;
+  network?: ClusterNetworkFacts | null;
+  infrastructure?: InfrastructureFacts | null;
 }
 
 /** A validation error or a documentation warning, naming the file and key it is about. */

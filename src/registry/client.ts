@@ -253,7 +253,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     if (res.status !== 200 && res.status !== 401) {
       const r = pingResponseError(res.status);
       // A web page where the API should be is not a registry; a 5xx page from a proxy is still a server error.
-      const errorClass: ErrorClass = looksLikeHtml(res) && res.status < 500 ? 'not-a-registry' : r.errorClass;
+      const errorClass: ErrorClass = looksLikeHtml(res) && res.status < 500 && res.status !== 407 ? 'not-a-registry' : r.errorClass;
       step(opts, { step: 'ping', ok: false, url, method: 'GET', httpStatus: res.status, durationMs: performance.now() - started, error: r.message, errorClass, ...(notes.length ? { detail: notes.join('; ') } : {}) });
       throw new RegistryError(redactor.text(r.message), errorClass, res.status);
     }
@@ -350,7 +350,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       if (res.status !== 200) {
         const r = registryResponseError(res.status, res.body, parseWwwAuthenticate(res.headers['www-authenticate']), style);
-        return manifestFail(opts, url, started, notes, `reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 && res.status < 500 ? 'not-a-registry' : r.errorClass, res.status);
+        return manifestFail(opts, url, started, notes, `reading manifest ${tagOrDigest} in ${name}: ${r.message}`, looksLikeHtml(res) && res.status !== 404 && res.status !== 407 && res.status < 500 ? 'not-a-registry' : r.errorClass, res.status);
       }
       if (res.tooLarge) return manifestFail(opts, url, started, notes, `exceeded maximum allowed size of ${MAX_MANIFEST_BYTES} bytes`, 'too-large', 200);
       const mediaType = simplifyContentType(header(res.headers, 'content-type'));

@@ -10,6 +10,9 @@ import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { HostMap } from './host-map.ts';
 import type { TlsMaterial } from './certs-d.ts';
+import { proxyForUrl, type ProxyConfig, type ProxyDecision } from '../proxy/proxy-for-url.ts';
+import { AbsoluteFormDispatcher, FailingDispatcher, proxiedConnector, proxyAuthorization } from '../proxy/proxy-connector.ts';
+import { ProxyError } from '../proxy/proxy-error.ts';
 
 export interface DispatcherRequest {
   /** Skip TLS certificate verification (an insecure endpoint, or `--tls-verify=false`). */
@@ -46,6 +49,12 @@ export interface DispatcherFactoryOptions {
    */
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * The proxy variables as the runtime read them (`proxyConfigFromEnv(process.env)`, or a cluster's Proxy
+   * object). Each origin's pool goes direct or through the proxy Go's ProxyFromEnvironment picks for it.
+   * Absent: every connection is direct.
+   */
+  proxy?: ProxyConfig;
 }
 
 type ConnectFn = buildConnector.connector;
@@ -77,8 +86,9 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
  */
 export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
   const agents = new Map<string, Agent>();
-  const pools = new Map<string, ClientPool>();
+  const pools = new Map<string, Dispatcher>();
   const connectors = new Map<string, ConnectFn>();
+  const baseOf = new Map<string, ConnectFn>();
   const keyOf = (req: DispatcherRequest): string => (req.tls ? `${req.insecure ? 'insecure' : 'verify'}|${req.tls.files.join(',')}` : req.insecure ? 'insecure|' : 'verify|');
   const connector = (key: string, req: DispatcherRequest): ConnectFn => {
     let c = connectors.get(key);
@@ -92,9 +102,48 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
     }
     tlsOpts.secureContext = createSecureContext(ctxOpts);
     const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+    baseOf.set(key, base);
     c = mappedConnector(base, options.hostMap);
     connectors.set(key, c);
     return c;
+  };
+  // --- proxy (issue 15): one connector per TLS setting and proxy; the host map applies to the proxy host only.
+  const plainBase = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+  const unmapped = new Map<string, ConnectFn>();
+  const decisions = new Map<string, ProxyDecision>();
+  const decide = (origin: string): ProxyDecision | null => {
+    if (!options.proxy) return null;
+    let d = decisions.get(origin);
+    if (!d) {
+      d = proxyForUrl(options.proxy, origin + '/');
+      decisions.set(origin, d);
+    }
+    return d;
+  };
+  const tlsBase = (key: string, req: DispatcherRequest): ConnectFn => {
+    let c = unmapped.get(key);
+    if (!c) {
+      connector(key, req); // builds the key's base connector
+      c = baseOf.get(key)!;
+      unmapped.set(key, c);
+    }
+    return c;
+  };
+  const proxiedPool = (key: string, req: DispatcherRequest, origin: string, d: ProxyDecision): Dispatcher => {
+    const p = d.proxy!;
+    const pool = new ClientPool(
+      origin,
+      poolOptions(
+        proxiedConnector({
+          proxy: p,
+          dialPlain: mappedConnector(plainBase, options.hostMap),
+          dialTls: connector(key, req),
+          tlsOver: tlsBase(key, req),
+        }),
+      ),
+    );
+    const plainHttp = origin.startsWith('http:');
+    return plainHttp && p.scheme !== 'socks5' ? new AbsoluteFormDispatcher(pool, origin, proxyAuthorization(p)) : pool;
   };
   const poolOptions = (connect: ConnectFn) => ({
     connections: options.connectionsPerOrigin === undefined ? 16 : options.connectionsPerOrigin,
@@ -111,7 +160,12 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
         const pkey = `${key}|${origin}`;
         let pool = pools.get(pkey);
         if (!pool) {
-          pool = new ClientPool(origin, poolOptions(connector(key, req)));
+          const d = decide(origin);
+          if (d?.error) {
+            const text = d.error;
+            pool = new FailingDispatcher(() => new ProxyError('cgi', text, 'HTTP_PROXY'));
+          } else if (d?.proxy) pool = proxiedPool(key, req, origin, d);
+          else pool = new ClientPool(origin, poolOptions(connector(key, req)));
           pools.set(pkey, pool);
         }
         return pool;

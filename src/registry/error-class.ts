@@ -1,6 +1,7 @@
 /** Machine-readable failure classes (re-exported by `src/events/pull-events.ts`, which is the event contract). */
 export type ErrorClass =
   | 'refused' // TCP connection refused (no listener)
+  | 'proxy' // the proxy failed: refused or unreachable, 407 Proxy Authentication Required, CONNECT refused, SOCKS error
   | 'dns' // host name does not resolve
   | 'tls' // TLS handshake / certificate failure
   | 'http-to-https' // plain-HTTP server contacted over HTTPS ("server gave HTTP response to HTTPS client")

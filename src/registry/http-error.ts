@@ -84,6 +84,8 @@ function parseErrorBody(status: number, body: Buffer): ErrcodeError | { unexpect
 /** Class of an HTTP status. */
 export function classifyStatus(status: number): ErrorClass {
   if (status === 401) return 'unauthorized';
+  // 407 comes from a proxy in front of a plain-HTTP registry (absolute-form requests), never from a registry.
+  if (status === 407) return 'proxy';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
   if (status === 429) return 'rate-limited';

@@ -95,6 +95,17 @@ export function goNetworkError(err: unknown, ctx: NetErrorContext): GoError {
     const timedOut = reason?.name === 'TimeoutError' || (reason as { code?: string } | undefined)?.code === 'PP_ERR_DEADLINE';
     inner = timedOut ? 'context deadline exceeded' : 'context canceled';
     errorClass = timedOut ? 'timeout' : 'cancelled';
+  } else if (e.code === 'PP_ERR_PROXY') {
+    // On the way through the proxy (src/proxy/proxy-error.ts): Go wraps a failed dial to the proxy as
+    // `proxyconnect tcp: …`; a refused CONNECT is the proxy's status text alone (`Proxy Authentication Required`).
+    const pe = e as ErrLike & { stage?: string };
+    inner = pe.stage === 'dial' ? `proxyconnect tcp: ${goNetworkError(pe.cause, { ...ctx, url: ctx.url }).inner}` : (pe.message ?? 'proxy error');
+    errorClass = 'proxy';
+    // What the status text alone does not say (Go prints only the text): whose side the problem is on.
+    const st = (e as { status?: number }).status;
+    if (st === 407) hint = 'the proxy wants credentials: put user:password in the proxy URL (HTTPS_PROXY=http://USER:PASS@HOST:PORT)';
+    else if (st === 403) hint = "the proxy's rules refused CONNECT to this host:port (squid: http_access / SSL_ports)";
+    else if (st === 502 || st === 503 || st === 504) hint = 'the proxy could not reach the registry (its name, its port, or the registry is down behind the proxy)';
   } else {
     switch (e.code) {
       case 'ECONNREFUSED':

@@ -7,6 +7,7 @@
  * report; blocked sources carry the runtime's text.
  */
 import { resolutionFixes, type Fix } from './what-to-do.ts';
+import type { SourceProxy } from '../proxy/source-proxy.ts';
 import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 export interface ResolutionJson {
@@ -15,7 +16,7 @@ export interface ResolutionJson {
   image: string;
   normalized: string | null;
   registry: MatchedRegistry | null;
-  sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean }[];
+  sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean; proxy?: SourceProxy }[];
   skipped: { location: string; reason: string; kind: 'digest-only' | 'tag-only' | 'capability' | null }[];
   /** Short names only (a bare REF without a registry); [] otherwise. */
   candidates: {
@@ -51,6 +52,7 @@ function sourcesJson(sources: PullSource[]): ResolutionJson['sources'] {
     reference: s.reference,
     blocked: s.blocked,
     mirror: s.mirror,
+    ...(s.proxy !== undefined ? { proxy: s.proxy } : {}),
   }));
 }
 

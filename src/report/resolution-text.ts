@@ -5,6 +5,7 @@
  */
 import { describeDecision } from '../policy/judge-resolution.ts';
 import { formatFixes, resolutionFixes } from './what-to-do.ts';
+import type { SourceProxy, SourceProxyRoute } from '../proxy/source-proxy.ts';
 import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 function registryLines(r: MatchedRegistry | null, indent: string): string[] {
@@ -27,11 +28,24 @@ function sourceLines(sources: PullSource[], indent: string): string[] {
       .join(', ');
     lines.push(`${indent}  ${i + 1}. ${s.reference}  (${tags})`);
     if (s.why !== undefined) lines.push(`${indent}     ${s.why}`);
+    if (s.proxy !== undefined) lines.push(...proxyLines(s.proxy, `${indent}     `));
     if (s.blocked) {
       lines.push(`${indent}     fails without contacting the registry: ${s.blockedError ?? 'blocked'}`);
       if (s.blockedBy !== undefined) lines.push(`${indent}     blocked by [[registry]] "${s.blockedBy.prefix}" (${s.blockedBy.origin})`);
     }
   });
+  return lines;
+}
+
+function routeText(r: SourceProxyRoute): string {
+  if (r.error !== null) return `fails: ${r.error}`;
+  return r.via !== null ? `via ${r.via} (${r.reason})` : `direct (${r.reason})`;
+}
+
+/** `proxy: via http://***@proxy.corp:3128 (HTTPS_PROXY)`; an insecure source's http fallback when it differs. */
+function proxyLines(p: SourceProxy, indent: string): string[] {
+  const lines = [`${indent}proxy: ${routeText(p.https)}`];
+  if (p.http !== null && routeText(p.http) !== routeText(p.https)) lines.push(`${indent}proxy for the http:// fallback: ${routeText(p.http)}`);
   return lines;
 }
 

@@ -17,6 +17,7 @@ export type FixTopic =
   | 'not-found'
   | 'auth'
   | 'unreachable'
+  | 'proxy'
   | 'timeout'
   | 'tls'
   | 'http-to-https'
@@ -45,6 +46,8 @@ export const FIX_TEXT: Record<FixTopic, string> = {
   'not-found': 'the image is not there: check the name, tag and digest; on a mirror, mirror the image (oc-mirror, skopeo copy)',
   auth: 'check the credentials in auth.json (the pull secret) for that host: a mirror uses its own host\'s entry, never the source\'s',
   unreachable: 'nothing answered: check the host name, port, DNS, firewall and proxy',
+  proxy:
+    'the proxy failed, not the registry: check HTTPS_PROXY/HTTP_PROXY (the node\'s crio.service environment; on OpenShift proxy.config.openshift.io/cluster), the proxy\'s credentials (407), its ACLs for CONNECT to this host:port, or add the host to NO_PROXY (noProxy) if it must be reached directly',
   timeout: 'no answer before the deadline: a firewall may drop the connection silently; check the route, or raise --timeout',
   tls: 'TLS failed: put the registry\'s CA in certs.d/HOST[:PORT]/ca.crt (image.config additionalTrustedCA), or mark the endpoint insecure',
   'http-to-https': 'the endpoint speaks plain HTTP: set insecure = true for it (image.config insecureRegistries), or serve TLS',
@@ -77,6 +80,7 @@ export interface Fix {
 
 const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
   refused: 'unreachable',
+  proxy: 'proxy',
   dns: 'unreachable',
   reset: 'unreachable',
   timeout: 'timeout',
@@ -121,6 +125,7 @@ export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
   'not-mirrored': 'not-found',
   auth: 'auth',
   unreachable: 'unreachable',
+  proxy: 'proxy',
   'not-a-registry': 'not-a-registry',
   'digest-mismatch': 'digest-mismatch',
   'mirror-error': 'registry-error',

@@ -6,6 +6,7 @@
 
 // Origin lives with the config layer that produces it; re-exported for readers of the Resolution.
 export type { Origin } from '../config/types.ts';
+import type { SourceProxy } from '../proxy/source-proxy.ts';
 import type { ContainerdEndpoint } from '../containerd/endpoint.ts';
 
 /** The `[[registry]]` entry that matched the reference's repository name. */
@@ -43,6 +44,8 @@ export interface PullSource {
   origin?: string;
   /** Set by `--runtime containerd`: the host as containerd contacts it (URL path, headers, `?ns=`, TLS). */
   containerd?: ContainerdEndpoint;
+  /** Set by `resolve`: whether the source's requests go through a proxy, which, and why (src/proxy/source-proxy.ts). */
+  proxy?: SourceProxy;
 }
 
 /** A mirror that the runtime leaves out for this reference, with the reason. */

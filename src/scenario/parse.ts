@@ -20,7 +20,7 @@ import type {
 
 /** Every ErrorClass, at run time (the `satisfies` below fails to compile when events.ts gains one). */
 export const ERROR_CLASSES = [
-  'refused', 'dns', 'tls', 'http-to-https', 'timeout', 'reset', 'unauthorized', 'forbidden', 'not-found',
+  'refused', 'proxy', 'dns', 'tls', 'http-to-https', 'timeout', 'reset', 'unauthorized', 'forbidden', 'not-found',
   'rate-limited', 'server-error', 'digest-mismatch', 'not-a-registry', 'too-large', 'blocked', 'policy',
   'config', 'http-error', 'signature-missing', 'signature-invalid', 'identity-mismatch', 'untrusted-key',
   'cancelled', 'other',

@@ -30,6 +30,7 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   policy: 'policy',
   config: 'resolution-error',
   refused: 'unreachable',
+  proxy: 'proxy',
   dns: 'unreachable',
   tls: 'unreachable',
   'http-to-https': 'unreachable',
@@ -44,7 +45,7 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   cancelled: 'cancelled',
 };
 // A cancelled attempt says nothing about the mirror: it outranks what the other mirrors said.
-const PRIORITY: VerifyReason[] = ['cancelled', 'digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'unreachable', 'resolution-error', 'blocked'];
+const PRIORITY: VerifyReason[] = ['cancelled', 'digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'proxy', 'unreachable', 'resolution-error', 'blocked'];
 
 const hasDigest = (ref: string | null): boolean => ref !== null && /@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(ref);
 

@@ -13,6 +13,7 @@ export type VerifyReason =
   | 'not-mirrored' // a mirror answered but does not have the manifest (404 / manifest unknown)
   | 'auth' // a mirror refused the credentials (401 after auth, 403)
   | 'unreachable' // refused, DNS, TLS, timeout, reset, plain HTTP without `insecure`
+  | 'proxy' // the proxy failed (refused, 407, CONNECT refused, SOCKS error): the mirror itself was never reached
   | 'not-a-registry' // an HTML page or a proxy answered instead of a registry
   | 'digest-mismatch' // a mirror served content that is not the digest asked for
   | 'mirror-error' // 5xx, 429 or another unexpected HTTP answer from a mirror

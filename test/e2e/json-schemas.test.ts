@@ -73,6 +73,20 @@ describe('JSON output matches its schema', () => {
     expect((recs[0]!.whatToDo as { text: string }[])[0]!.text).toMatch(/^pin by digest, or add an ImageTagMirrorSet/);
   });
 
+  it('resolve with proxy variables: each source has its proxy route, credentials hidden', async () => {
+    const env = { ...hermeticEnv(work), HTTPS_PROXY: 'http://pxuser:px-secret-91@proxy.corp:3128', HTTP_PROXY: '', http_proxy: '', NO_PROXY: 'mirror.example.com', no_proxy: '' };
+    const r = await runCli(['resolve', ...configFlags(), '--output', 'json', IMAGES[1]!], { env, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const recs = records('resolve', r);
+    const routes = (recs[0]!.sources as { location: string; proxy: { https: { via: string | null; reason: string }; http: { via: string | null; reason: string } | null } }[]).map((s) => [s.location, s.proxy.https.via, s.proxy.https.reason, s.proxy.http?.reason ?? null]);
+    expect(routes).toEqual([
+      // Go looks for a proxy variable before NO_PROXY: without HTTP_PROXY the http fallback is direct for that reason.
+      ['mirror.example.com/org', null, 'NO_PROXY entry `mirror.example.com`', 'no HTTP_PROXY/http_proxy set'],
+      ['source.example.com/org', 'http://***@proxy.corp:3128', 'HTTPS_PROXY', 'no HTTP_PROXY/http_proxy set'],
+    ]);
+    expect(r.stdout + r.stderr).not.toContain('px-secret-91');
+  });
+
   it('pull --jobs 4: images in input order although the first finishes last', async () => {
     const r = await cli(['pull', ...configFlags(), ...connectTo(), '--jobs', '4', '--timeout', '10', '--output', 'json', ...IMAGES]);
     expect(r.code).toBe(1);

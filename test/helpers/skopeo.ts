@@ -146,11 +146,18 @@ export interface OracleRunOptions {
   timeoutMs?: number;
   /** More pullpath flags (e.g. --policy, --registries.d). */
   extraArgs?: string[];
+  /** Variables set for both tools on top of cleanEnv (e.g. HTTPS_PROXY, NO_PROXY). */
+  env?: Record<string, string>;
+}
+
+/** cleanEnv plus the run's own variables. */
+function runEnv(o: { home: string; env?: Record<string, string> }): NodeJS.ProcessEnv {
+  return { ...cleanEnv(o.home), ...(o.env ?? {}) };
 }
 
 export async function runSkopeo(o: OracleRunOptions): Promise<RunOutcome> {
   const args = ['--registries-conf', o.conf, '--debug', 'inspect', '--raw', ...(o.noVerify ? ['--tls-verify=false'] : []), ...(o.certDir ? ['--cert-dir', o.certDir] : []), o.ref];
-  return parseSkopeoRun(o.ref, await run(SKOPEO_BIN, args, cleanEnv(o.home), o.timeoutMs ?? 30_000));
+  return parseSkopeoRun(o.ref, await run(SKOPEO_BIN, args, runEnv(o), o.timeoutMs ?? 30_000));
 }
 
 /** Reduces `pullpath pull --output json` (JSON Lines of PullEvents) to a RunOutcome. */
@@ -184,7 +191,7 @@ export function parsePullpathPull(ex: Exec): RunOutcome {
 
 export async function runPullpathPull(o: OracleRunOptions): Promise<RunOutcome> {
   const args = [PULLPATH_BIN, 'pull', '--registries-conf', o.conf, '--output', 'json', ...(o.noVerify ? ['--tls-verify=false'] : []), ...(o.certDir ? ['--cert-dir', o.certDir] : []), ...(o.extraArgs ?? []), o.ref];
-  return parsePullpathPull(await run(process.execPath, args, cleanEnv(o.home), o.timeoutMs ?? 30_000));
+  return parsePullpathPull(await run(process.execPath, args, runEnv(o), o.timeoutMs ?? 30_000));
 }
 
 export interface ResolveSource {

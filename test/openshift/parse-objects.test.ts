@@ -129,7 +129,7 @@ describe('strict fields (kubectl --validate=strict)', () => {
 
 describe('input without cluster objects', () => {
   it.each([
-    ['an empty file', '', 'in.yaml: no cluster objects to render (expected image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy or ClusterVersion); it holds no objects'],
+    ['an empty file', '', 'in.yaml: no cluster objects to render (expected image.config.openshift.io Image "cluster", ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet, ClusterImagePolicy, ImagePolicy, ClusterVersion, or Proxy (with Network and Infrastructure) "cluster"); it holds no objects'],
     ['only a ConfigMap', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'found only ConfigMap "c" (v1)'],
     ['a wrong group', 'apiVersion: operator.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: m}\n', 'found only ImageDigestMirrorSet "m" (operator.openshift.io/v1)'],
     ['an empty List', 'apiVersion: v1\nkind: List\nitems: []\n', 'it holds no objects'],

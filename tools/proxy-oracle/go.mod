@@ -1,0 +1,3 @@
+module pullpath/tools/proxy-oracle
+
+go 1.19
