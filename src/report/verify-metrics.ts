@@ -19,7 +19,7 @@ import { summarizeVerdicts } from '../verify/verdict.ts';
 /** Every reason, so each series exists from the first run (an alert on `> 0` needs the series to be there). */
 export const VERIFY_REASONS = [
   'invalid-reference', 'resolution-error', 'no-mirror', 'tag-on-digest-only', 'blocked', 'not-mirrored', 'auth',
-  'unreachable', 'not-a-registry', 'digest-mismatch', 'mirror-error', 'blobs-missing', 'policy', 'source-only',
+  'unreachable', 'proxy', 'not-a-registry', 'digest-mismatch', 'mirror-error', 'blobs-missing', 'policy', 'source-only',
   'signature-missing', 'signature-invalid', 'identity-mismatch', 'cancelled',
 ] as const satisfies readonly VerifyReason[];
 // Fails to compile when VerifyReason gains a reason that the list above lacks.
