@@ -90,31 +90,21 @@ export interface CtrRun {
   error: string | null;
 }
 
-/** `ctr images pull --hosts-dir DIR REF` (the native snapshotter: nothing needs a kernel mount feature). */
-export function ctrPull(daemon: ContainerdDaemon, hostsDir: string, ref: string, extra: string[] = []): Promise<CtrRun> {
+/**
+ * `ctr images pull --hosts-dir DIR REF` (the native snapshotter: nothing needs a kernel mount feature). Content is
+ * per namespace: a fresh `namespace` per run makes ctr fetch everything again instead of finding it stored.
+ */
+export function ctrPull(daemon: ContainerdDaemon, hostsDir: string, ref: string, namespace: string, extra: string[] = []): Promise<CtrRun> {
   return new Promise((resolve) => {
     execFile(
       CTR_BIN,
-      ['--address', daemon.socket, '--namespace', 'pullpath-oracle', 'images', 'pull', '--snapshotter', 'native', '--hosts-dir', hostsDir, ...extra, ref],
+      ['--address', daemon.socket, '--namespace', namespace, 'images', 'pull', '--snapshotter', 'native', '--hosts-dir', hostsDir, ...extra, ref],
       { timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() } },
       (err, stdout, stderr) => {
         const line = stderr.split('\n').find((l) => l.startsWith('ctr: '));
         resolve({ exitCode: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, error: line ? line.slice('ctr: '.length) : null });
       },
     );
-  });
-}
-
-/** Removes an image ctr pulled, so the next case starts with an empty content store for it. */
-export function ctrRemoveAll(daemon: ContainerdDaemon): Promise<void> {
-  return new Promise((resolve) => {
-    execFile(CTR_BIN, ['--address', daemon.socket, '--namespace', 'pullpath-oracle', 'images', 'ls', '-q'], (_e, out) => {
-      const names = out.split('\n').filter(Boolean);
-      if (names.length === 0) return resolve();
-      execFile(CTR_BIN, ['--address', daemon.socket, '--namespace', 'pullpath-oracle', 'images', 'rm', '--sync', ...names], () => {
-        execFile(CTR_BIN, ['--address', daemon.socket, '--namespace', 'pullpath-oracle', 'content', 'prune', 'references'], () => resolve());
-      });
-    });
   });
 }
 

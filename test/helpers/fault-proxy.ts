@@ -13,6 +13,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { Socket } from 'node:net';
 
 export interface LoggedRequest {
+  /** The proxy's name (FaultProxyOptions.name). */
+  proxy: string;
   method: string;
   /** Path and query as received. */
   path: string;
@@ -27,6 +29,14 @@ export interface FaultProxyOptions {
   upstream?: string;
   /** Answer every request with this status (with a registry-style JSON error body). */
   status?: number;
+  /** Answer with this status when it returns one, else forward (a mirror that resolves but fails to serve). */
+  faultWhen?: (method: string, path: string) => number | null;
+  /** Strip this path prefix before forwarding (a pull-through cache under `/cache/v2/…`); other paths answer 404. */
+  stripPrefix?: string;
+  /** Name in the log. */
+  name?: string;
+  /** A log shared by several proxies, so the order of requests across hosts is kept. */
+  log?: LoggedRequest[];
 }
 
 export interface FaultProxy {
@@ -44,20 +54,27 @@ const STATUS_BODIES: Record<number, { code: string; message: string }> = {
 };
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
-  const requests: LoggedRequest[] = [];
+  const requests: LoggedRequest[] = opts.log ?? [];
+  const name = opts.name ?? '';
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '', accept: req.headers.accept ?? null, authorization: req.headers.authorization !== undefined, headers: { ...req.headers } });
-    if (opts.status !== undefined) {
-      const b = STATUS_BODIES[opts.status] ?? { code: 'UNKNOWN', message: 'error' };
+    requests.push({ proxy: name, method: req.method ?? '', path: req.url ?? '', accept: req.headers.accept ?? null, authorization: req.headers.authorization !== undefined, headers: { ...req.headers } });
+    let path = req.url ?? '/';
+    let status = opts.status ?? opts.faultWhen?.(req.method ?? '', path) ?? null;
+    if (status === null && opts.stripPrefix) {
+      if (path.startsWith(opts.stripPrefix + '/')) path = path.slice(opts.stripPrefix.length);
+      else status = 404;
+    }
+    if (status !== null) {
+      const b = STATUS_BODIES[status] ?? { code: 'UNKNOWN', message: 'error' };
       const body = JSON.stringify({ errors: [{ code: b.code, message: b.message }] });
-      res.writeHead(opts.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'docker-distribution-api-version': 'registry/2.0' });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'docker-distribution-api-version': 'registry/2.0' });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     const up = new URL(opts.upstream!);
     const headers = { ...req.headers, host: up.host };
-    const fwd = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (upRes) => {
+    const fwd = httpRequest({ host: up.hostname, port: up.port, method: req.method, path, headers }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
     });
@@ -77,7 +94,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     port,
     addr: `127.0.0.1:${port}`,
     requests,
-    clear: () => void requests.splice(0),
+    clear: () => void requests.splice(0),  // with a shared log: clears every proxy's entries
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
