@@ -92,6 +92,7 @@ function requestContext(options: PullOptions, scope: string, signal: AbortSignal
     credentialsFor: (host) => client.credentialsFor?.(host) ?? null,
     redactor: client.redactor,
     scope,
+    ...(options.containerdSystemCa ? { systemCa: options.containerdSystemCa } : {}),
     ...(signal ? { signal } : {}),
     steps,
   };

@@ -87,20 +87,23 @@ export interface ContainerdRequestContext {
   redactor: Redactor;
   /** The repository scope token requests ask for: `repository:NAME:pull` (the reference's own path). */
   scope: string;
+  /** CA PEMs standing for the system trust store (scenarios: the mocks' CA), added for every https host. */
+  systemCa?: string[];
   signal?: AbortSignal;
   steps?: AttemptStep[];
 }
 
 /** TLS material from a host's `ca` and `client` files, read once per run (the key is the file list). */
 const tlsCache = new Map<string, Promise<TlsMaterial | null>>();
-async function tlsFor(ep: ContainerdEndpoint): Promise<TlsMaterial | null> {
-  if (ep.scheme !== 'https' || (ep.caFiles.length === 0 && ep.clientCerts.length === 0)) return null;
-  const key = JSON.stringify([ep.caFiles, ep.clientCerts]);
+async function tlsFor(ep: ContainerdEndpoint, systemCa: string[] = []): Promise<TlsMaterial | null> {
+  if (ep.scheme !== 'https' || (ep.caFiles.length === 0 && ep.clientCerts.length === 0 && systemCa.length === 0)) return null;
+  const key = JSON.stringify([ep.caFiles, ep.clientCerts, systemCa]);
   let hit = tlsCache.get(key);
   if (!hit) {
     hit = (async () => {
-      const ca = await Promise.all(ep.caFiles.map((f) => readFile(f, 'utf8')));
-      const out: TlsMaterial = { dir: '', ca, files: [...ep.caFiles] };
+      const ca = [...systemCa, ...(await Promise.all(ep.caFiles.map((f) => readFile(f, 'utf8'))))];
+      // The dispatcher factory keys TLS settings by file names: the stand-in system roots get one of their own.
+      const out: TlsMaterial = { dir: '', ca, files: [...systemCa.map((_, i) => `(system roots stand-in ${i}:${systemCa[i]!.length})`), ...ep.caFiles] };
       const pair = ep.clientCerts[0];
       if (pair) {
         // `client = "both.pem"` holds certificate and key in one file (tls.LoadX509KeyPair(f, f)).
@@ -157,7 +160,7 @@ export async function containerdRequest(
   const shown = redactUrl(url);
   let tls: TlsMaterial | null;
   try {
-    tls = await tlsFor(ep);
+    tls = await tlsFor(ep, ctx.systemCa);
   } catch (err) {
     // containerd refuses the whole hosts configuration when a ca/client file cannot be read (it logs and the
     // resolver has no hosts for the registry); here the host fails with what was wrong.
@@ -300,7 +303,7 @@ async function fetchToken(realm: string, service: string, creds: Credentials | n
   const username = creds && creds.password ? creds.username : '';
   if (secret) ctx.redactor.add(secret);
   if (username && secret) ctx.redactor.addBasic(username, secret);
-  const base = { insecure: ep.scheme === 'https' && ep.skipVerify, tls: await tlsFor(ep).catch(() => null), maxBodyBytes: 1024 * 1024, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  const base = { insecure: ep.scheme === 'https' && ep.skipVerify, tls: await tlsFor(ep, ctx.systemCa).catch(() => null), maxBodyBytes: 1024 * 1024, ...(ctx.signal ? { signal: ctx.signal } : {}) };
   const get = async (): Promise<string> => {
     const u = new URL(realm);
     if (service) u.searchParams.set('service', service);
