@@ -282,7 +282,6 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
   const need: ContainerdCapability[] = isDigest ? ['pull'] : ['pull', 'resolve'];
   const sources: PullSource[] = [];
   const skipped: SkippedMirror[] = [];
-  let n = 0;
   for (const c of candidates) {
     const location = `${c.entry.scheme}://${c.entry.host}${c.entry.path}`;
     if (c.endpoint === null) {
@@ -300,19 +299,22 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
       });
       continue;
     }
-    n++;
+    const hostTables = candidates.filter((x) => x.label.startsWith('[host.')).length;
+    const index = candidates.indexOf(c) + 1;
     const why = ep.isServer
       ? c.label === 'server'
         ? `server (tried last)`
         : `the registry itself (tried last)`
-      : `${c.label}, host ${n} in file order`;
+      : c.label.startsWith('[host.')
+        ? `${c.label}, host ${index} of ${hostTables} in file order`
+        : c.label;
     sources.push({
       location,
       insecure: ep.skipVerify || ep.scheme === 'http' || ep.httpFallback === true,
       reference: `${ep.host}/${r.path}${suffix}`,
       blocked: false,
       mirror: !ep.isServer,
-      why: why + (ep.ns !== null ? `, ?ns=${ep.ns}` : ''),
+      why,
       ...(c.origin ? { origin: c.origin } : {}),
       containerd: ep,
     });

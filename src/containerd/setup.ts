@@ -141,7 +141,16 @@ export function containerdSetupFromTexts(input: ContainerdSetupInput): Container
   }
   // ctr --hosts-dir (no config.toml): the roots as given. With a config.toml: its config_path roots (read by the
   // caller and passed as hostsDirs), or, without config_path, the inline mirrors (none: the registry itself).
-  const mode: ContainerdSetup['mode'] = config === null ? (input.hostsDirs.length > 0 ? 'hosts-dir' : 'none') : config.roots.length > 0 ? 'config-path' : 'inline-mirrors';
+  const mode: ContainerdSetup['mode'] =
+    input.hostsDirs.length > 0
+      ? config !== null && config.roots.length > 0
+        ? 'config-path'
+        : 'hosts-dir'
+      : config === null
+        ? 'none'
+        : config.roots.length > 0
+          ? 'config-path'
+          : 'inline-mirrors';
   return {
     compat,
     mode,
