@@ -62,24 +62,35 @@ function goType(v: unknown): string {
   return 'time.Time';
 }
 
-/** The field names go-toml v1 accepts for a struct field: its tag, the Go name, the Go name lower-cased. */
-function fieldValue(t: Tbl, tag: string, goName: string, compat: ContainerdCompat): unknown {
-  if (tag in t) return t[tag];
+/**
+ * The TOML key a struct field is read from. go-toml v1 (containerd 1.6/1.7) tries the tag as written, lower-cased,
+ * upper-cased (strings.ToTitle) and with its first letter lower-cased: `CAPABILITIES` works, `Capabilities` does
+ * not. go-toml v2 (containerd 2.x) matches case-insensitively.
+ */
+function fieldKey(t: Tbl, tag: string, compat: ContainerdCompat): string | undefined {
+  if (tag in t) return tag;
   if (compat === '2.x') {
-    // go-toml v2 matches field names case-insensitively.
-    for (const k of Object.keys(t)) if (k.toLowerCase() === tag.toLowerCase() || k.toLowerCase() === goName.toLowerCase()) return t[k];
+    for (const k of Object.keys(t)) if (k.toLowerCase() === tag.toLowerCase()) return k;
     return undefined;
   }
-  if (goName in t) return t[goName];
-  if (goName.toLowerCase() in t) return t[goName.toLowerCase()];
+  for (const k of [tag.toLowerCase(), tag.toUpperCase(), tag[0]!.toLowerCase() + tag.slice(1)]) if (k in t) return k;
   return undefined;
+}
+
+function fieldValue(t: Tbl, tag: string, _goName: string, compat: ContainerdCompat): unknown {
+  const k = fieldKey(t, tag, compat);
+  return k === undefined ? undefined : t[k];
 }
 
 class DecodeError extends Error {}
 
-function convertError(v: unknown, target: string): DecodeError {
-  return new DecodeError(`Can't convert ${goValue(v)}(${goType(v)}) to ${target}`);
+/** go-toml v1's conversion error, prefixed with the key's position as go-toml formats it: `(line, col): `. */
+function convertError(v: unknown, target: string, pos = ''): DecodeError {
+  return new DecodeError(`${pos}Can't convert ${goValue(v)}(${goType(v)}) to ${target}`);
 }
+
+/** `(line, col): ` for a key, or '' when unknown. */
+type PosOf = (key: string) => string;
 
 interface RawHostConfig {
   capabilities: string[] | null;
@@ -92,26 +103,27 @@ interface RawHostConfig {
 }
 
 /** The typed fields of a host table (go-toml's Unmarshal into hostFileConfig). */
-function decodeFields(t: Tbl, compat: ContainerdCompat): RawHostConfig {
+function decodeFields(t: Tbl, compat: ContainerdCompat, posOf: PosOf = () => ''): RawHostConfig {
+  const at = (tag: string): string => posOf(fieldKey(t, tag, compat) ?? tag);
   const caps = fieldValue(t, 'capabilities', 'Capabilities', compat);
   let capabilities: string[] | null = null;
   if (caps !== undefined) {
-    if (!Array.isArray(caps)) throw convertError(caps, '[]string(slice)');
+    if (!Array.isArray(caps)) throw convertError(caps, '[]string(slice)', at('capabilities'));
     capabilities = caps.map((c) => {
-      if (typeof c !== 'string') throw convertError(c, 'string');
+      if (typeof c !== 'string') throw convertError(c, 'string', at('capabilities'));
       return c;
     });
   }
   const skip = fieldValue(t, 'skip_verify', 'SkipVerify', compat);
-  if (skip !== undefined && typeof skip !== 'boolean') throw convertError(skip, 'bool');
+  if (skip !== undefined && typeof skip !== 'boolean') throw convertError(skip, 'bool', at('skip_verify'));
   const header = fieldValue(t, 'header', 'Header', compat);
-  if (header !== undefined && !isTable(header)) throw convertError(header, 'a tree');
+  if (header !== undefined && !isTable(header)) throw convertError(header, 'map[string]interface {}(map)', at('header'));
   const override = fieldValue(t, 'override_path', 'OverridePath', compat);
-  if (override !== undefined && typeof override !== 'boolean') throw convertError(override, 'bool');
+  if (override !== undefined && typeof override !== 'boolean') throw convertError(override, 'bool', at('override_path'));
   let dialTimeout = '';
   if (compat === '2.x') {
     const dt = fieldValue(t, 'dial_timeout', 'DialTimeout', compat);
-    if (dt !== undefined && typeof dt !== 'string') throw convertError(dt, 'string');
+    if (dt !== undefined && typeof dt !== 'string') throw convertError(dt, 'string', at('dial_timeout'));
     dialTimeout = (dt as string | undefined) ?? '';
   }
   return {
@@ -237,10 +249,34 @@ function hostConfig(server: string, baseDir: string, raw: RawHostConfig, line: n
 }
 
 /**
+ * go-toml v1's lexer reads a table header up to the first `]`, quotes or not: `[host."[::1]:5000"]` is a syntax
+ * error there (valid TOML elsewhere), so containerd 1.6/1.7 ignore such a file.
+ */
+function goTomlV1TableKeyError(text: string): { error: string; line: number } | null {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const start = l.length - l.trimStart().length;
+    if (l[start] !== '[' || l[start + 1] === '[') continue;
+    const close = l.indexOf(']', start);
+    const header = close === -1 ? l.slice(start + 1) : l.slice(start + 1, close);
+    // An unbalanced quote before the first ']' means the ']' sits inside a quoted key.
+    if (close !== -1 && (header.split('"').length % 2 === 0 || header.split("'").length % 2 === 0)) {
+      return { error: `failed to parse TOML: (${i + 1}, ${start + 2}): unexpected token table key cannot contain ']', was expecting a table key`, line: i + 1 };
+    }
+  }
+  return null;
+}
+
+/**
  * Decodes one hosts.toml. `dir` is the directory the file is in (relative `ca`/`client` paths are joined to it).
  * Never throws: any problem is returned with containerd's error text and the line it concerns.
  */
 export function parseHostsFile(text: string, dir: string, compat: ContainerdCompat): HostsFileResult {
+  if (compat !== '2.x') {
+    const lexErr = goTomlV1TableKeyError(text);
+    if (lexErr !== null) return { ok: false, error: lexErr.error, line: lexErr.line };
+  }
   let doc: Tbl;
   try {
     doc = parseToml(text) as Tbl;
@@ -252,6 +288,12 @@ export function parseHostsFile(text: string, dir: string, compat: ContainerdComp
     return { ok: false, error: `failed to parse TOML: ${(err as Error).message}`, line: 0 };
   }
   const scan = scanHostsToml(text);
+  const lines = text.split('\n');
+  const pos = (line: number | undefined): string => {
+    if (line === undefined || line === 0) return '';
+    const l = lines[line - 1] ?? '';
+    return `(${line}, ${l.length - l.trimStart().length + 1}): `;
+  };
   const hostValue = fieldValue(doc, 'host', 'HostConfigs', compat);
   const hostLine = scan.rootKeys.get('host') ?? scan.headerHosts[0]?.line ?? 0;
   let order: Array<{ host: string; line: number }>;
@@ -290,15 +332,18 @@ export function parseHostsFile(text: string, dir: string, compat: ContainerdComp
       if (Array.isArray(hostValue)) throw new DecodeError(`Can't convert ${goValue(hostValue)}(${goType(hostValue)}) to a tree`);
       throw convertError(hostValue, 'a tree');
     }
+    // go-toml decodes the struct in field order: the root table's fields, then server, then the host tables.
+    const rootRaw = decodeFields(doc, compat, (key) => pos(scan.rootKeys.get(key)));
     const serverRaw = fieldValue(doc, 'server', 'Server', compat);
-    if (serverRaw !== undefined && typeof serverRaw !== 'string') throw convertError(serverRaw, 'string');
+    if (serverRaw !== undefined && typeof serverRaw !== 'string') {
+      throw convertError(serverRaw, 'string', pos(scan.rootKeys.get(fieldKey(doc, 'server', compat) ?? 'server')));
+    }
     // Every host table is decoded (a bad one anywhere refuses the file), listed or not.
     const decoded = new Map<string, RawHostConfig>();
     for (const [k, v] of Object.entries(hostTbl)) {
-      if (!isTable(v)) throw convertError(v, 'a tree');
-      decoded.set(k, decodeFields(v, compat));
+      if (!isTable(v)) throw convertError(v, 'config.hostFileConfig', pos(scan.firstLine.get(k)));
+      decoded.set(k, decodeFields(v, compat, (key) => pos(scan.hostKeys.get(k)?.get(key))));
     }
-    const rootRaw = decodeFields(doc, compat);
     const hosts: HostEntry[] = [];
     for (const { host, line } of order) {
       const raw = decoded.get(host) ?? decodeFields({}, compat);

@@ -16,3 +16,4 @@ export { parseContainerdConfig } from './config-toml.ts';
 export type { ContainerdRegistryConfig } from './config-toml.ts';
 export { hostDirectoryName, hostDirCandidates, findHostDir } from './host-dirs.ts';
 export { goParseUrl, goPathClean, isLocalhost } from './go-url.ts';
+export { readHostsDir, readHostsDirs, readContainerdConfig } from './read-tree.ts';

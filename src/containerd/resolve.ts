@@ -117,8 +117,25 @@ function toCandidate(h: HostEntry, refHost: string, isServer: boolean, compat: C
   return { entry, endpoint, unusable: null, origin, label };
 }
 
+/** A `ca`/`client` file that a directory listing shows is missing: containerd's error, or null. */
+function missingFileError(setup: ContainerdSetup, hosts: HostEntry[]): string | null {
+  if (setup.listings.size === 0) return null;
+  const missing = (f: string): boolean => {
+    const slash = f.lastIndexOf('/');
+    const listing = setup.listings.get(f.slice(0, slash));
+    return listing !== undefined && !listing.has(f.slice(slash + 1));
+  };
+  for (const h of hosts) {
+    for (const f of h.caFiles ?? []) if (missing(f)) return `unable to read CA cert ${JSON.stringify(f)}: open ${f}: no such file or directory`;
+    for (const p of h.clientPairs ?? []) {
+      for (const f of [p.cert, p.key]) if (f !== null && missing(f)) return `unable to read CERT file ${JSON.stringify(f)}: open ${f}: no such file or directory`;
+    }
+  }
+  return null;
+}
+
 /** The hosts for `refHost` from the hosts directories. */
-function hostsFromDirs(setup: ContainerdSetup, refHost: string, notes: string[]): { candidates: Candidate[]; dir: HostDirEntry | null } {
+function hostsFromDirs(setup: ContainerdSetup, refHost: string, notes: string[]): { candidates: Candidate[]; dir: HostDirEntry | null; error: string | null } {
   const found = findHostDir(refHost, setup.dirs.length, (root, name) => setup.dirs[root]!.has(name));
   const dir = found ? setup.dirs[found.root]!.get(found.name)! : null;
   let hosts: HostEntry[];
@@ -135,12 +152,14 @@ function hostsFromDirs(setup: ContainerdSetup, refHost: string, notes: string[])
   }
   if (dir !== null && dir.name === '_default' && refHost !== '_default') notes.push(`${dir.dirPath}: _default applies (no ${refHost} directory)`);
   fillDefault(hosts, refHost, setup.compat);
+  // ctr and containerd 1.6/1.7 panic on two non-table values under [host]: the pull does not happen at all.
+  const error = dir?.problem?.crash ? `containerd panics reading ${dir.problem.file}: ${dir.problem.message}` : missingFileError(setup, hosts);
   const candidates = hosts.map((h, i) => {
     const isLast = i === hosts.length - 1;
     const origin = dir === null ? undefined : dir.hosts === null ? dir.file : `${dir.file}:${h.line || 1}`;
     return toCandidate(h, refHost, isLast && h.key === null, setup.compat, origin, {});
   });
-  return { candidates, dir };
+  return { candidates, dir, error };
 }
 
 /** The hosts for `refHost` from config.toml's deprecated inline mirrors (CRI registryEndpoints/registryHosts). */
@@ -192,6 +211,29 @@ function hostsFromInline(setup: ContainerdSetup, refHost: string): { candidates:
   return { candidates, error: null };
 }
 
+/** Every host containerd configures for `refHost` (before the capability filter), for tests and lint. */
+export function containerdHostList(setup: ContainerdSetup, refHost: string): { hosts: Array<{ scheme: string; host: string; path: string; capabilities: string[]; endpoint: ContainerdEndpoint | null }>; error: string | null } {
+  const notes: string[] = [];
+  const got = setup.mode === 'inline-mirrors' ? { ...hostsFromInline(setup, refHost), dir: null } : hostsFromDirs(setup, refHost, notes);
+  return { hosts: got.candidates.map((c) => ({ ...c.entry, endpoint: c.endpoint })), error: got.error };
+}
+
+/**
+ * The reference as containerd reads it: the docker grammar, plus a bracketed IPv6 registry (`[::1]:5000/a:1`),
+ * which containerd's reference parser takes as the host and the docker grammar used here does not.
+ */
+function parseRef(raw: string): { ok: true; ref: { domain: string; path: string; tag: string | null; digest: string | null } } | { ok: false; error: string } {
+  const ipv6 = /^(\[[0-9A-Fa-f:.]+\](?::\d+)?)\/(.*)$/.exec(raw);
+  if (ipv6) {
+    const rest = tryParseNormalizedNamed(`ipv6.invalid/${ipv6[2]}`);
+    if (!rest.ok) return rest;
+    return { ok: true, ref: { domain: ipv6[1]!, path: rest.ref.path, tag: rest.ref.tag, digest: rest.ref.digest } };
+  }
+  const p = tryParseNormalizedNamed(raw);
+  if (!p.ok) return p;
+  return { ok: true, ref: { domain: p.ref.domain, path: p.ref.path, tag: p.ref.tag, digest: p.ref.digest } };
+}
+
 function refSuffix(tag: string | null, digest: string | null): string {
   if (digest !== null) return `@${digest}`;
   return `:${tag ?? 'latest'}`;
@@ -205,7 +247,7 @@ function refSuffix(tag: string | null, digest: string | null): string {
 export function resolveContainerd(setup: ContainerdSetup, ref: string): Resolution {
   const base: Resolution = { ref, normalized: null, registry: null, sources: [], skipped: [], error: null, errorKind: null, runtime: 'containerd' };
   const raw = ref.startsWith('docker://') ? ref.slice('docker://'.length) : ref;
-  const parsed = tryParseNormalizedNamed(raw);
+  const parsed = parseRef(raw);
   if (!parsed.ok) return { ...base, error: parsed.error, errorKind: 'parse' };
   const r = parsed.ref;
   // containerd resolves by digest when a reference carries both a tag and a digest.
@@ -227,6 +269,7 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
     }
   } else {
     const fromDirs = hostsFromDirs(setup, refHost, notes);
+    if (fromDirs.error !== null) return { ...out, error: fromDirs.error, errorKind: 'config', ...(notes.length ? { notes } : {}) };
     candidates = fromDirs.candidates;
     if (fromDirs.dir !== null) {
       const d = fromDirs.dir;
@@ -239,7 +282,6 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
   const need: ContainerdCapability[] = isDigest ? ['pull'] : ['pull', 'resolve'];
   const sources: PullSource[] = [];
   const skipped: SkippedMirror[] = [];
-  let n = 0;
   for (const c of candidates) {
     const location = `${c.entry.scheme}://${c.entry.host}${c.entry.path}`;
     if (c.endpoint === null) {
@@ -257,19 +299,22 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
       });
       continue;
     }
-    n++;
+    const hostTables = candidates.filter((x) => x.label.startsWith('[host.')).length;
+    const index = candidates.indexOf(c) + 1;
     const why = ep.isServer
       ? c.label === 'server'
         ? `server (tried last)`
         : `the registry itself (tried last)`
-      : `${c.label}, host ${n} in file order`;
+      : c.label.startsWith('[host.')
+        ? `${c.label}, host ${index} of ${hostTables} in file order`
+        : c.label;
     sources.push({
       location,
       insecure: ep.skipVerify || ep.scheme === 'http' || ep.httpFallback === true,
       reference: `${ep.host}/${r.path}${suffix}`,
       blocked: false,
       mirror: !ep.isServer,
-      why: why + (ep.ns !== null ? `, ?ns=${ep.ns}` : ''),
+      why,
       ...(c.origin ? { origin: c.origin } : {}),
       containerd: ep,
     });

@@ -65,6 +65,9 @@ export interface ContainerdSetup {
   warnings: ContainerdWarning[];
   /** The error that stops the CRI plugin (mirrors + config_path), or null. Every resolution fails with it. */
   error: string | null;
+  /** Directory path → the file names in it, for the directories whose listing was given (`files`): a `ca` or
+   *  `client` file missing there makes containerd fail the pull ("unable to read CA cert"). */
+  listings: Map<string, Set<string>>;
 }
 
 function joinPath(a: string, b: string): string {
@@ -128,9 +131,26 @@ export function containerdSetupFromTexts(input: ContainerdSetupInput): Container
   const config = input.configToml ? parseContainerdConfig(input.configToml.path, input.configToml.text, compat) : null;
   if (config) warnings.push(...config.warnings);
   const dirs = input.hostsDirs.map((d) => decodeRoot(d, compat, problems, warnings));
+  const listings = new Map<string, Set<string>>();
+  for (const d of input.hostsDirs) {
+    for (const [name, files] of Object.entries(d.files ?? {})) {
+      const set = new Set(files);
+      if (d.hosts[name]) set.add('hosts.toml');
+      listings.set(joinPath(d.dir, name), set);
+    }
+  }
   // ctr --hosts-dir (no config.toml): the roots as given. With a config.toml: its config_path roots (read by the
   // caller and passed as hostsDirs), or, without config_path, the inline mirrors (none: the registry itself).
-  const mode: ContainerdSetup['mode'] = config === null ? (input.hostsDirs.length > 0 ? 'hosts-dir' : 'none') : config.roots.length > 0 ? 'config-path' : 'inline-mirrors';
+  const mode: ContainerdSetup['mode'] =
+    input.hostsDirs.length > 0
+      ? config !== null && config.roots.length > 0
+        ? 'config-path'
+        : 'hosts-dir'
+      : config === null
+        ? 'none'
+        : config.roots.length > 0
+          ? 'config-path'
+          : 'inline-mirrors';
   return {
     compat,
     mode,
@@ -140,5 +160,6 @@ export function containerdSetupFromTexts(input: ContainerdSetupInput): Container
     problems,
     warnings,
     error: config?.error ?? null,
+    listings,
   };
 }
