@@ -69,7 +69,9 @@ export function goQueryEscape(s: string): string {
  * cleans the host path (`//v2` → `/v2`), and `?ns=` follows when the endpoint carries one.
  */
 export function containerdUrl(ep: ContainerdEndpoint, repository: string, parts: string[]): string {
-  const p = posix.join('/', ep.path, repository, ...parts);
+  let p = posix.join('/', ep.path, repository, ...parts);
+  // dockerBase.request: path.Join drops a trailing slash; it is put back when the last part had one.
+  if (parts.length > 0 && parts[parts.length - 1]!.endsWith('/') && !p.endsWith('/')) p += '/';
   return `${ep.scheme}://${ep.host}${p}${ep.ns !== null ? `?ns=${goQueryEscape(ep.ns)}` : ''}`;
 }
 

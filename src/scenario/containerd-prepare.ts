@@ -33,3 +33,8 @@ export function containerdScenarioResolutions(scenario: Scenario, c: ScenarioCon
   const setup = scenarioContainerdSetup(scenario, c);
   return { setup, resolutions: scenario.pulls.map((p) => withContainerdFetchHosts(setup, resolveContainerd(setup, p.ref))) };
 }
+
+/** Resolves more references on the scenario's containerd node (`pullpath load --scenario FILE REF…`). */
+export function scenarioContainerdResolver(setup: ContainerdSetup): (ref: string) => Resolution {
+  return (ref) => withContainerdFetchHosts(setup, resolveContainerd(setup, ref));
+}
