@@ -142,3 +142,32 @@ describe('the pull engine follows containerd 1.6.20 on a containerd Resolution',
     expect(attempts[0]!.steps.map((s) => `${s.method} ${s.httpStatus}`)).toEqual(['HEAD 405', 'GET 200']);
   });
 });
+
+describe('dial_timeout', () => {
+  it('a host whose connection never comes up fails after dial_timeout with Go\'s dial error, and the next host is tried', async () => {
+    const { Dispatcher } = await import('undici');
+    const { createDispatcherFactory, dispatcherFactoryFrom } = await import('../../src/registry/dispatcher-factory.ts');
+    // A dispatcher that never connects (a SYN nobody answers): it accepts the request and never calls back.
+    class NeverConnects extends Dispatcher {
+      override dispatch(): boolean {
+        return true;
+      }
+    }
+    const real = createDispatcherFactory({ hostMap: HostMap.parse(Object.entries(mocks.hostMap).filter(([h]) => !h.includes(':')).map(([h, a]) => `${h}:${a}`)) });
+    const never = dispatcherFactoryFrom(new NeverConnects());
+    const dispatchers = { get: (req: Parameters<typeof real.get>[0], origin?: string) => (origin?.includes('blackhole.example.com') ? never.get(req) : real.get(req, origin)), close: () => real.close() };
+    const c = createRegistryClient({ dispatchers });
+    const events: PullEvent[] = [];
+    const started = performance.now();
+    const result = await pullOne(resolution(`${SRC}/org/app:1.4`, [ep('blackhole.example.com', { dialTimeoutMs: 300 }), ep(SRC)]), { client: c, attemptTimeoutMs: 20_000 }, (e) => events.push(e));
+    const elapsed = performance.now() - started;
+    await c.close();
+    const first = events.find((e): e is AttemptEvent => e.type === 'attempt')!;
+    expect(first.error).toBe('failed to do request: Head "http://blackhole.example.com/v2/org/app/manifests/1.4?ns=src.example.com": dial tcp blackhole.example.com: i/o timeout');
+    expect(first.errorClass).toBe('timeout');
+    expect(result.ok).toBe(true);
+    // The dial deadline, not the 20 s attempt timeout, ended the first host (lower bound only: no wall-clock ceiling).
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(first.durationMs).toBeLessThan(20_000);
+  });
+});
