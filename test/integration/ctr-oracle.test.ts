@@ -72,7 +72,7 @@ const report: string[] = [];
 
 afterAll(async () => {
   if (skip) return;
-  if (process.env.PULLPATH_ORACLE_REPORT === '1') console.log(['| case | ctr verdict | manifest requests (ctr = pullpath) | final error (ctr = pullpath) |', '| --- | --- | --- | --- |', ...report].join('\n'));
+  if (process.env.PULLPATH_ORACLE_REPORT === '1') console.log(['| case | ctr verdict | manifest requests (ctr = pullpath) | ctr ms (whole pull + unpack) | pullpath ms (manifests only) | final error (ctr = pullpath) |', '| --- | --- | --- | --- | --- | --- |', ...report].join('\n'));
   await Promise.all(Object.values(P).map((p) => p.stop()));
   await Promise.all([REG, EMPTY, daemon].filter(Boolean).map((x) => x.stop()));
   if (work) await rm(work, { recursive: true, force: true });
@@ -242,17 +242,21 @@ describe.skipIf(skip !== null)('pullpath agrees with ctr 1.6.20 (containerd remo
       const ref = c.ref().replace(/:T$/, `:${c.id}`).replace(/@D$/, `@${imageOf(c.id).digest}`);
 
       log.splice(0);
+      const t0 = performance.now();
       const ctr = await ctrPull(daemon, dir, ref, `oracle-${c.id}`);
+      const ctrMs = performance.now() - t0;
       const ctrRequests = manifestRequests();
       // The oracle itself first.
       expect({ ok: ctr.exitCode === 0, error: ctr.error }, ctr.stderr).toMatchObject({ ok: c.expectOk });
 
       log.splice(0);
+      const t1 = performance.now();
       const pp = await pullpathPull(dir, files, ref);
+      const ppMs = performance.now() - t1;
       const ppRequests = manifestRequests();
 
       const detail = `ctr stderr:\n${ctr.stderr}\npullpath attempts:\n${JSON.stringify(pp.attempts.map((a) => [a.reference, a.error]), null, 1)}\nresolution: ${JSON.stringify(pp.resolution.sources.map((s) => s.why))}`;
-      report.push(`| ${c.id} | ${ctr.exitCode === 0 ? 'pulled' : 'failed'} | ${ctrRequests.length} | ${ctr.error === null ? '' : '`' + ctr.error.replace(/127\.0\.0\.1:\d+/g, 'H') + '`'} |`);
+      report.push(`| ${c.id} | ${ctr.exitCode === 0 ? 'pulled' : 'failed'} | ${ctrRequests.length} | ${Math.round(ctrMs)} | ${Math.round(ppMs)} | ${ctr.error === null ? '' : '`' + ctr.error.replace(/127\.0\.0\.1:\d+/g, 'H') + '`'} |`);
       expect({ ok: pp.result.ok, requests: ppRequests, error: pp.result.error }, detail).toEqual({ ok: ctr.exitCode === 0, requests: ctrRequests, error: ctr.error });
     }, 90_000);
   }
