@@ -10,6 +10,7 @@
  * ...; p.requests → [{ method: 'HEAD', path: '/v2/lib/hello/manifests/v1?ns=…' }]
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 
 export interface LoggedRequest {
@@ -37,6 +38,8 @@ export interface FaultProxyOptions {
   name?: string;
   /** A log shared by several proxies, so the order of requests across hosts is kept. */
   log?: LoggedRequest[];
+  /** Serve HTTPS with this certificate (the upstream is still dialled over plain HTTP). */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export interface FaultProxy {
@@ -57,7 +60,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const requests: LoggedRequest[] = opts.log ?? [];
   const name = opts.name ?? '';
   const sockets = new Set<Socket>();
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ proxy: name, method: req.method ?? '', path: req.url ?? '', accept: req.headers.accept ?? null, authorization: req.headers.authorization !== undefined, headers: { ...req.headers } });
     let path = req.url ?? '/';
     let status = opts.status ?? opts.faultWhen?.(req.method ?? '', path) ?? null;
@@ -83,7 +86,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       res.end();
     });
     req.pipe(fwd);
-  });
+  };
+  const server = opts.tls ? createHttpsServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler) : createServer(handler);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

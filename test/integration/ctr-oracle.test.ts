@@ -23,6 +23,7 @@ import { dockerRegistrySkipReason, freePort, pushImage, startDockerRegistry, typ
 import { startFaultProxy, type FaultProxy, type LoggedRequest } from '../helpers/fault-proxy.ts';
 import { ctrPull, ctrSkipReason, startContainerd, unpackableImage, type ContainerdDaemon } from '../helpers/ctr.ts';
 import { containerdSetupFromTexts } from '../../src/containerd/setup.ts';
+import { createMockCa, createServerCert } from '../../src/mock/tls.ts';
 import { resolveContainerd } from '../../src/containerd/resolve.ts';
 import { withContainerdFetchHosts } from '../../src/pull/containerd-fetch-hosts.ts';
 import { createRegistryClient } from '../../src/registry/client.ts';
@@ -48,7 +49,12 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'pp-ctr-oracle-'));
   [daemon, REG, EMPTY] = await Promise.all([startContainerd(), startDockerRegistry(), startDockerRegistry()]);
   await Promise.all(CASES.map((c) => pushImage(REG.url, 'lib/hello', c.id, imageOf(c.id))));
+  // A throw-away CA: `tls` serves HTTPS with a certificate it signed (ca.crt is what hosts.toml's `ca` names).
+  const ca = await createMockCa();
+  const cert = await createServerCert(ca, ['127.0.0.1']);
+  await writeFile(join(work, 'ca.crt'), ca.certPem);
   const specs: Record<string, Parameters<typeof startFaultProxy>[0]> = {
+    tls: { upstream: REG.url, tls: cert },
     src: { upstream: REG.url },
     ok: { upstream: REG.url },
     ok2: { upstream: REG.url },
@@ -199,6 +205,34 @@ const CASES: OracleCase[] = [
     id: 'fetch-fails',
     what: 'resolved, but no host serves the manifest by digest: the fetch error (first error of the walk)',
     dirs: () => ({ [H.srcdown!]: `server = "http://${H.srcdown}"\n` + host('headonly') }),
+    ref: () => `${H.srcdown}/lib/hello:T`,
+    expectOk: false,
+  },
+  {
+    id: 'tls-ca',
+    what: 'an https mirror whose certificate is trusted through `ca`',
+    dirs: () => ({ [srcDir()]: `[host."https://${H.tls}"]\n  capabilities = ["pull", "resolve"]\n  ca = "${join(work, 'ca.crt')}"\n` }),
+    ref: () => `${H.src}/lib/hello:T`,
+    expectOk: true,
+  },
+  {
+    id: 'tls-skip-verify',
+    what: 'an https mirror with an unknown CA and skip_verify = true',
+    dirs: () => ({ [srcDir()]: `[host."https://${H.tls}"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n` }),
+    ref: () => `${H.src}/lib/hello:T`,
+    expectOk: true,
+  },
+  {
+    id: 'tls-untrusted',
+    what: 'an https mirror with an unknown CA: x509 error, the next host (server) is down: that x509 error is reported',
+    dirs: () => ({ [H.srcdown!]: `server = "http://${H.srcdown}"\n[host."https://${H.tls}"]\n  capabilities = ["pull", "resolve"]\n` }),
+    ref: () => `${H.srcdown}/lib/hello:T`,
+    expectOk: false,
+  },
+  {
+    id: 'skip-verify-on-http',
+    what: 'skip_verify on a plain-HTTP mirror named without a scheme: https is spoken, the HTTP answer fails, then server',
+    dirs: () => ({ [H.srcdown!]: `server = "http://${H.srcdown}"\n[host."${H.ok}"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n` }),
     ref: () => `${H.srcdown}/lib/hello:T`,
     expectOk: false,
   },
