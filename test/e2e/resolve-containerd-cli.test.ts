@@ -87,3 +87,27 @@ describe('pullpath resolve --runtime containerd', () => {
     expect(rec.sources[0]!.containerd).toMatchObject({ scheme: 'https', httpFallback: true });
   });
 });
+
+describe('pullpath lint --runtime containerd', () => {
+  it('reports an ignored file (exit 1) with file:line, as text and JSON Lines', async () => {
+    const r = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${fx}/certs.d/docker.io/hosts.toml:1: error PP_LINT_CTRD_FILE_IGNORED`);
+    expect(r.stdout).toContain('unknown capability fetch');
+    expect(r.stdout).toContain(`${fx}/certs.d/quay.io/hosts.toml:4: warning PP_LINT_CTRD_NO_RESOLVE`);
+    const j = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`, '-o', 'json']);
+    const recs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code: string; file: string; line: number | null });
+    expect(recs.map((x) => x.code)).toContain('PP_LINT_CTRD_FILE_IGNORED');
+    expect(r.stdout + j.stdout).not.toContain(SECRET);
+  });
+
+  it('config.toml without config_path: the hosts directories given are unread by the CRI plugin', async () => {
+    const r = await pullpath(['lint', '--containerd-config', `${fx}/no-config-path.toml`, '--hosts-dir', `${fx}/extra.d`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${fx}/no-config-path.toml: warning PP_LINT_CTRD_CONFIG_PATH_UNSET`);
+    expect(r.stdout).toContain(`ignores ${fx}/extra.d (1 host directory: _default)`);
+    const conflict = await pullpath(['lint', '--containerd-config', `${fx}/conflict.toml`]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toContain(`${fx}/conflict.toml:7: error PP_LINT_CTRD_MIRRORS_WITH_CONFIG_PATH`);
+  });
+});
