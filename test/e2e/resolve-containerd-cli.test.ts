@@ -111,3 +111,28 @@ describe('pullpath lint --runtime containerd', () => {
     expect(conflict.stdout).toContain(`${fx}/conflict.toml:7: error PP_LINT_CTRD_MIRRORS_WITH_CONFIG_PATH`);
   });
 });
+
+describe('pullpath convert and render --runtime containerd', () => {
+  it('convert hosts-toml --to registries-conf prints a registries.conf and warns on stderr', async () => {
+    const r = await pullpath(['convert', 'hosts-toml', '--to', 'registries-conf', '--hosts-dir', `${fx}/certs.d`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('prefix = "quay.io"');
+    expect(r.stdout).toContain('location = "cache.example.com:5000"');
+    expect(r.stderr).toContain('[convert-api-prefix]');
+    expect(r.stderr).toContain('[convert-ignored-file]');
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const bad = await pullpath(['convert', 'hosts-toml', '--to', 'hosts-toml', '--hosts-dir', `${fx}/certs.d`]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('render openshift --runtime containerd --out writes a tree that resolve --hosts-dir reads', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pullpath-wmco-'));
+    const r = await pullpath(['render', 'openshift', '--runtime', 'containerd', '--out', out, `${fx}/openshift/mirror-sets.yaml`]);
+    expect(r.code).toBe(0);
+    const res = await pullpath(['resolve', '--hosts-dir', out, '-o', 'json', 'registry.example.com/app:1']);
+    const rec = JSON.parse(res.stdout) as { sources: Array<{ location: string }>; skipped: Array<{ kind: string }> };
+    // NeverContactSource: server is the mirror, and the IDMS mirror (pull only) is skipped for a tag.
+    expect(rec.sources.map((s) => s.location)).toEqual(['https://mirror.local:5000/v2/example']);
+    expect(rec.skipped.map((s) => s.kind)).toEqual(['capability']);
+  });
+});
