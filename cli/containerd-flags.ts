@@ -11,6 +11,7 @@ import type { ContainerdCompat } from '../src/containerd/endpoint.ts';
 import { containerdSetupFromTexts, type ContainerdSetup } from '../src/containerd/setup.ts';
 import { readContainerdConfig, readHostsDirs } from '../src/containerd/read-tree.ts';
 import { parseContainerdConfig } from '../src/containerd/config-toml.ts';
+import type { ContainerdLintInput } from '../src/containerd/lint.ts';
 
 export const containerdFlagOptions = {
   runtime: { type: 'string' },
@@ -94,4 +95,30 @@ export async function loadContainerdSetupFromFlags(values: ContainerdFlagValues)
   const parsed = parseContainerdConfig(configText.path, configText.text, compat);
   const roots = dirs.length > 0 ? dirs : parsed.roots;
   return containerdSetupFromTexts({ hostsDirs: await readHostsDirs(roots), configToml: configText, compat });
+}
+
+/**
+ * What `lint --runtime containerd` checks: the setup as containerd's CRI plugin sees it (config.toml, and the
+ * roots its config_path names) — or, with --hosts-dir alone, as ctr --hosts-dir sees it. When config.toml has no
+ * config_path, the hosts directories the user expected to be read (--hosts-dir, else /etc/containerd/certs.d) are
+ * listed as unread.
+ */
+export async function loadContainerdLintInput(values: ContainerdFlagValues): Promise<ContainerdLintInput> {
+  const compat = parseContainerdCompat(values.compat);
+  const dirs = hostsDirsFromFlags(values);
+  const explicitConfig = values['containerd-config'];
+  if (dirs.length > 0 && explicitConfig === undefined) {
+    return { setup: containerdSetupFromTexts({ hostsDirs: await readHostsDirs(dirs), compat }) };
+  }
+  const configPath = explicitConfig ?? DEFAULT_CONTAINERD_CONFIG;
+  const configText = await readContainerdConfig(configPath);
+  if (configText === null) {
+    if (explicitConfig !== undefined) throw new ConfigError(`${configPath}: open ${configPath}: no such file or directory`, { file: configPath, code: 'PP_ERR_CONFIG_NOT_FOUND' });
+    return loadContainerdLintInput({ ...values, 'hosts-dir': dirs.length > 0 ? dirs : ['/etc/containerd/certs.d'], 'containerd-config': undefined });
+  }
+  const parsed = parseContainerdConfig(configText.path, configText.text, compat);
+  const setup = containerdSetupFromTexts({ hostsDirs: await readHostsDirs(parsed.roots), configToml: configText, compat });
+  if (parsed.roots.length > 0) return { setup };
+  const expected = await readHostsDirs(dirs.length > 0 ? dirs : ['/etc/containerd/certs.d']);
+  return { setup, unreadRoots: expected.map((r) => ({ dir: r.dir, names: Object.keys(r.hosts) })) };
 }

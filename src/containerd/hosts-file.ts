@@ -67,13 +67,21 @@ function goType(v: unknown): string {
  * upper-cased (strings.ToTitle) and with its first letter lower-cased: `CAPABILITIES` works, `Capabilities` does
  * not. go-toml v2 (containerd 2.x) matches case-insensitively.
  */
+const V1_VARIANTS = new Map<string, string[]>();
+
 function fieldKey(t: Tbl, tag: string, compat: ContainerdCompat): string | undefined {
   if (tag in t) return tag;
   if (compat === '2.x') {
-    for (const k of Object.keys(t)) if (k.toLowerCase() === tag.toLowerCase()) return k;
+    const lower = tag.toLowerCase();
+    for (const k of Object.keys(t)) if (k.toLowerCase() === lower) return k;
     return undefined;
   }
-  for (const k of [tag.toLowerCase(), tag.toUpperCase(), tag[0]!.toLowerCase() + tag.slice(1)]) if (k in t) return k;
+  let variants = V1_VARIANTS.get(tag);
+  if (variants === undefined) {
+    variants = [tag.toLowerCase(), tag.toUpperCase(), tag[0]!.toLowerCase() + tag.slice(1)].filter((k) => k !== tag);
+    V1_VARIANTS.set(tag, variants);
+  }
+  for (const k of variants) if (k in t) return k;
   return undefined;
 }
 

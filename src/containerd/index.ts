@@ -17,3 +17,5 @@ export type { ContainerdRegistryConfig } from './config-toml.ts';
 export { hostDirectoryName, hostDirCandidates, findHostDir } from './host-dirs.ts';
 export { goParseUrl, goPathClean, isLocalhost } from './go-url.ts';
 export { readHostsDir, readHostsDirs, readContainerdConfig } from './read-tree.ts';
+export { lintContainerd } from './lint.ts';
+export type { ContainerdLintInput, ContainerdLintReport } from './lint.ts';

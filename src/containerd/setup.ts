@@ -45,6 +45,8 @@ export interface HostDirEntry {
   /** The hosts.toml path (whether or not it exists). */
   file: string;
   exists: boolean;
+  /** The hosts.toml text (null when absent), for findings that point at a key's line. */
+  text: string | null;
   /** Decoded hosts, or null when the file is absent, empty or ignored (the registry itself is used). */
   hosts: HostEntry[] | null;
   problem: ContainerdProblem | null;
@@ -99,6 +101,7 @@ function decodeRoot(input: HostsDirInput, compat: ContainerdCompat, problems: Co
       dirPath,
       file: file?.path ?? joinPath(dirPath, 'hosts.toml'),
       exists: file !== null,
+      text: file?.text ?? null,
       hosts: null,
       problem: null,
       certFiles: certFilesOf(dirPath, input.files?.[name] ?? []),

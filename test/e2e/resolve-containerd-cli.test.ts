@@ -87,3 +87,52 @@ describe('pullpath resolve --runtime containerd', () => {
     expect(rec.sources[0]!.containerd).toMatchObject({ scheme: 'https', httpFallback: true });
   });
 });
+
+describe('pullpath lint --runtime containerd', () => {
+  it('reports an ignored file (exit 1) with file:line, as text and JSON Lines', async () => {
+    const r = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${fx}/certs.d/docker.io/hosts.toml:1: error PP_LINT_CTRD_FILE_IGNORED`);
+    expect(r.stdout).toContain('unknown capability fetch');
+    expect(r.stdout).toContain(`${fx}/certs.d/quay.io/hosts.toml:4: warning PP_LINT_CTRD_NO_RESOLVE`);
+    const j = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`, '-o', 'json']);
+    const recs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code: string; file: string; line: number | null });
+    expect(recs.map((x) => x.code)).toContain('PP_LINT_CTRD_FILE_IGNORED');
+    expect(r.stdout + j.stdout).not.toContain(SECRET);
+  });
+
+  it('config.toml without config_path: the hosts directories given are unread by the CRI plugin', async () => {
+    const r = await pullpath(['lint', '--containerd-config', `${fx}/no-config-path.toml`, '--hosts-dir', `${fx}/extra.d`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${fx}/no-config-path.toml: warning PP_LINT_CTRD_CONFIG_PATH_UNSET`);
+    expect(r.stdout).toContain(`ignores ${fx}/extra.d (1 host directory: _default)`);
+    const conflict = await pullpath(['lint', '--containerd-config', `${fx}/conflict.toml`]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toContain(`${fx}/conflict.toml:7: error PP_LINT_CTRD_MIRRORS_WITH_CONFIG_PATH`);
+  });
+});
+
+describe('pullpath convert and render --runtime containerd', () => {
+  it('convert hosts-toml --to registries-conf prints a registries.conf and warns on stderr', async () => {
+    const r = await pullpath(['convert', 'hosts-toml', '--to', 'registries-conf', '--hosts-dir', `${fx}/certs.d`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('prefix = "quay.io"');
+    expect(r.stdout).toContain('location = "cache.example.com:5000"');
+    expect(r.stderr).toContain('[convert-api-prefix]');
+    expect(r.stderr).toContain('[convert-ignored-file]');
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const bad = await pullpath(['convert', 'hosts-toml', '--to', 'hosts-toml', '--hosts-dir', `${fx}/certs.d`]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('render openshift --runtime containerd --out writes a tree that resolve --hosts-dir reads', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pullpath-wmco-'));
+    const r = await pullpath(['render', 'openshift', '--runtime', 'containerd', '--out', out, `${fx}/openshift/mirror-sets.yaml`]);
+    expect(r.code).toBe(0);
+    const res = await pullpath(['resolve', '--hosts-dir', out, '-o', 'json', 'registry.example.com/app:1']);
+    const rec = JSON.parse(res.stdout) as { sources: Array<{ location: string }>; skipped: Array<{ kind: string }> };
+    // NeverContactSource: server is the mirror, and the IDMS mirror (pull only) is skipped for a tag.
+    expect(rec.sources.map((s) => s.location)).toEqual(['https://mirror.local:5000/v2/example']);
+    expect(rec.skipped.map((s) => s.kind)).toEqual(['capability']);
+  });
+});
