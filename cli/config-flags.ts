@@ -28,6 +28,14 @@ import {
   policyForNamespace,
   type OpenShiftFlagValues,
 } from './openshift-flags.ts';
+// --- containerd (issue 16): --runtime, --hosts-dir, --containerd-config; see cli/containerd-flags.ts ---
+import { containerdFlagOptions, containerdFlagsHelp, loadContainerdSetupFromFlags, runtimeFromFlags, type ContainerdFlagValues } from './containerd-flags.ts';
+import type { ContainerdSetup } from '../src/containerd/setup.ts';
+import { resolveContainerd } from '../src/containerd/resolve.ts';
+import { compileConfig } from '../src/resolve/compile.ts';
+import { resolveArg } from '../src/resolve/resolve.ts';
+import type { Resolution } from '../src/resolve/resolution.ts';
+// --- end containerd ---
 
 export const configFlagOptions = {
   'registries-conf': { type: 'string' },
@@ -37,6 +45,7 @@ export const configFlagOptions = {
   policy: { type: 'string' },
   'registries.d': { type: 'string' },
   ...openShiftFlagOptions,
+  ...containerdFlagOptions,
 } as const;
 
 export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read it):
@@ -63,10 +72,12 @@ export const configFlagsHelp = `Configuration (as podman, skopeo and CRI-O read 
                              /etc/containers/registries.d; with --openshift, the rendered
                              sigstore-registries.yaml
 
-${openShiftFlagsHelp}`;
+${openShiftFlagsHelp}
+
+${containerdFlagsHelp}`;
 
 /** The parsed values of the flags above (what parseArgs returns for them). */
-export interface ConfigFlagValues extends OpenShiftFlagValues {
+export interface ConfigFlagValues extends OpenShiftFlagValues, ContainerdFlagValues {
   policy?: string | undefined;
   'registries-conf'?: string | undefined;
   'registries-conf-dir'?: string | undefined;
@@ -111,6 +122,19 @@ export interface Setup {
    * Proxy object among the objects), or null: the process environment applies.
    */
   proxyEnv: ProxyEnv | null;
+  /** With --runtime containerd: the hosts.toml model (then `config` is an empty registries configuration). */
+  containerd?: ContainerdSetup | null;
+}
+
+/**
+ * The resolver the flags select: containers/image rules over `setup.config`, or containerd's over
+ * `setup.containerd`. Commands call this instead of compileConfig + resolveArg so both runtimes go one way.
+ */
+export function resolverFromSetup(setup: Setup): (arg: string) => Resolution {
+  const ctrd = setup.containerd;
+  if (ctrd) return (arg) => resolveContainerd(ctrd, arg);
+  const compiled = compileConfig(setup.config);
+  return (arg) => resolveArg(compiled, arg);
 }
 
 /**
@@ -118,6 +142,17 @@ export interface Setup {
  * flags (the node files are rendered in memory as the MCO would); mixing both is a usage error.
  */
 export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partial<LoadFilesOptions> = {}): Promise<Setup> {
+  // --- containerd: hosts.toml trees instead of registries.conf ---
+  if (runtimeFromFlags(values) === 'containerd') {
+    for (const flag of ['registries-conf', 'registries-conf-dir', 'short-name-aliases', 'openshift'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --runtime containerd (containerd reads hosts.toml, see --hosts-dir)`);
+    }
+    const containerd = await loadContainerdSetupFromFlags(values);
+    const config = loadRegistriesConfFromTexts({ main: null, mainPath: '(none: --runtime containerd)', dropins: [] });
+    const policy = values.policy !== undefined ? await loadPolicyFile(values.policy) : null;
+    return { config, policy, openshift: null, proxyEnv: null, containerd };
+  }
+  // --- end containerd ---
   const openshift = await openShiftTextsFromFlags(values);
   let config: RegistriesConfig;
   if (openshift !== null) {

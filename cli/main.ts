@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   lint: { summary: 'check registries.conf and drop-ins for errors and pitfalls' },
   pull: { summary: 'pull manifests for real, attempt by attempt' },
   render: { summary: 'render OpenShift cluster objects to node files' },
+  convert: { summary: 'convert registries.conf to containerd hosts.toml and back, naming what is lost' },
   diff: { summary: 'what a configuration change does: changed pulls, node impact' },
   policy: { summary: 'evaluate policy.json for references' },
   mock: { summary: "run a scenario's mock registries standalone" },

@@ -11,6 +11,8 @@ import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../con
 import { attributeRenderedFindings } from '../../src/openshift/provenance.ts';
 import { defaultOpenShiftWarning, loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
 import type { LintFinding } from '../../src/config/lint/finding.ts';
+import { loadContainerdLintInput, runtimeFromFlags } from '../containerd-flags.ts';
+import { lintContainerd } from '../../src/containerd/lint.ts';
 
 /** What to do about each ClusterImagePolicy / ImagePolicy pitfall (src/openshift/image-policy-warnings.ts). */
 const IMAGE_POLICY_FIXES: Record<string, string> = {
@@ -29,6 +31,13 @@ fine but misbehave: a prefix with a tag or digest, keys TOML attached to a [[reg
 unknown keys, a mirror equal to its own location, entries replaced or dropped by duplicates, prefix = "docker.io"
 remapped without library/, inert wildcards (**.x, *x), locations whose rewrites fail, docker.io locations,
 insecure registries outside loopback. Each finding has a stable code and says what to write instead.
+
+With --runtime containerd (or --hosts-dir / --containerd-config): hosts.toml and config.toml pitfalls — a file
+containerd ignores whole (with its logged error), two non-table values under [host] (ctr 1.6 panics),
+config_path unset so the hosts directories are ignored, inline mirrors together with config_path (the CRI
+plugin does not load), a directory named without the port or after registry-1.docker.io, an empty directory
+hiding _default, skip_verify expected to allow plain HTTP, a host without "resolve" that tag pulls skip, and
+server pointing back at the source.
 
 Flags:
   --strict                   warnings fail too (exit 1)
@@ -49,6 +58,15 @@ export async function run(argv: string[]): Promise<number> {
   });
   const output = outputFlag(values.output) ?? 'text';
   if (values.policy !== undefined) throw new UsageError('--policy: lint checks registries.conf files; judge references with `pullpath policy` or `resolve --policy`');
+  // --- containerd: hosts.toml and config.toml pitfalls ---
+  if (runtimeFromFlags(values) === 'containerd') {
+    const r = lintContainerd(await loadContainerdLintInput(values));
+    const report: LintReport = { files: r.files, findings: r.findings, config: null };
+    process.stdout.write(output === 'json' ? formatLintJsonLines(report) : formatLintText(report));
+    const errors = report.findings.some((f) => f.severity === 'error');
+    return errors || (values.strict === true && report.findings.length > 0) ? 1 : 0;
+  }
+  // --- end containerd ---
   const opts = loadOptionsFromFlags(values);
   // With --openshift, lint the files the MCO would write (render errors are exit 2, from the dispatcher).
   // Image policy pitfalls become lint findings (exit status, --strict, JSON); other render warnings stay on stderr.

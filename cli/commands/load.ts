@@ -11,7 +11,6 @@ import { startHttpTrace } from '../trace/http-trace.ts';
 import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
-import { compileConfig } from '../../src/resolve/compile.ts';
 import { resolveArg } from '../../src/resolve/resolve.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 import { createRegistryClient, type RegistryClient } from '../../src/registry/client.ts';
@@ -31,7 +30,9 @@ import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { loadRecordJson } from '../../src/report/load-json.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
-import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
+import { pullResolverFromSetup } from '../pull-resolver.ts';
+import { scenarioContainerdResolver } from '../../src/scenario/containerd-prepare.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, hostMapFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 import { tuneHeapForLoad } from '../heap-tuning.ts';
@@ -186,6 +187,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   let faults: (() => FaultWindow[]) | undefined;
   let timeoutMs = parseSeconds('timeout', values.timeout, DEFAULT_TIMEOUT_S * 1000);
 
+  let containerdSystemCa: string[] | null = null;
   if (values.scenario !== undefined) {
     // Scenario code (mock registries, their CA, image builder) is loaded only for --scenario: a run against
     // real endpoints keeps that much less in memory.
@@ -196,10 +198,12 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       import('../../src/load/expected-digests.ts'),
     ]);
     const prepared = prepareScenario(await loadScenario(values.scenario));
-    resolutions = positionals.length > 0 ? positionals.map((p) => resolveArg(prepared.compiled, p)) : prepared.resolutions;
+    const resolveExtra = prepared.containerd ? scenarioContainerdResolver(prepared.containerd) : (p: string) => resolveArg(prepared.compiled, p);
+    resolutions = positionals.length > 0 ? positionals.map(resolveExtra) : prepared.resolutions;
     if (resolutions.length === 0) throw new UsageError(`${values.scenario}: nothing to pull: the scenario has no [[pull]] tables; give REFs to load-test its registries`);
     if (values.timeout === undefined) timeoutMs = prepared.scenario.pulls[0]?.timeoutMs ?? prepared.scenario.defaults.timeoutMs;
     env = await startEnvironment(prepared.scenario, { seed });
+    if (prepared.containerd && env.mocks.caPem) containerdSystemCa = [env.mocks.caPem];
     hostMap = env.hostMap;
     // The environment's client has small pools; load needs its own, on the same host map, certs.d and auth.json.
     const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
@@ -220,9 +224,9 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     if (positionals.length === 0) throw new UsageError('nothing to pull: give --scenario FILE, or REFs with the config and network flags');
     // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
     if (values.policy !== undefined) throw new UsageError('--policy does not apply to load: use resolve, pull or verify --policy');
-    const config = await loadConfigFromFlags(values);
-    const compiled = compileConfig(config);
-    resolutions = positionals.map((p) => resolveArg(compiled, p));
+    // containers/image's rules, or containerd's under --runtime containerd.
+    const resolveOne = pullResolverFromSetup(await loadSetupFromFlags(values));
+    resolutions = positionals.map((p) => resolveOne(p));
     hostMap = hostMapFromFlags(values);
     client = await clientFromFlags(values, { connections });
     closeClient = () => client.close();
@@ -262,7 +266,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     const m = metrics;
     const running = runLoadRecorded({
       target: { resolutions, expectedDigests: expected },
-      pull: { client, attemptTimeoutMs: timeoutMs },
+      // A containerd scenario: the mocks' CA stands for the node's system trust store (as in `scenario run`).
+      pull: { client, attemptTimeoutMs: timeoutMs, ...(containerdSystemCa ? { containerdSystemCa } : {}) },
       mode, durationMs, maxRequests, signal: abort.signal, ...(faults ? { faults } : {}), onSnapshot,
       ...(shard ? { shard } : {}),
       ...(m ? { onStart: () => m.started(), onSample: (v, s) => m.observe(v, s) } : {}),

@@ -24,7 +24,8 @@ import { formatHealthChange, formatProbeTable } from '../../src/report/probe-tex
 import { passRecordJson, probeRecordsJson } from '../../src/report/probe-json.ts';
 import { parseImageList } from '../../src/verify/image-list.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
-import { configFlagOptions, configFlagsHelp, loadConfigFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, resolverFromSetup } from '../config-flags.ts';
+import { planContainerdProbe } from '../../src/probe/containerd-endpoints.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 import type { ProbeBoardSnapshot } from '../tui/view-models.ts';
@@ -180,8 +181,11 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
 
   // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
   if (values.policy !== undefined) throw new UsageError('--policy does not apply to probe: use resolve, pull or verify --policy');
-  const config = await loadConfigFromFlags(values);
-  const plan = planProbe({ config, canaries, images, mirrorsOnly: values['mirrors-only'] === true });
+  const setup = await loadSetupFromFlags(values);
+  if (setup.containerd && canaries.length > 0) throw new UsageError('--canary PREFIX=REF applies to registries.conf prefixes; with --runtime containerd give the canary images as REF arguments or --images FILE');
+  const plan = setup.containerd
+    ? planContainerdProbe({ setup: setup.containerd, images, mirrorsOnly: values['mirrors-only'] === true })
+    : planProbe({ config: setup.config, canaries, images, mirrorsOnly: values['mirrors-only'] === true });
   if (plan.endpoints.length === 0) {
     process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
     return 2;
@@ -211,7 +215,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
       const verifyMetrics = createVerifyMetrics(metrics.registry);
       // Verify shares the probe's client and signal; a failed run is a metric, never the process's exit.
       verifying = runPeriodicVerify({
-        compiled: compileConfig(config), images: verifyImages, noSource: values['mirrors-only'] === true ? true : null, checkBlobs: false, jobs: 4,
+        compiled: compileConfig(setup.config), ...(setup.containerd ? { resolve: resolverFromSetup(setup) } : {}), images: verifyImages, noSource: values['mirrors-only'] === true ? true : null, checkBlobs: false, jobs: 4,
         pull: { client, attemptTimeoutMs: timeoutMs, policy: null, signatures: null },
         intervalMs: verifyIntervalMs, signal: abort.signal,
         onRun: (verdicts, ms) => {

@@ -10,7 +10,6 @@ import { parseSeconds } from '../registry-client-flags.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { readInput } from '../../src/read-input.ts';
-import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import type { Resolution } from '../../src/resolve/resolution.ts';
 import { createRegistryClient } from '../../src/registry/client.ts';
 import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
@@ -23,6 +22,7 @@ import type { PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues } from '../config-flags.ts';
+import { pullResolverFromSetup } from '../pull-resolver.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 import { linkedController, type RunContext } from '../lifecycle.ts';
 
@@ -153,6 +153,10 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
       ...(v.openshift !== undefined ? { openshift: v.openshift } : {}),
       ...(v['release-image'] !== undefined ? { 'release-image': v['release-image'] } : {}),
       ...(v['ocp-version'] !== undefined ? { 'ocp-version': v['ocp-version'] } : {}),
+      // --runtime containerd, --hosts-dir, --containerd-config (cli/containerd-flags.ts)
+      ...(v.runtime !== undefined ? { runtime: v.runtime } : {}),
+      ...(v['hosts-dir'] !== undefined ? { 'hosts-dir': v['hosts-dir'] } : {}),
+      ...(v['containerd-config'] !== undefined ? { 'containerd-config': v['containerd-config'] } : {}),
     },
   };
 }
@@ -167,8 +171,9 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const hostMap = HostMap.parse(flags.connectTo);
   const setup = await loadSetupFromFlags(flags.config);
   const { config: conf, policy } = setup;
-  const compiled = compileConfig(conf);
-  const resolutions = flags.refs.map((ref) => resolveArg(compiled, ref));
+  // containers/image's rules, or containerd's under --runtime containerd (hosts.toml, then containerd's resolver).
+  const resolveOne = pullResolverFromSetup(setup);
+  const resolutions = flags.refs.map((ref) => resolveOne(ref));
   const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
   const dispatchers = createDispatcherFactory({ hostMap, proxy: runProxyConfig(setup.proxyEnv) });
   const client = createRegistryClient({

@@ -11,6 +11,7 @@ import { loadOpenShiftObjects, loadTemplates } from '../../src/openshift/load-ob
 import { NODE_PATHS, renderOpenShift, type RenderResult } from '../../src/openshift/render.ts';
 import { stockTemplates } from '../../src/openshift/templates.ts';
 import type { Finding } from '../../src/openshift/types.ts';
+import { renderWmcoHostsToml } from '../../src/containerd/render-wmco.ts';
 
 export const help = `Usage: pullpath render openshift FILE|DIR... [flags]
 
@@ -40,6 +41,12 @@ Flags:
   --out DIR             write the files under DIR (DIR/etc/containers/…) instead of printing them
   --diff ROOT           show a unified diff from the files under ROOT (a node's /, e.g. a must-gather copy)
                         to the rendered ones: what would change on that node
+  --runtime containerd  render what the Windows Machine Config Operator writes for Windows nodes instead:
+                        one hosts.toml per source host under C:\\k\\containerd\\registries (containerd's
+                        config_path) from ImageDigestMirrorSet / ImageTagMirrorSet (IDMS mirrors pull-only,
+                        ITMS pull+resolve, mirrors sorted, NeverContactSource → server = first mirror); --out DIR
+                        writes DIR/<host>/hosts.toml (usable as --hosts-dir DIR); warnings for source paths
+                        that containerd cannot keep
   -o, --output text|json
                         text (default) or JSON Lines: {"type":"file","path","generated","content"} per file,
                         then {"type":"error"|"warning"|"note", …}
@@ -49,6 +56,7 @@ Exit status: 0 rendered (with --diff: no change), 1 with --diff: files would cha
 `;
 
 interface Flags {
+  runtime?: string;
   'release-image'?: string;
   template?: string;
   'ocp-version'?: string;
@@ -69,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       diff: { type: 'string' },
       output: { type: 'string' },
+      runtime: { type: 'string' },
     },
     allowPositionals: true,
   }));
@@ -77,6 +86,12 @@ export async function run(argv: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError('render openshift: give at least one YAML file or folder of cluster objects');
   const output = outputFlag(values.output) ?? 'text';
   if (values.out !== undefined && values.diff !== undefined) throw new UsageError('--out and --diff cannot be combined');
+  // --- containerd: the Windows Machine Config Operator's hosts.toml files ---
+  if (values.runtime !== undefined && values.runtime !== 'containers-image') {
+    if (values.runtime !== 'containerd') throw new UsageError(`--runtime: expected containerd or containers-image, got "${values.runtime}"`);
+    return renderContainerd(files, values, output);
+  }
+  // --- end containerd ---
 
   let result: RenderResult;
   try {
@@ -173,4 +188,44 @@ function where(f: Finding): string {
   const file = f.file !== undefined && f.line !== undefined ? `${f.file}:${f.line}` : f.file;
   const parts = [file, f.key].filter((x): x is string => x !== undefined && x !== '');
   return parts.length > 0 ? `${parts.join(': ')}: ` : '';
+}
+
+/** Where the WMCO points containerd's config_path on Windows nodes. */
+const WMCO_HOSTS_ROOT = 'C:\\k\\containerd\\registries';
+
+async function renderContainerd(files: string[], values: Flags, output: 'text' | 'json'): Promise<number> {
+  if (values.diff !== undefined) throw new UsageError('--diff is not available with --runtime containerd (compare with --out DIR and diff -r)');
+  let render;
+  try {
+    render = renderWmcoHostsToml(await loadOpenShiftObjects(files));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`pullpath render: ${err.message}\n`);
+    return 2;
+  }
+  if (output === 'json') {
+    for (const f of render.files) process.stdout.write(JSON.stringify({ type: 'file', path: `${WMCO_HOSTS_ROOT}\\${f.dir}\\hosts.toml`, generated: true, content: f.content }) + '\n');
+    for (const w of render.warnings) process.stdout.write(JSON.stringify({ type: 'warning', code: w.code, message: w.message, ...(w.origin ? { file: w.origin } : {}) }) + '\n');
+    for (const n of render.notes) process.stdout.write(JSON.stringify({ type: 'note', message: n }) + '\n');
+  } else {
+    for (const n of render.notes) process.stderr.write(`note: ${n}\n`);
+    for (const w of render.warnings) process.stderr.write(`warning: ${w.origin ? `${w.origin}: ` : ''}${w.message} [${w.code}]\n`);
+  }
+  if (values.out !== undefined) {
+    for (const f of render.files) {
+      const target = join(values.out, f.dir, 'hosts.toml');
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, f.content);
+      if (output === 'text') process.stdout.write(`wrote ${target}\n`);
+    }
+    return 0;
+  }
+  if (output === 'text') {
+    if (render.files.length === 0) process.stdout.write('no ImageDigestMirrorSet or ImageTagMirrorSet rules: the WMCO writes no hosts.toml\n');
+    for (const f of render.files) {
+      process.stdout.write(`==> ${WMCO_HOSTS_ROOT}\\${f.dir}\\hosts.toml <==\n`);
+      process.stdout.write(f.content === '' ? '(empty: no mirrors)\n' : f.content);
+    }
+  }
+  return 0;
 }

@@ -5,17 +5,18 @@
  */
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
-import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { formatResolutionJsonLine } from '../../src/report/resolution-json.ts';
 import { formatResolutionText } from '../../src/report/resolution-text.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, resolverFromSetup } from '../config-flags.ts';
 import { judgeResolution } from '../../src/policy/judge-resolution.ts';
 import { anyProxy, withProxyRoutes } from '../../src/proxy/source-proxy.ts';
 import { proxyWarnings, runProxyConfig } from '../proxy-env.ts';
 
 export const help = `Usage: pullpath resolve [config flags] [--output text|json] ARG...
 
-Shows, without contacting any registry, what the container runtime would try for each ARG: the
+Shows, without contacting any registry, what the container runtime would try for each ARG (with
+--runtime containerd: the hosts.toml that applies, its hosts in try order with URL path, ?ns=,
+capabilities and TLS, and hosts left out, e.g. a pull-only host for a tag): the
 [[registry]] entry that matches (and the file:line it comes from), every source in try order (mirrors in
 file order, then the primary location, always last), mirrors left out and why (digest-only mirrors for a
 tag, tag-only mirrors for a digest), blocked sources with the runtime's error, insecure endpoints, and
@@ -61,15 +62,16 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('expected at least one ARG (docker://REF or REF); see --help');
 
   // A ConfigError propagates to the dispatcher: exit 2 with the message naming the file.
-  const { config: conf, policy, proxyEnv } = await loadSetupFromFlags(values);
+  const setup = await loadSetupFromFlags(values);
+  const { policy, proxyEnv } = setup;
   const proxy = runProxyConfig(proxyEnv);
   for (const w of proxyWarnings(proxy)) process.stderr.write(w + '\n');
-  const compiled = compileConfig(conf);
+  const resolveOne = resolverFromSetup(setup);
 
   let failed = false;
   const chunks: string[] = [];
   for (const arg of positionals) {
-    const resolved = resolveArg(compiled, arg);
+    const resolved = resolveOne(arg);
     const judged = policy === null ? resolved : judgeResolution(policy, resolved);
     // Proxies as the runtime would use them, when a proxy variable is set (text and JSON alike).
     const r = anyProxy(proxy) ? withProxyRoutes(proxy, judged) : judged;

@@ -35,4 +35,10 @@ export interface ContainerdEndpoint {
   dialTimeoutMs: number | null;
   /** true for `server` or, without one, the registry itself: always tried last. */
   isServer: boolean;
+  /**
+   * containerd 1.7+/2.x: an `http://` host with TLS settings (skip_verify, ca, client; the loopback default sets
+   * skip_verify) and a port other than 80 is tried over HTTPS first and falls back to HTTP on a TLS error
+   * (docker.NewHTTPFallback); `scheme` is then `https`. Absent or false: no fallback.
+   */
+  httpFallback?: boolean;
 }

@@ -84,7 +84,9 @@ export async function startMockRegistry(spec: MockRegistrySpec, opts: StartMockO
   let ca: MockCa | undefined;
   if (spec.tls) {
     ca = opts.ca ?? (await createMockCa());
-    tls = await createServerCert(ca, [spec.host, 'localhost', '127.0.0.1', bindHost]);
+    // Docker Hub's certificate also covers registry-1.docker.io, the host every runtime dials for docker.io.
+    const dockerHub = spec.host.replace(/:\d+$/, '') === 'docker.io' ? ['registry-1.docker.io'] : [];
+    tls = await createServerCert(ca, [spec.host, ...dockerHub, 'localhost', '127.0.0.1', bindHost]);
   }
   const served = await serveRegistry(handler, { bindHost, port: opts.port ?? 0, clock, ...(tls ? { tls } : {}), ...(spec.down ? { down: true } : {}) });
   const address = `${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${served.port}`;

@@ -18,6 +18,7 @@ import { parseManifestAsRuntime } from '../registry/manifest-parse.ts';
 import { tryParse } from '../reference/index.ts';
 import type { ErrorClass } from '../events/pull-events.ts';
 import type { ProbeEndpoint, ProbeOutcome, ProbeStep, ProbeStepName } from './probe-types.ts';
+import { probeContainerdEndpoint } from './containerd-probe.ts';
 
 export interface ProbeOptions {
   client: RegistryClient;
@@ -54,6 +55,8 @@ function fold(name: ProbeStepName, steps: AttemptStep[], started: number, err: u
 const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep => Object.assign({}, s, { ok: false, errorClass, error });
 
 export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
+  // A containerd host (`--runtime containerd`): the requests containerd makes, not containers/image's.
+  if (ep.containerd) return probeContainerdEndpoint(ep, opts);
   const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.signal]) : AbortSignal.timeout(opts.timeoutMs);
   const deadline = Date.now() + opts.timeoutMs;
   const steps: ProbeStep[] = [];

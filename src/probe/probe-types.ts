@@ -3,6 +3,7 @@
  * Pure data shared by the prober, the health tracker, the reports (text, JSON Lines, Prometheus) and the TUI.
  */
 import type { ErrorClass } from '../events/pull-events.ts';
+import type { ContainerdEndpoint } from '../containerd/endpoint.ts';
 
 export type ProbeStepName = 'ping' | 'manifest' | 'blob';
 
@@ -46,6 +47,8 @@ export interface ProbeEndpoint {
   origin: string | null;
   /** The physical reference of the canary image on this endpoint, when there is one. */
   canary: string | null;
+  /** `--runtime containerd`: the host as containerd contacts it; the probe then asks what containerd asks. */
+  containerd?: ContainerdEndpoint;
 }
 
 /** An endpoint present in the config but never contacted, with the reason. */

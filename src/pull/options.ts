@@ -28,4 +28,9 @@ export interface PullOptions {
    * signature that was not checked.
    */
   signatures?: SignatureContext | null;
+  /**
+   * containerd hosts only: CA certificates (PEM) that stand for the node's system trust store, added to the roots of
+   * every https host (scenarios: the mocks' CA, as a real node trusts its mirror's public certificate).
+   */
+  containerdSystemCa?: string[];
 }

@@ -8,6 +8,7 @@ import type { PullSource, Resolution } from '../resolve/resolution.ts';
 import type { AttemptEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import type { ErrorClass } from '../registry/error-class.ts';
 import { runAttempt, type AttemptOutcome } from './attempt.ts';
+import { pullContainerd } from './containerd-pull.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
@@ -99,6 +100,8 @@ export async function pullOne(
   });
   const result = resultEmitter(image, at, begun, emit);
   if (resolution.error !== null) return result({ ok: false, error: resolution.error, errorClass: 'config' });
+  // containerd's resolver walks its hosts its own way (resolve, then fetch over all hosts): containerd-pull.ts.
+  if (resolution.runtime === 'containerd') return pullContainerd({ resolution, options, emit, result, image, at, signal });
 
   let index = 0;
   const groupErrors: string[] = [];

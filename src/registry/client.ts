@@ -118,6 +118,8 @@ export interface RegistryClient {
    */
   getBlob(session: Session, path: string, digest: string, opts: CallOptions & { maxBytes: number }): Promise<BlobResult>;
   readonly redactor: Redactor;
+  /** auth.json credentials for a repository name (`host/path`); containerd attempts ask per host. Optional for test fakes. */
+  credentialsFor?(repoName: string): Credentials | null;
   /** The dispatchers this client dials through (host map, TLS): lookaside signature stores are read with them. */
   readonly dispatchers: DispatcherFactory;
   close(): Promise<void>;
@@ -291,6 +293,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   return {
     redactor,
     dispatchers,
+    credentialsFor: (repoName) => credentials.lookup(repoName),
 
     async ping(host, opts) {
       const registry = registryHostFor(host);

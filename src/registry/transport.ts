@@ -19,6 +19,19 @@ export interface HttpRequest {
   /** Stop reading past this many bytes (the response is then marked `tooLarge`). Default 1 MiB. */
   maxBodyBytes?: number;
   signal?: AbortSignal;
+  /**
+   * containerd's `dial_timeout`: fail with `DialTimeoutError` when no connection carries the request within this
+   * many ms (a connection reused or established in time stops the timer; a slow answer is not a dial failure).
+   */
+  dialTimeoutMs?: number;
+}
+
+/** The request was not on a connection within its `dialTimeoutMs` (Go: `dial tcp HOST: i/o timeout`). */
+export class DialTimeoutError extends Error {
+  readonly code = 'PP_ERR_DIAL_TIMEOUT';
+  constructor(readonly ms: number) {
+    super(`no connection within ${ms} ms`);
+  }
 }
 
 export interface HttpResponse {
@@ -52,6 +65,7 @@ class Exchange {
   done = false;
   abortFn: ((reason?: Error) => void) | null = null;
   reason: unknown = null;
+  dialTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly limit: number,
@@ -60,6 +74,18 @@ class Exchange {
     readonly reject: (e: unknown) => void,
   ) {
     signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** containerd's dial_timeout: only while no connection carries the request (cleared in onConnect). */
+  startDialTimer(ms: number): void {
+    this.dialTimer = setTimeout(() => {
+      this.dialTimer = null;
+      if (this.done) return;
+      this.reason = new DialTimeoutError(ms);
+      this.finish();
+      this.reject(this.reason);
+    }, ms);
+    this.dialTimer.unref?.();
   }
 
   /** The caller's signal aborted. */
@@ -72,6 +98,10 @@ class Exchange {
   }
 
   onConnect(abort: (reason?: Error) => void): void {
+    if (this.dialTimer) {
+      clearTimeout(this.dialTimer);
+      this.dialTimer = null;
+    }
     if (this.done) {
       abort((this.reason as Error) ?? undefined); // abandoned while connecting: never send it
       return;
@@ -121,6 +151,10 @@ class Exchange {
 
   finish(): void {
     this.done = true;
+    if (this.dialTimer) {
+      clearTimeout(this.dialTimer);
+      this.dialTimer = null;
+    }
     this.signal?.removeEventListener('abort', this);
   }
 }
@@ -140,6 +174,7 @@ function start(dispatchers: DispatcherFactory, req: HttpRequest, resolve: (r: Ht
     return reject(err);
   }
   const handler = new Exchange(req.maxBodyBytes ?? 1024 * 1024, req.signal, resolve, reject);
+  if (req.dialTimeoutMs !== undefined) handler.startDialTimer(req.dialTimeoutMs);
   try {
     const dispatcher = dispatchers.get({ insecure: req.insecure, tls: req.tls ?? null }, origin);
     dispatcher.dispatch(

@@ -8,6 +8,7 @@
  */
 import { resolutionFixes, type Fix } from './what-to-do.ts';
 import type { SourceProxy } from '../proxy/source-proxy.ts';
+import type { ContainerdEndpoint } from '../containerd/endpoint.ts';
 import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 export interface ResolutionJson {
@@ -16,7 +17,7 @@ export interface ResolutionJson {
   image: string;
   normalized: string | null;
   registry: MatchedRegistry | null;
-  sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean; proxy?: SourceProxy }[];
+  sources: { location: string; insecure: boolean; reference: string; blocked: boolean; mirror: boolean; proxy?: SourceProxy; containerd?: ContainerdEndpointJson }[];
   skipped: { location: string; reason: string; kind: 'digest-only' | 'tag-only' | 'capability' | null }[];
   /** Short names only (a bare REF without a registry); [] otherwise. */
   candidates: {
@@ -31,6 +32,29 @@ export interface ResolutionJson {
   /** Only with a policy (`--policy` or `--openshift`). */
   policy?: PolicyDecision;
   whatToDo: Fix[];
+  /** --runtime containerd only. */
+  runtime?: 'containerd';
+  notes?: string[];
+}
+
+/** A containerd endpoint in JSON: header values left out (they may carry credentials), names kept. */
+export type ContainerdEndpointJson = Omit<ContainerdEndpoint, 'headers' | 'httpFallback'> & { headerNames: string[]; httpFallback: boolean };
+
+function containerdJson(e: ContainerdEndpoint): ContainerdEndpointJson {
+  return {
+    scheme: e.scheme,
+    host: e.host,
+    path: e.path,
+    capabilities: e.capabilities,
+    skipVerify: e.skipVerify,
+    caFiles: e.caFiles,
+    clientCerts: e.clientCerts,
+    headerNames: Object.keys(e.headers),
+    ns: e.ns,
+    dialTimeoutMs: e.dialTimeoutMs,
+    isServer: e.isServer,
+    httpFallback: e.httpFallback === true,
+  };
 }
 
 function registryJson(r: MatchedRegistry | null): MatchedRegistry | null {
@@ -53,6 +77,7 @@ function sourcesJson(sources: PullSource[]): ResolutionJson['sources'] {
     blocked: s.blocked,
     mirror: s.mirror,
     ...(s.proxy !== undefined ? { proxy: s.proxy } : {}),
+    ...(s.containerd !== undefined ? { containerd: containerdJson(s.containerd) } : {}),
   }));
 }
 
@@ -83,6 +108,7 @@ export function resolutionToJson(r: Resolution): ResolutionJson {
     error: r.error,
     ...(r.policy !== undefined ? { policy: r.policy } : {}),
     whatToDo: resolutionFixes(r),
+    ...(r.runtime === 'containerd' ? { runtime: 'containerd' as const, ...(r.notes !== undefined ? { notes: r.notes } : {}) } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import { describeDecision } from '../policy/judge-resolution.ts';
 import { formatFixes, resolutionFixes } from './what-to-do.ts';
 import type { SourceProxy, SourceProxyRoute } from '../proxy/source-proxy.ts';
+import { containerdRegistryLines, containerdSourceDetail } from './containerd-text.ts';
 import type { MatchedRegistry, PullSource, Resolution, ShortNameCandidate, SkippedMirror } from '../resolve/resolution.ts';
 
 function registryLines(r: MatchedRegistry | null, indent: string): string[] {
@@ -27,8 +28,10 @@ function sourceLines(sources: PullSource[], indent: string): string[] {
       .filter((t) => t !== null)
       .join(', ');
     lines.push(`${indent}  ${i + 1}. ${s.reference}  (${tags})`);
+    if (s.containerd !== undefined) lines.push(`${indent}     ${s.location}`);
     if (s.why !== undefined) lines.push(`${indent}     ${s.why}`);
     if (s.proxy !== undefined) lines.push(...proxyLines(s.proxy, `${indent}     `));
+    lines.push(...containerdSourceDetail(s, `${indent}     `));
     if (s.blocked) {
       lines.push(`${indent}     fails without contacting the registry: ${s.blockedError ?? 'blocked'}`);
       if (s.blockedBy !== undefined) lines.push(`${indent}     blocked by [[registry]] "${s.blockedBy.prefix}" (${s.blockedBy.origin})`);
@@ -77,7 +80,8 @@ export function formatResolutionText(r: Resolution): string {
     if (r.candidates.length > 0) lines.push(`  short name: ${r.candidates.length} candidate(s), tried in order until one pulls`);
     r.candidates.forEach((c, i) => lines.push(...candidateLines(c, i)));
   } else if (!(r.error !== null && r.normalized === null)) {
-    lines.push(...registryLines(r.registry, '  '), ...sourceLines(r.sources, '  '), ...skippedLines(r.skipped, '  '));
+    const registry = r.runtime === 'containerd' ? containerdRegistryLines(r.registry, '  ') : registryLines(r.registry, '  ');
+    lines.push(...registry, ...sourceLines(r.sources, '  '), ...skippedLines(r.skipped, '  '));
   }
   if (r.policy !== undefined) lines.push(`  policy (judged on the logical reference): ${describeDecision(r.policy)}`);
   if (r.error !== null) {

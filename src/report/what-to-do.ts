@@ -140,7 +140,29 @@ export const VERIFY_REASON_TOPIC: Record<VerifyReason, FixTopic> = {
 
 const fix = (subject: string, topic: FixTopic): Fix => ({ subject, topic, text: FIX_TEXT[topic] });
 
+/**
+ * The same topics on a containerd node, where the fix is in hosts.toml (or the CRI plugin), not registries.conf.
+ * Topics absent here keep FIX_TEXT's words, which hold for both runtimes.
+ */
+export const CONTAINERD_FIX_TEXT: Partial<Record<FixTopic, string>> = {
+  'http-to-https': 'the host speaks plain HTTP: name it with http:// in hosts.toml ([host."http://HOST:PORT"]); skip_verify only turns off certificate checks, it never allows HTTP',
+  tls: 'TLS failed: give the host its CA in hosts.toml (ca = "/etc/containerd/certs.d/HOST/ca.crt"), or skip_verify = true; otherwise the system trust store decides',
+  auth: 'containerd asks each host for its own credentials (the kubelet\'s pull secret, or the CRI plugin\'s registry.configs."HOST".auth): a mirror needs an entry for the mirror\'s host',
+  'rate-limited': 'the host answered 429 six times in a row (containerd resends at once, without waiting), then containerd moved on to the next host: authenticate to it, or raise its limits',
+  'digest-on-tag-only': 'the host lacks the "resolve" capability, so containerd never asks it for a tag: add "resolve" to its capabilities, or pull by digest',
+};
+
+/** A containerd host's location is its URL (`http://mirror:5000/v2`); containers/image locations have no scheme. */
+const isContainerdLocation = (location: string): boolean => /^https?:\/\//.test(location);
+
+const ctrdFix = (subject: string, topic: FixTopic): Fix => ({ subject, topic, text: CONTAINERD_FIX_TEXT[topic] ?? FIX_TEXT[topic] });
+
 function skipFix(s: SkippedMirror): Fix | null {
+  // containerd: a host without "resolve" is left out of tag pulls.
+  if (s.kind === 'capability') {
+    if (/without "pull"/.test(s.reason)) return { subject: `${s.location} (skipped)`, topic: 'digest-on-tag-only', text: 'the host lacks the "pull" capability: containerd never pulls from it; add "pull" to its capabilities' };
+    return ctrdFix(`${s.location} (skipped)`, 'digest-on-tag-only');
+  }
   if (s.kind === 'digest-only') return fix(`${s.location} (skipped)`, 'tag-on-digest-only');
   if (s.kind === 'tag-only') return fix(`${s.location} (skipped)`, 'digest-on-tag-only');
   return null;
@@ -181,7 +203,7 @@ export function pullFixes(start: ImageStartEvent | undefined, attempts: readonly
   for (const a of attempts) {
     if (a.outcome === 'ok') continue;
     const topic = a.outcome === 'blocked' ? 'blocked' : TOPIC_OF_CLASS[a.errorClass ?? 'other'];
-    if (topic !== undefined) fixes.push(fix(a.location || a.reference, topic));
+    if (topic !== undefined) fixes.push(isContainerdLocation(a.location) ? ctrdFix(a.location, topic) : fix(a.location || a.reference, topic));
   }
   if (result.missingBlobs && result.missingBlobs.length > 0) fixes.push(fix(result.source ?? result.image, 'blobs-missing'));
   if (result.errorClass === 'policy' || result.policy?.allowed === false) fixes.push(fix(result.image, 'policy'));

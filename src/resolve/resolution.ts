@@ -99,4 +99,10 @@ export interface Resolution {
   policy?: PolicyDecision;
   /** Which runtime's rules produced this Resolution; absent means containers/image. */
   runtime?: 'containers-image' | 'containerd';
+  /**
+   * containerd only: every host with `pull`, in containerd's order, whatever `resolve` says. After a tag resolves,
+   * containerd fetches the manifest by digest and the blobs by walking these from the first (a `pull`-only mirror
+   * is left out of `sources` for a tag, but serves the content). Absent: the engine walks `sources`.
+   */
+  containerdFetchHosts?: ContainerdEndpoint[];
 }

@@ -8,6 +8,7 @@ import type { ErrorClass } from '../events/pull-events.ts';
 import { SCENARIO_CODE, TableReader, isTable } from './table-reader.ts';
 import { expandTemplates } from './templates.ts';
 import { parseMockRegistrySpec } from '../mock/spec-parse.ts';
+import { CONTAINERD_CONFIG_KEYS, readContainerdConfig } from './containerd-config.ts';
 import type {
   AttemptExpectation,
   PullExpectation,
@@ -33,7 +34,7 @@ void allClassesListed;
 export const DEFAULT_TIMEOUT_MS = 3000;
 
 const TOP_KEYS = ['name', 'story', 'config', 'auth-json', 'registry', 'pull', 'defaults'] as const;
-const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'cluster-objects', 'cluster-objects-file', 'policy-json', 'registries-d'] as const;
+const CONFIG_KEYS = ['registries-conf', 'registries-conf-file', 'dropins', 'cluster-objects', 'cluster-objects-file', 'policy-json', 'registries-d', ...CONTAINERD_CONFIG_KEYS] as const;
 const REGISTRIES_D_KEYS = ['name', 'text'] as const;
 const DROPIN_KEYS = ['name', 'text', 'file'] as const;
 const PULL_KEYS = ['ref', 'namespace', 'at', 'repeat', 'interval', 'timeout-ms', 'expect'] as const;
@@ -85,6 +86,17 @@ function readConfig(top: TableReader): ScenarioConfig {
   const inline = t.string('registries-conf');
   const path = t.string('registries-conf-file');
   const hasCluster = t.has('cluster-objects') || t.has('cluster-objects-file');
+  // A containerd node: hosts.toml files (and its config.toml) instead of registries.conf.
+  const containerd = readContainerdConfig(t);
+  if (containerd !== null) {
+    if (inline !== undefined || path !== undefined || hasCluster || t.has('dropins')) {
+      throw t.fail(inline !== undefined ? 'registries-conf' : path !== undefined ? 'registries-conf-file' : hasCluster ? 'cluster-objects' : 'dropins', 'either a containerd node (hosts, containerd-config) or a containers/image one (registries-conf, dropins, cluster-objects), not both');
+    }
+    const policyJson = t.string('policy-json') ?? null;
+    if (policyJson !== null) throw t.fail('policy-json', 'no policy-json for a containerd node (containerd does not read containers-policy.json)');
+    t.rejectUnknown(CONFIG_KEYS);
+    return { registriesConf: null, dropins: [], clusterObjects: null, policyJson: null, registriesD: [], containerd };
+  }
   if (inline !== undefined && path !== undefined) {
     throw t.fail('registries-conf', 'either registries-conf (inline text) or registries-conf-file (a path), not both');
   }
@@ -92,7 +104,7 @@ function readConfig(top: TableReader): ScenarioConfig {
     throw t.fail('cluster-objects', 'either cluster objects (rendered into registries.conf) or a registries.conf, not both');
   }
   if (inline === undefined && path === undefined && !hasCluster) {
-    throw t.fail('registries-conf', 'registries-conf (inline text) or registries-conf-file (a path relative to the scenario)');
+    throw t.fail('registries-conf', 'registries-conf (inline text) or registries-conf-file (a path relative to the scenario), or for a containerd node hosts = { "<host>" = \'\'\'hosts.toml\'\'\' }');
   }
   const registriesConf: ScenarioFileRef | null =
     inline !== undefined

@@ -14,6 +14,8 @@ import { attributeRenderedOrigins, type RenderedProvenance } from '../openshift/
 import { checkScenarioSignatureConfig, scenarioRegistriesD } from './signature-files.ts';
 import { parseClusterPolicies, renderedRegistriesD, renderScenarioClusterObjects, standInKeys } from './cluster-policies.ts';
 import type { Scenario, ScenarioFileRef } from './types.ts';
+import type { ContainerdSetup } from '../containerd/setup.ts';
+import { containerdScenarioResolutions } from './containerd-prepare.ts';
 
 /**
  * "ConfigDirPath" in the runtime's blocked message. Scenarios have no drop-in directory; this is the
@@ -30,6 +32,8 @@ export interface PreparedScenario {
   compiled: CompiledConfig;
   /** One Resolution per `[[pull]]`, same order. */
   resolutions: Resolution[];
+  /** A containerd node (`[config] hosts`): what containerd reads; `resolutions` come from it, `config` is empty. */
+  containerd?: ContainerdSetup;
 }
 
 function text(ref: ScenarioFileRef): ConfigText {
@@ -42,6 +46,13 @@ function text(ref: ScenarioFileRef): ConfigText {
  */
 export function prepareScenario(scenario: Scenario): PreparedScenario {
   const c = scenario.config;
+  if (c.containerd) {
+    // No registries.conf on a containerd node: an empty one keeps the containers/image fields well-formed.
+    const main: ConfigText = { path: `${scenario.file}#config (containerd node: no registries.conf)`, text: '' };
+    const config = loadRegistriesConfFromTexts({ main, mainPath: main.path, mainRequired: true, dropins: [], userAliases: null, configDirPath: SCENARIO_CONFIG_DIR });
+    const { setup, resolutions } = containerdScenarioResolutions(scenario, c.containerd);
+    return { scenario, main, dropins: [], config, compiled: compileConfig(config), resolutions, containerd: setup };
+  }
   let main: ConfigText;
   let dropins: ConfigText[];
   let provenance: RenderedProvenance | null = null;

@@ -120,6 +120,8 @@ export function startScenario(prepared: PreparedScenario, opts: RunScenarioOptio
               image: r.label,
               // The scenario's policy.json and registries.d: signature failures are the engine's own results.
               ...(policy ? { policy, signatures: env.signatures } : {}),
+              // containerd verifies https hosts against the system roots: in a scenario, the mocks' CA is that store.
+              ...(prepared.containerd && env.mocks.caPem ? { containerdSystemCa: [env.mocks.caPem] } : {}),
             },
             (e) => {
               events.push(e);

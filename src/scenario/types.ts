@@ -58,6 +58,23 @@ export interface ScenarioConfig {
   policyJson?: string | null;
   /** registries.d YAML files (`use-sigstore-attachments`, lookaside), by file name ending in .yaml/.yml. */
   registriesD?: { name: string; text: string }[];
+  /**
+   * The node runs containerd instead (`[config] hosts = { "<host dir>" = '''hosts.toml''' }` and/or
+   * `containerd-config`): pulls are resolved by src/containerd and pulled as containerd's resolver pulls.
+   */
+  containerd?: ScenarioContainerd | null;
+}
+
+/** A containerd node: its hosts directories and, optionally, its config.toml. */
+export interface ScenarioContainerd {
+  /** Host directory name (`docker.io`, `mirror:5000`, `_default`) → hosts.toml text (null: the directory without one). */
+  hosts: Record<string, string | null>;
+  /** Where those directories are on the node (default `/etc/containerd/certs.d`). */
+  root: string;
+  /** config.toml text: its `config_path` decides whether `root` is read at all (no config.toml: read, as `ctr --hosts-dir`). */
+  config: string | null;
+  /** Which containerd to emulate where versions differ. Default 1.6. */
+  compat: '1.6' | '1.7' | '2.x';
 }
 
 /** What one attempt (one source tried) must look like. */

@@ -19,6 +19,8 @@ export type PullOneFn = (resolution: Resolution, options: PullOptions, emit: (e:
 
 export interface VerifyRunOptions {
   compiled: CompiledConfig;
+  /** Resolves an image instead of containers/image's rules over `compiled` (`--runtime containerd`). */
+  resolve?: (image: string) => Resolution;
   images: string[];
   /** true: never contact the source; false: allow it; null: forbid it only where the matched entry is blocked. */
   noSource: boolean | null;
@@ -31,7 +33,7 @@ export interface VerifyRunOptions {
 }
 
 export async function verifyImage(image: string, opts: Omit<VerifyRunOptions, 'images' | 'jobs'>): Promise<VerifyVerdict> {
-  const resolution = resolveArg(opts.compiled, image);
+  const resolution = opts.resolve ? opts.resolve(image) : resolveArg(opts.compiled, image);
   const plan = planVerify(image, resolution, opts.noSource);
   if (plan.verdict) return plan.verdict;
   const attempts: AttemptEvent[] = [];
