@@ -4,7 +4,8 @@
  * every connection. Verified, insecure and custom-CA connections get separate Agents (TLS options are
  * per connection pool in undici).
  */
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, buildConnector as UndiciConnector, Dispatcher } from 'undici';
+import { Agent, buildConnector } from './undici-core.ts';
 import { ClientPool } from './client-pool.ts';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
@@ -48,7 +49,7 @@ export interface DispatcherFactoryOptions {
   bodyTimeoutMs?: number;
 }
 
-type ConnectFn = buildConnector.connector;
+type ConnectFn = UndiciConnector.connector;
 
 /**
  * Response header limit: Go's client default (Transport.MaxResponseHeaderBytes unset: `10 << 20`, which the
@@ -76,7 +77,7 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
  * endpoints are pinged https-first).
  */
 export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
-  const agents = new Map<string, Agent>();
+  const agents = new Map<string, UndiciAgent>();
   const pools = new Map<string, ClientPool>();
   const connectors = new Map<string, ConnectFn>();
   const keyOf = (req: DispatcherRequest): string => (req.tls ? `${req.insecure ? 'insecure' : 'verify'}|${req.tls.files.join(',')}` : req.insecure ? 'insecure|' : 'verify|');
@@ -91,7 +92,7 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
       ctxOpts.key = req.tls.key;
     }
     tlsOpts.secureContext = createSecureContext(ctxOpts);
-    const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+    const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
     c = mappedConnector(base, options.hostMap);
     connectors.set(key, c);
     return c;

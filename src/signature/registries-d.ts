@@ -63,9 +63,10 @@ export const defaultLookasideUser = (home = homedir()): string => `file://${join
  * yaml is required on the first file parsed, not imported: `pull` and `policy` import this module on every run,
  * and most hosts have no registries.d files. (yaml is CommonJS under Node, so an `import` elsewhere shares this instance.)
  */
+const require = createRequire(import.meta.url);
 let yamlParse: typeof import('yaml').parse | undefined;
 function parseYaml(text: string): unknown {
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  yamlParse ??= (require('yaml') as typeof import('yaml')).parse;
   return yamlParse(text);
 }
 

@@ -85,7 +85,7 @@ describe('npm pack', () => {
   });
 
   it('ships nothing a user of the package does not need', () => {
-    const extra = packed.filter((f) => !/^(dist\/[^/]+\.mjs|src\/.+\.tsx?|bin\/pullpath\.js|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
+    const extra = packed.filter((f) => !/^(dist\/[^/]+\.mjs|dist\/help\.txt|src\/.+\.tsx?|bin\/pullpath\.js|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
     expect(extra).toEqual([]);
   });
 });
@@ -128,7 +128,7 @@ describe('npm install -g from the tarball', () => {
     const imported = new Set<string>();
     for (const f of packed.filter((p) => p.startsWith('dist/'))) {
       const text = readFileSync(join(installed, f), 'utf8');
-      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w./-]*)?)["']/g)) {
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\w*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w./-]*)?)["']/g)) {
         const spec = m[1]!;
         if (spec.startsWith('node:')) continue;
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
