@@ -14,6 +14,8 @@
  * Targets (issue 14), by the ratio of medians to `node -e 0`: resolve ≤ 1.4×, pull ≤ 2×, --help ≤ 1.1×. They are
  * printed with met / not met, never asserted.
  * Run: npx tsx bench/startup.ts   (ROUNDS=40 for more samples; default 25)
+ * COMPARE_BIN=OTHER/bin/pullpath.js adds the same three pullpath rows run through another checkout's launcher
+ * (e.g. an export of an older commit), interleaved with these: a before/after under the same load.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -89,6 +91,11 @@ async function main(): Promise<void> {
     { name: 'pullpath --help', bin: process.execPath, args: [PULLPATH_BIN, '--help'], expect: 'Commands:', ms: [], cpu: [] },
     { name: 'pullpath resolve REF', bin: process.execPath, args: [PULLPATH_BIN, 'resolve', ...confFlags, 'quay.io/acme/app:1.4'], expect: 'mirror.example.com/acme/app:1.4', ms: [], cpu: [] },
   ];
+  const other = process.env.COMPARE_BIN;
+  if (other !== undefined) {
+    cases.push({ name: 'other --help', bin: process.execPath, args: [other, '--help'], expect: 'Commands:', ms: [], cpu: [] });
+    cases.push({ name: 'other resolve REF', bin: process.execPath, args: [other, 'resolve', ...confFlags, 'quay.io/acme/app:1.4'], expect: 'mirror.example.com/acme/app:1.4', ms: [], cpu: [] });
+  }
   const registry = skip === null ? await startDockerRegistry() : null;
   try {
     if (registry !== null) {
@@ -97,6 +104,7 @@ async function main(): Promise<void> {
       await writeFile(join(work, 'empty.conf'), '');
       const pullConf = ['--registries-conf', join(work, 'empty.conf'), '--registries-conf-dir', dropins];
       cases.push({ name: 'pullpath pull IMAGE', bin: process.execPath, args: [PULLPATH_BIN, 'pull', ...pullConf, '--tls-verify=false', '--output', 'json', ref], expect: image.digest, ms: [], cpu: [] });
+      if (other !== undefined) cases.push({ name: 'other pull IMAGE', bin: process.execPath, args: [other, 'pull', ...pullConf, '--tls-verify=false', '--output', 'json', ref], expect: image.digest, ms: [], cpu: [] });
       cases.push({ name: 'skopeo inspect --raw', bin: SKOPEO_BIN, args: ['--registries-conf', join(work, 'empty.conf'), 'inspect', '--raw', '--tls-verify=false', ref], expect: '"schemaVersion"', ms: [], cpu: [] });
     } else {
       console.log(`startup: pull and skopeo rows skipped: ${skip}`);
