@@ -2,8 +2,10 @@
 // packages left as imports, one chunk per command (commands stay lazy), plus `help.txt`, the top-level help as
 // `pullpath --help` prints it at 80 columns (the launcher serves it without loading the bundle).
 // - `node bin/build-cli.js dist` (the prepack script) builds it into dist/, which the package ships and runs.
-// - `node bin/build-cli.js --checkout` (the prepare script, so `npm ci`, and vitest's global setup) builds the
-//   checkout's bundle ahead of time into node_modules/.cache/pullpath/, if it is not current.
+// - `node bin/build-cli.js --checkout` (`npm run build`, vitest's global setup, `npm run bench`) builds the
+//   checkout's bundle ahead of time into node_modules/.cache/pullpath/, if it is not current; otherwise the first
+//   run after a change builds it. (Not a `prepare` script: npm 11 warns about it at every install of the
+//   tarball, where it never runs, and the package must install without warnings.)
 // - At each run in a checkout, bundleState() says whether that bundle is current, cheaply: the build records
 //   the size and mtime of every file esbuild read and of every folder they sit in (an added, removed or renamed
 //   file changes its folder's mtime), grouped by what each command loads; a run checks the groups it will load
@@ -203,7 +205,7 @@ function pruneOld(keep) {
 
 /**
  * `node bin/build-cli.js DIR`: a fresh bundle in DIR, for the package (prepack).
- * `node bin/build-cli.js --checkout`: the checkout's bundle, unless it is current (prepare; vitest global setup).
+ * `node bin/build-cli.js --checkout`: the checkout's bundle, unless it is current (npm run build; vitest global setup).
  */
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   if (process.argv[2] === '--checkout') {
@@ -213,7 +215,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       try {
         console.log(`pullpath: CLI bundle built in ${relative(process.cwd(), await buildCheckoutBundle())}`);
       } catch (err) {
-        // Never fail `npm ci` over it: the launcher builds again on first use, or runs the sources through tsx.
+        // Not fatal: the launcher builds again on first use, or runs the sources through tsx.
         console.log(`pullpath: CLI bundle not built (${String(err?.message ?? err).split('\n')[0]}); bin/pullpath.js will try again on first use`);
       }
     }

@@ -2,9 +2,10 @@
 // Entry point.
 // - In an installed package (no cli/ beside bin/), it runs the bundle that `npm pack` built into dist/ (the
 //   prepack script) and never writes into its own install folder.
-// - In a source checkout, it runs the bundle in node_modules/.cache/pullpath/ that `npm ci` built (the prepare
-//   script), after a cheap check that it was built from the sources as they are now (bin/build-cli.js:
-//   bundleState); when a source changed, it builds again first (~0.4 s), so a stale bundle never runs.
+// - In a source checkout, it runs the bundle in node_modules/.cache/pullpath/ (built by `npm run build`, the
+//   test suite's global setup, or the first run), after a cheap check that the files this run loads are as they
+//   were at the build (bin/build-cli.js: bundleState); when one changed, it builds again first (~0.4 s), so a
+//   stale bundle never runs.
 //   PULLPATH_FROM_SOURCE=1, or a checkout where the bundle cannot be built, runs the TypeScript through tsx.
 // - `pullpath --help` (also -h, help) prints the help.txt saved beside the bundle, without loading it: the
 //   process then costs about what `node -e 0` costs. Only a terminal narrower than 80 columns goes through the
