@@ -27,10 +27,10 @@ interface Bench {
 const BENCHES: Bench[] = [
   { file: 'startup.ts', env: { ROUNDS: '25' }, timeoutS: 120, what: 'CLI start-up and exit: resolve, pull, --help vs node -e 0 and skopeo (issue 14)' },
   { file: 'batch.ts', timeoutS: 120, what: 'batch pulls vs skopeo per image, CPU per image (issue 14)' },
-  { file: 'resolve.ts', args: ['--rounds', '3'], timeoutS: 120, what: 'resolution throughput, 10 / 1,000 / 10,000 entries' },
+  { file: 'resolve.ts', args: ['--rounds', '2'], timeoutS: 240, what: 'resolution throughput, 10 / 1,000 / 10,000 entries' },
   { file: 'config-load.ts', timeoutS: 60, what: 'config load, 10,000 entries' },
   { file: 'mock.ts', args: ['1', '2'], timeoutS: 90, what: 'mock registry vs bare node:http, msw, docker-registry' },
-  { file: 'load.ts', env: { ROUNDS: '1', DUR: '4', MEM_RATES: '1000,10000' }, timeoutS: 240, what: 'pull engine under load: rate, 10,000 in flight (memory), failover' },
+  { file: 'load.ts', env: { ROUNDS: '1', DUR: '4', MEM_RATES: '1000,10000' }, timeoutS: 360, what: 'pull engine under load: rate, 10,000 in flight (memory), failover' },
   { file: 'pull-engine.ts', env: { RUNS: '60', DUR: '2' }, timeoutS: 60, what: 'pull per image in-process: direct / refused mirror / 404 mirror' },
   { file: 'skopeo-compare.ts', env: { RUNS: '7' }, timeoutS: 60, what: 'skopeo vs pullpath pull, process with process' },
   { file: 'verify.ts', env: { N: '1000' }, timeoutS: 60, what: 'verify, 1,000 images, --jobs 32' },
@@ -86,6 +86,9 @@ function runOne(b: Bench): Promise<Omit<Outcome, 'bench' | 'loadStart'>> {
     });
   });
 }
+
+/** The output without terminal control sequences (the TUI bench hides and shows the cursor). */
+const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r(?!\n)/g, '\n');
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
@@ -146,7 +149,7 @@ function results(started: Date, finished: Date, loadBefore: string, loadAfter: s
   for (const o of outcomes) {
     if (o.status === 'skipped') continue;
     const cmd = [...Object.entries(o.bench.env ?? {}).map(([k, v]) => `${k}=${v}`), 'npx tsx', `bench/${o.bench.file}`, ...(o.bench.args ?? [])].join(' ');
-    lines.push('', `## bench/${o.bench.file}`, '', `\`${cmd}\`: ${o.status}${o.note ? ` (${o.note})` : ''}, ${o.seconds.toFixed(1)} s, load average ${o.loadStart.toFixed(2)} at start.`, '', '```', o.output.trimEnd(), '```');
+    lines.push('', `## bench/${o.bench.file}`, '', `\`${cmd}\`: ${o.status}${o.note ? ` (${o.note})` : ''}, ${o.seconds.toFixed(1)} s, load average ${o.loadStart.toFixed(2)} at start.`, '', '```', plain(o.output).trimEnd(), '```');
   }
   return lines.join('\n') + '\n';
 }

@@ -106,6 +106,16 @@ describe('npm install -g from the tarball', () => {
     expect(r).toEqual({ code: 0, stdout: `pullpath ${pkg.version}\n`, stderr: '' });
   });
 
+  it('prints `pullpath --help` from the help text saved at pack time, as the clone prints it', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: work, PULLPATH_STARTUP_TRACE: '1' };
+    const fromPackage = await run(join(prefix, 'bin', 'pullpath'), ['--help'], work, env);
+    const fromSources = await run(process.execPath, [join(ROOT, 'bin', 'pullpath.js'), '--help'], work, { ...env, PULLPATH_FROM_SOURCE: '1' });
+    expect(fromPackage.code, fromPackage.stderr).toBe(0);
+    expect(fromPackage.stderr).toBe('pullpath-startup: help served from help.txt\n');
+    expect(fromPackage.stdout).toBe(fromSources.stdout);
+    expect(fromPackage.stdout).toContain('Usage: pullpath COMMAND');
+  });
+
   it('resolves a reference from another folder, as the clone does', async () => {
     const conf = join(work, 'registries.conf');
     await writeFile(conf, '[[registry]]\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.com/acme"\n');
