@@ -58,10 +58,24 @@ interface Outcome {
   output: string;
 }
 
+/** The running script's process group: each script runs in its own (detached), so Ctrl-C must be passed on. */
+let running: number | undefined;
+process.on('SIGINT', () => {
+  if (running !== undefined) {
+    try {
+      process.kill(-running, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  }
+  process.exit(130);
+});
+
 function runOne(b: Bench): Promise<Omit<Outcome, 'bench' | 'loadStart'>> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const p = spawn(TSX, [join(BENCH_DIR, b.file), ...(b.args ?? [])], { cwd: ROOT, env: { ...process.env, ...b.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running = p.pid;
     let output = '';
     const take = (d: Buffer) => {
       output += d;
@@ -80,6 +94,7 @@ function runOne(b: Bench): Promise<Omit<Outcome, 'bench' | 'loadStart'>> {
     }, b.timeoutS * 1000);
     p.on('close', (code) => {
       clearTimeout(timer);
+      running = undefined;
       const seconds = (performance.now() - t0) / 1000;
       if (timedOut) resolve({ status: 'timed out', note: `killed after ${b.timeoutS} s`, seconds, output });
       else resolve({ status: code === 0 ? 'ok' : 'failed', ...(code !== 0 ? { note: `exit ${code}` } : {}), seconds, output });
