@@ -1,41 +1,56 @@
 // Builds the CLI bundle: cli/main.ts and everything it imports from src/ and cli/, bundled by esbuild with npm
-// packages left as imports, one chunk per command (commands stay lazy).
-// - `node bin/build-cli.js` (the prepack script) builds it into dist/, which the package ships and runs.
-// - In a source checkout, bundledCli() builds it when needed into node_modules/.cache/pullpath/STAMP/, where
-//   STAMP hashes every source file's path, size and mtime: an edited file gives a new STAMP and a rebuild
-//   (~0.4 s). Concurrent first runs each build into a private folder and rename it into place; whoever loses
-//   the race uses the winner's copy.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// packages left as imports, one chunk per command (commands stay lazy), plus `help.txt`, the top-level help as
+// `pullpath --help` prints it at 80 columns (the launcher serves it without loading the bundle).
+// - `node bin/build-cli.js dist` (the prepack script) builds it into dist/, which the package ships and runs.
+// - `node bin/build-cli.js --checkout` (`npm run build`, vitest's global setup, `npm run bench`) builds the
+//   checkout's bundle ahead of time into node_modules/.cache/pullpath/, if it is not current; otherwise the first
+//   run after a change builds it. (Not a `prepare` script: npm 11 warns about it at every install of the
+//   tarball, where it never runs, and the package must install without warnings.)
+// - At each run in a checkout, bundleState() says whether that bundle is current, cheaply: the build records
+//   the size and mtime of every file esbuild read and of every folder they sit in (an added, removed or renamed
+//   file changes its folder's mtime), grouped by what each command loads; a run checks the groups it will load
+//   (cli/main.ts's, and its command's), and any difference means stale: the launcher rebuilds (~0.4 s) before
+//   running. No folder walk and no hashing at each run, only stat calls (about 20 for --help, 200 for pull).
+//   The sizes and mtimes are taken BEFORE the build reads the files, so an edit made during a build makes the
+//   result stale instead of being missed.
+// Concurrent builds each write a private folder and then replace `current.json` (an atomic rename); whoever
+// renames last wins, and the others' folders are pruned a day later.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+export const CACHE_DIR = join(root, 'node_modules', '.cache', 'pullpath');
+const POINTER = join(CACHE_DIR, 'current.json');
+/** Files that shape the bundle without being imported by it. */
+const RECIPE = ['bin/build-cli.js', 'package.json', 'tsconfig.json'];
 
 function sourceFiles(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
+    out.push(full);
     if (entry.isDirectory()) sourceFiles(full, out);
-    else if (/\.(ts|tsx|js|mjs|json)$/.test(entry.name)) out.push(full);
   }
   return out;
 }
 
-/** The stamp of the current sources (and of the build recipe: this file and package.json). */
-export function sourceStamp() {
-  const files = [...sourceFiles(join(root, 'src'), []), ...sourceFiles(join(root, 'cli'), []), fileURLToPath(import.meta.url), join(root, 'package.json'), join(root, 'tsconfig.json')];
-  const h = createHash('sha256');
-  for (const f of files.sort()) {
-    const st = statSync(f);
-    h.update(`${relative(root, f)}\0${st.size}\0${st.mtimeMs}\n`);
+/** [relative path, size, mtimeMs] of a file or folder, or null when it is gone. */
+function fingerprint(rel) {
+  try {
+    const st = statSync(join(root, rel));
+    return [rel, st.isDirectory() ? -1 : st.size, st.mtimeMs];
+  } catch {
+    return null;
   }
-  return h.digest('hex').slice(0, 16);
 }
 
-/** Builds the bundle into `outdir` (which must not exist yet). */
+/**
+ * Builds the bundle into `outdir` (which must not exist yet). Returns esbuild's import graph: each file it read
+ * (relative to the root) with the files it imports, statically or dynamically.
+ */
 export async function buildCli(outdir) {
   const esbuild = await import('esbuild');
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [join(root, 'cli/main.ts')],
     outdir,
     bundle: true,
@@ -43,43 +58,143 @@ export async function buildCli(outdir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // npm packages stay imports, except two small ES-module-only ones that every config-reading command loads:
+    // inlined, they are one chunk instead of ten modules for Node's ES loader to resolve and link (start-up).
+    external: EXTERNAL,
     outExtension: { '.js': '.mjs' },
     tsconfig: join(root, 'tsconfig.json'),
+    metafile: true,
     logLevel: 'silent',
   });
+  const { topHelpText } = await import(pathToFileURL(join(outdir, 'main.mjs')).href);
+  writeFileSync(join(outdir, 'help.txt'), topHelpText());
+  // esbuild names inputs relative to its working directory.
+  const rel = (p) => relative(root, resolve(p));
+  const graph = new Map();
+  for (const [file, input] of Object.entries(result.metafile.inputs)) {
+    graph.set(rel(file), input.imports.filter((i) => !i.external).map((i) => rel(i.path)));
+  }
+  return graph;
 }
 
-/** The file URL of the bundle's entry, built first if needed; null when it cannot be built here. */
-export async function bundledCli() {
-  try {
-    const cache = join(root, 'node_modules', '.cache', 'pullpath');
-    const stamp = sourceStamp();
-    const dir = join(cache, stamp);
-    const entry = join(dir, 'main.mjs');
-    if (!existsSync(entry)) {
-      mkdirSync(cache, { recursive: true });
-      const tmp = join(cache, `.${stamp}-${process.pid}`);
-      await buildCli(tmp);
-      try {
-        renameSync(tmp, dir);
-      } catch {
-        rmSync(tmp, { recursive: true, force: true }); // another process got there first
-      }
-      pruneOld(cache, stamp);
+/** Every runtime dependency but smol-toml and p-limit (with its yocto-queue), as `packages: 'external'` would. */
+const EXTERNAL = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies)
+  .filter((name) => name !== 'smol-toml' && name !== 'p-limit')
+  .flatMap((name) => [name, `${name}/*`]);
+
+const COMMAND_FILE = /^cli\/commands\/([a-z-]+)\.ts$/;
+
+/**
+ * What a run loads, per group: `main` is cli/main.ts and what it imports (the help text comes from it), without
+ * the commands; each command's group is its file and everything it imports, dynamic imports included (a chunk
+ * loaded late in a run is as much part of it). Each group lists its files and every folder above them.
+ */
+function inputGroups(graph) {
+  const closure = (start, skip) => {
+    const seen = new Set();
+    const todo = [start];
+    while (todo.length > 0) {
+      const f = todo.pop();
+      if (seen.has(f) || !graph.has(f)) continue;
+      seen.add(f);
+      for (const next of graph.get(f)) if (!skip(next)) todo.push(next);
     }
-    return existsSync(entry) ? pathToFileURL(entry).href : null;
+    for (const f of [...seen]) for (let d = dirname(f); d !== '.' && d !== ''; d = dirname(d)) seen.add(d);
+    return seen;
+  };
+  const groups = { main: closure('cli/main.ts', (f) => COMMAND_FILE.test(f)) };
+  for (const RECIPE_FILE of RECIPE) groups.main.add(RECIPE_FILE);
+  for (const f of graph.keys()) {
+    const m = COMMAND_FILE.exec(f);
+    if (m) groups[m[1]] = closure(f, () => false);
+  }
+  return groups;
+}
+
+/** The command whose files a run of `pullpath ARGS…` loads (`help CMD` and `CMD --help` load CMD too). */
+function commandOf(args) {
+  return args[0] === 'help' ? args[1] : args[0];
+}
+
+/**
+ * The checkout's bundle, for a run of `pullpath ARGS…`: { state: 'current', dir } when the files that run
+ * loads are as they were at the build (with no ARGS: every file of the bundle), { state: 'stale', dir, changed } when one of them (or a folder above
+ * one) differs, { state: 'missing' } when none was built. Only the run's own groups are checked: `--help`
+ * stats about 20 files and folders, `resolve` about 100, `pull` about 200 (a stat costs 15-40 µs on this
+ * project's VM, so checking all of them at every run cost about 10 ms).
+ */
+export function bundleState(args) {
+  let pointer;
+  try {
+    pointer = JSON.parse(readFileSync(POINTER, 'utf8'));
+    if (!Array.isArray(pointer.files) || typeof pointer.groups?.main?.length !== 'number') throw new Error('older format');
+  } catch {
+    return { state: 'missing' };
+  }
+  const dir = join(CACHE_DIR, pointer.dir);
+  let check = pointer.files.map((_, i) => i);
+  if (args !== undefined) {
+    const command = commandOf(args);
+    check = [...pointer.groups.main];
+    if (command !== undefined && command !== 'main' && Object.hasOwn(pointer.groups, command)) check.push(...pointer.groups[command]);
+  }
+  for (const i of check) {
+    const [rel, size, mtimeMs] = pointer.files[i];
+    const now = fingerprint(rel);
+    if (now === null || now[1] !== size || now[2] !== mtimeMs) return { state: 'stale', dir, changed: rel };
+  }
+  if (!existsSync(join(dir, 'main.mjs'))) return { state: 'missing' };
+  return { state: 'current', dir };
+}
+
+/** Builds the checkout's bundle and makes it current; returns its folder. */
+export async function buildCheckoutBundle() {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  // Fingerprints first (see the header), of everything that could be an input; trimmed to the real inputs after.
+  const before = new Map();
+  for (const rel of [...RECIPE, 'src', 'cli', ...['src', 'cli'].flatMap((d) => sourceFiles(join(root, d), []).map((f) => relative(root, f)))]) {
+    const fp = fingerprint(rel);
+    if (fp !== null) before.set(rel, fp);
+  }
+  const name = `b-${Date.now().toString(36)}-${process.pid}`;
+  const dir = join(CACHE_DIR, name);
+  const groups = inputGroups(await buildCli(dir));
+  const files = [];
+  const index = new Map();
+  const indexOf = (rel) => {
+    if (!index.has(rel)) {
+      index.set(rel, files.length);
+      // An input from outside src/ and cli/ (none today) was not fingerprinted before: record it as it is now.
+      files.push(before.get(rel) ?? fingerprint(rel) ?? [rel, -2, 0]);
+    }
+    return index.get(rel);
+  };
+  const out = {};
+  for (const [group, members] of Object.entries(groups)) out[group] = [...members].sort().map(indexOf);
+  const tmp = `${POINTER}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ dir: name, builtAt: new Date().toISOString(), files, groups: out }));
+  renameSync(tmp, POINTER);
+  pruneOld(name);
+  return dir;
+}
+
+/** The checkout's bundle folder, built first when missing or stale; null when it cannot be built here. */
+export async function checkoutBundle(args) {
+  const s = bundleState(args);
+  if (s.state === 'current') return s.dir;
+  try {
+    return await buildCheckoutBundle();
   } catch {
     return null;
   }
 }
 
-/** Removes bundles of older sources, once they are a day old (a long run may still be loading chunks from one). */
-function pruneOld(cache, keep) {
+/** Removes the folders of other builds once they are a day old (a long run may still be loading chunks from one). */
+function pruneOld(keep) {
   const dayAgo = Date.now() - 86_400_000;
-  for (const name of readdirSync(cache)) {
-    if (name === keep) continue;
-    const full = join(cache, name);
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (name === keep || name === 'current.json' || name.startsWith('current.json.')) continue;
+    const full = join(CACHE_DIR, name);
     try {
       if (statSync(full).mtimeMs < dayAgo) rmSync(full, { recursive: true, force: true });
     } catch {
@@ -88,10 +203,26 @@ function pruneOld(cache, keep) {
   }
 }
 
-/** `node bin/build-cli.js [DIR]`: a fresh bundle in DIR (default dist/), for the package. */
+/**
+ * `node bin/build-cli.js DIR`: a fresh bundle in DIR, for the package (prepack).
+ * `node bin/build-cli.js --checkout`: the checkout's bundle, unless it is current (npm run build; vitest global setup).
+ */
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  const outdir = resolve(root, process.argv[2] ?? 'dist');
-  rmSync(outdir, { recursive: true, force: true });
-  await buildCli(outdir);
-  console.log(`pullpath: CLI bundle built in ${relative(process.cwd(), outdir) || '.'}`);
+  if (process.argv[2] === '--checkout') {
+    const s = bundleState();
+    if (s.state === 'current') console.log(`pullpath: CLI bundle is current (${relative(process.cwd(), s.dir)})`);
+    else {
+      try {
+        console.log(`pullpath: CLI bundle built in ${relative(process.cwd(), await buildCheckoutBundle())}`);
+      } catch (err) {
+        // Not fatal: the launcher builds again on first use, or runs the sources through tsx.
+        console.log(`pullpath: CLI bundle not built (${String(err?.message ?? err).split('\n')[0]}); bin/pullpath.js will try again on first use`);
+      }
+    }
+  } else {
+    const outdir = resolve(root, process.argv[2] ?? 'dist');
+    rmSync(outdir, { recursive: true, force: true });
+    await buildCli(outdir);
+    console.log(`pullpath: CLI bundle built in ${relative(process.cwd(), outdir) || '.'}`);
+  }
 }

@@ -15,7 +15,6 @@ import { loadRegistriesD, parseRegistriesD, registriesDDir, type RegistriesDConf
 import { loadRegistriesConf, type LoadedRegistriesConf, type LoadFilesOptions } from '../src/config/load-files.ts';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
 import { formatRenderedFrom } from '../src/config/rendered-from.ts';
-import { attributeRenderedOrigins } from '../src/openshift/provenance.ts';
 import type { CompatVersion, RegistriesConfig } from '../src/config/types.ts';
 import type { OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
 import { loadPolicyFile, parsePolicy } from '../src/policy/index.ts';
@@ -160,6 +159,8 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
       if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --openshift (the objects are rendered to the node files)`);
     }
     const rendered = loadRegistriesConfFromTexts({ ...loadTextsInputFromOpenShift(openshift), compat: parseCompat(values.compat) });
+    // Loaded with --openshift only: the renderer behind it brings node:crypto and the YAML tooling (start-up).
+    const { attributeRenderedOrigins } = await import('../src/openshift/provenance.ts');
     config = attributeRenderedOrigins(rendered, openshift.provenance);
   } else {
     config = (await loadRegistriesConf(loadOptionsFromFlags(values, extra))).config;

@@ -7,6 +7,7 @@ import { UsageError, PullpathError } from '../src/errors.ts';
 import { fitHelp, HELP_WIDTH } from './help-text.ts';
 import { closest } from '../src/did-you-mean.ts';
 import { endRun, guardOutput, startRun, type RunContext } from './lifecycle.ts';
+import { applyWasmTiering, wasmTieringFor } from './wasm-tiering.ts';
 
 export interface Command {
   help: string;
@@ -47,6 +48,11 @@ export function usage(): string {
     '',
     'Run `pullpath help COMMAND` (or `pullpath COMMAND --help`) for the flags of a command.',
   ].join('\n');
+}
+
+/** `pullpath --help` as printed at `width` columns; the bundle build saves it at 80 for the launcher (bin/build-cli.js). */
+export function topHelpText(width = HELP_WIDTH): string {
+  return fitHelp(usage(), width);
 }
 
 /** What every command does on Ctrl-C and on a closed output (cli/lifecycle.ts): said once, under each help. */
@@ -98,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(fitHelp(usage(), helpWidth()));
+    process.stdout.write(topHelpText(helpWidth()));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
@@ -113,6 +119,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return unknownCommand(name);
   }
+  const tiering = wasmTieringFor(name, rest);
+  applyWasmTiering(tiering);
+  if (process.env.PULLPATH_STARTUP_TRACE === '1') process.stderr.write(`pullpath-startup: wasm ${tiering}\n`);
   const command = await loadCommand(name);
   if (command === undefined) return 2;
   if (rest.includes('--help') || rest.includes('-h')) {

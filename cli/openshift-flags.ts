@@ -5,7 +5,7 @@
  * `loadRegistriesConfFromTexts(loadTextsInputFromOpenShift(t))` and judge policy with `parsePolicy(t.policyJson, …)`.
  */
 import type { LoadTextsInput } from '../src/config/load-texts.ts';
-import { loadOpenShiftConfigTexts, type OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
+import type { OpenShiftConfigTexts } from '../src/openshift/to-config-texts.ts';
 import type { Finding } from '../src/openshift/types.ts';
 
 export const openShiftFlagOptions = {
@@ -42,6 +42,8 @@ export async function openShiftTextsFromFlags(
   onWarning: (w: Finding) => void = defaultOpenShiftWarning,
 ): Promise<OpenShiftConfigTexts | null> {
   if (values.openshift === undefined || values.openshift.length === 0) return null;
+  // Loaded only with --openshift: the renderer brings the YAML parser, which no other input of these commands needs.
+  const { loadOpenShiftConfigTexts } = await import('../src/openshift/to-config-texts.ts');
   const t = await loadOpenShiftConfigTexts(values.openshift, {
     ...(values['release-image'] !== undefined ? { releaseImage: values['release-image'] } : {}),
     ...(values['ocp-version'] !== undefined ? { ocpVersion: values['ocp-version'] } : {}),

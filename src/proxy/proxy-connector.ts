@@ -12,7 +12,8 @@
  * can destroy a dial (the proxy dial, the CONNECT or SOCKS exchange, the TLS handshake inside) at a deadline.
  */
 import type { Socket } from 'node:net';
-import { Dispatcher, type buildConnector } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
+import { Dispatcher as DispatcherBase } from '../registry/undici-core.ts';
 import type { ProxyUrl } from './proxy-for-url.ts';
 import { ProxyError } from './proxy-error.ts';
 import { SocketReader } from './socket-reader.ts';
@@ -155,7 +156,7 @@ export function proxiedConnector(parts: ProxiedConnectorParts): ConnectFn {
  * Plain-HTTP requests through an http(s) proxy: the request line carries the absolute URL, and each request
  * the Proxy-Authorization header (Go's transport sets it per request on a proxy connection).
  */
-export class AbsoluteFormDispatcher extends Dispatcher {
+export class AbsoluteFormDispatcher extends DispatcherBase {
   constructor(
     readonly inner: Dispatcher,
     readonly origin: string,
@@ -193,7 +194,7 @@ export class AbsoluteFormDispatcher extends Dispatcher {
 }
 
 /** A dispatcher that fails every request with `err` (Go's CGI refusal: no request is sent). */
-export class FailingDispatcher extends Dispatcher {
+export class FailingDispatcher extends DispatcherBase {
   constructor(readonly make: () => Error) {
     super();
   }

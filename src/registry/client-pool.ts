@@ -10,10 +10,11 @@
  * Requests beyond `connections` wait in a FIFO queue and go to the next Client that frees up. A Client whose
  * connection failed is retired (as undici's Pool does since undici#3895), never handed out again.
  */
-import { Client, Dispatcher, errors, type buildConnector } from 'undici';
+import type { Client as UndiciClient, Dispatcher, buildConnector } from 'undici';
+import { Client, Dispatcher as DispatcherBase, errors } from './undici-core.ts';
 import type { Socket } from 'node:net';
 
-export interface ClientPoolOptions extends Client.Options {
+export interface ClientPoolOptions extends UndiciClient.Options {
   /** Max connections; default unlimited. */
   connections?: number | null;
 }
@@ -35,12 +36,12 @@ const kPool = Symbol('pullpath.pool');
 const kRetired = Symbol('pullpath.retired');
 const kBusy = Symbol('pullpath.busy');
 const kDialing = Symbol('pullpath.dialing');
-type PooledClient = Client & { [kPool]?: ClientPool; [kRetired]?: boolean; [kBusy]?: boolean; [kDialing]?: Socket | null };
+type PooledClient = UndiciClient & { [kPool]?: ClientPool; [kRetired]?: boolean; [kBusy]?: boolean; [kDialing]?: Socket | null };
 type ConnectFn = buildConnector.connector;
 
-export class ClientPool extends Dispatcher {
+export class ClientPool extends DispatcherBase {
   readonly #origin: URL;
-  readonly #options: Client.Options;
+  readonly #options: UndiciClient.Options;
   /** The connector (when given as a function): each Client dials through it, its pending socket kept in sight. */
   readonly #connect: ConnectFn | null;
   readonly #cap: number;

@@ -4,7 +4,8 @@
  * every connection. Verified, insecure and custom-CA connections get separate Agents (TLS options are
  * per connection pool in undici).
  */
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, buildConnector as UndiciConnector, Dispatcher } from 'undici';
+import { Agent, buildConnector } from './undici-core.ts';
 import { ClientPool } from './client-pool.ts';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
@@ -57,7 +58,7 @@ export interface DispatcherFactoryOptions {
   proxy?: ProxyConfig;
 }
 
-type ConnectFn = buildConnector.connector;
+type ConnectFn = UndiciConnector.connector;
 
 /**
  * Response header limit: Go's client default (Transport.MaxResponseHeaderBytes unset: `10 << 20`, which the
@@ -85,7 +86,7 @@ function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): Connect
  * endpoints are pinged https-first).
  */
 export function createDispatcherFactory(options: DispatcherFactoryOptions = {}): DispatcherFactory {
-  const agents = new Map<string, Agent>();
+  const agents = new Map<string, UndiciAgent>();
   const pools = new Map<string, Dispatcher>();
   const connectors = new Map<string, ConnectFn>();
   const baseOf = new Map<string, ConnectFn>();
@@ -101,14 +102,14 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
       ctxOpts.key = req.tls.key;
     }
     tlsOpts.secureContext = createSecureContext(ctxOpts);
-    const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+    const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
     baseOf.set(key, base);
     c = mappedConnector(base, options.hostMap);
     connectors.set(key, c);
     return c;
   };
   // --- proxy (issue 15): one connector per TLS setting and proxy; the host map applies to the proxy host only.
-  const plainBase = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+  const plainBase = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
   const unmapped = new Map<string, ConnectFn>();
   const decisions = new Map<string, ProxyDecision>();
   const decide = (origin: string): ProxyDecision | null => {

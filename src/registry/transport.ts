@@ -7,7 +7,8 @@
  */
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
-import { util, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { util } from './undici-core.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';

@@ -18,11 +18,10 @@ import type { AttemptStep } from '../registry/step.ts';
 import { fetchSigstoreAttachments, type SigstoreAttachments } from './attachments-fetch.ts';
 import { useSigstoreAttachments } from './registries-d.ts';
 import { readSigstoreTrustMaterial } from './sigstore-trust-files.ts';
-import { verifySigstoreSigned } from './sigstore-verify.ts';
 import { fetchLookasideSignatures, LookasideError, type LookasideSignatures } from './lookaside-fetch.ts';
 import { lookasideFor, type RegistriesDConfig } from './registries-d.ts';
 import { readRequirementKeys } from './requirement-keys.ts';
-import { importKeys, verifySignedByWithKeyring, type GpgKeyring } from './simple-signing.ts';
+import type { GpgKeyring } from './simple-signing.ts';
 import type { JsonObject } from '../policy/strict-json.ts';
 import type { TrustMaterial } from './sigstore-trust-files.ts';
 
@@ -34,6 +33,13 @@ import type { TrustMaterial } from './sigstore-trust-files.ts';
  */
 const gpgKeyrings = new WeakMap<JsonObject, Promise<GpgKeyring>>();
 const sigstoreMaterial = new WeakMap<JsonObject, Promise<TrustMaterial>>();
+
+/**
+ * The verifiers are loaded on the first requirement that needs them: they bring openpgp.js and @peculiar/x509,
+ * about half of a one-image `pullpath pull`'s start-up, and most pulls select no signature requirement.
+ */
+const simpleSigning = () => import('./simple-signing.ts');
+const sigstoreVerify = () => import('./sigstore-verify.ts');
 
 function cached<T>(cache: WeakMap<JsonObject, Promise<T>>, fields: JsonObject, load: () => Promise<T>): Promise<T> {
   let p = cache.get(fields);
@@ -122,6 +128,7 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
       const sigs = await signatures('signedBy');
       if (!('signatures' in sigs)) return deny(sigs);
       // With no signature the runtime never reads the keys: "no signature exists" whatever they are.
+      const { importKeys, verifySignedByWithKeyring } = await simpleSigning();
       let ring: GpgKeyring = { keys: [], fingerprints: [] };
       if (sigs.signatures.length > 0) {
         try {
@@ -159,6 +166,7 @@ export async function checkImageSignatures(ctx: SignatureContext, input: ImageSi
         const message = (e as Error).message;
         return deny({ requirement: 'sigstoreSigned', ok: false, errorClass: 'untrusted-key', error: message, signaturesFound: 0, from: [], detail: message });
       }
+      const { verifySigstoreSigned } = await sigstoreVerify();
       const check = await verifySigstoreSigned(req.fields, {
         manifestDigest: input.manifestDigest,
         manifest: input.registry.manifest,

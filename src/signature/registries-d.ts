@@ -23,7 +23,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { policyIdentity, policyNamespaces } from '../policy/evaluate.ts';
 import { parseDockerTransportRef, type DockerRef } from '../policy/docker-reference.ts';
 
@@ -58,6 +58,17 @@ export const SYSTEM_REGISTRIES_D = '/etc/containers/registries.d';
 /** Built-in lookaside when no scope names one: root's, and a rootless user's (registries_d.go). */
 export const DEFAULT_LOOKASIDE_ROOT = 'file:///var/lib/containers/sigstore';
 export const defaultLookasideUser = (home = homedir()): string => `file://${join(home, '.local/share/containers/sigstore')}`;
+
+/**
+ * yaml is required on the first file parsed, not imported: `pull` and `policy` import this module on every run,
+ * and most hosts have no registries.d files. (yaml is CommonJS under Node, so an `import` elsewhere shares this instance.)
+ */
+const require = createRequire(import.meta.url);
+let yamlParse: typeof import('yaml').parse | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (require('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
+}
 
 const FIELDS: Record<string, keyof RegistryNamespace> = {
   lookaside: 'lookaside',

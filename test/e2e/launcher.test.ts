@@ -1,16 +1,17 @@
 /**
- * bin/pullpath.js runs the CLI from an esbuild bundle it builds on first use (bin/build-cli.js). The bundle
- * must behave as the sources do: same output for the same command, found from any working directory.
+ * bin/pullpath.js runs the CLI from an esbuild bundle built ahead of time (bin/build-cli.js: the prepare script
+ * and vitest's global setup), after checking that the files the run loads are unchanged since the build. The
+ * bundle must behave as the sources do (same output for the same command, found from any working directory),
+ * and a bundle older than its sources must never run: the launcher rebuilds it first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync, statSync, utimesSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript module without types
-import { bundledCli, sourceStamp } from '../../bin/build-cli.js';
+import { buildCheckoutBundle, bundleState, CACHE_DIR } from '../../bin/build-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -23,12 +24,34 @@ function run(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{
 }
 
 describe('the launcher', () => {
-  it('builds the bundle for the current sources and finds it again', async () => {
-    const url = (await bundledCli()) as string | null;
-    expect(url).not.toBeNull();
-    const file = fileURLToPath(url!);
-    expect(existsSync(file)).toBe(true);
-    expect(file).toContain(join('node_modules', '.cache', 'pullpath', sourceStamp() as string));
+  it('builds the bundle for the current sources and finds it current', async () => {
+    const dir = (await buildCheckoutBundle()) as string;
+    expect(dir.startsWith(CACHE_DIR)).toBe(true);
+    expect(existsSync(join(dir, 'main.mjs'))).toBe(true);
+    expect(existsSync(join(dir, 'help.txt'))).toBe(true);
+    expect(bundleState()).toEqual({ state: 'current', dir });
+  });
+
+  it('rebuilds before running when a file the run loads changed, and only then', async () => {
+    const trace = { PULLPATH_STARTUP_TRACE: '1' };
+    await run(['--version'], trace); // current from here
+    // A file that only `resolve` loads: `--help` need not rebuild for it; `resolve` must.
+    const onlyResolve = join(ROOT, 'src/report/resolution-text.ts');
+    const later = new Date(statSync(onlyResolve).mtimeMs + 2000);
+    utimesSync(onlyResolve, later, later);
+    const help = await run(['--help'], trace);
+    expect(help.stderr).toContain('pullpath-startup: bundle current');
+    const resolve = await run(['resolve', '--help'], trace);
+    expect(resolve.stderr).toContain('pullpath-startup: bundle rebuilt (changed: src/report/resolution-text.ts)');
+    expect((await run(['resolve', '--help'], trace)).stderr).toContain('pullpath-startup: bundle current');
+    // A file added where the sources are (its folder's mtime changes): rebuilt too.
+    const added = join(ROOT, 'cli', `.launcher-test-${process.pid}.ts`);
+    await writeFile(added, 'export {};\n');
+    try {
+      expect((await run(['--version'], trace)).stderr).toMatch(/pullpath-startup: bundle rebuilt \(changed: cli\)/);
+    } finally {
+      await rm(added, { force: true });
+    }
   });
 
   it('the bundle and the sources (PULLPATH_FROM_SOURCE=1) answer the same', async () => {

@@ -85,7 +85,7 @@ describe('npm pack', () => {
   });
 
   it('ships nothing a user of the package does not need', () => {
-    const extra = packed.filter((f) => !/^(dist\/[^/]+\.mjs|src\/.+\.tsx?|bin\/pullpath\.js|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
+    const extra = packed.filter((f) => !/^(dist\/[^/]+\.mjs|dist\/help\.txt|src\/.+\.tsx?|bin\/pullpath\.js|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
     expect(extra).toEqual([]);
   });
 });
@@ -104,6 +104,16 @@ describe('npm install -g from the tarball', () => {
   it('runs `pullpath --version` from another folder', async () => {
     const r = await run(join(prefix, 'bin', 'pullpath'), ['--version'], work);
     expect(r).toEqual({ code: 0, stdout: `pullpath ${pkg.version}\n`, stderr: '' });
+  });
+
+  it('prints `pullpath --help` from the help text saved at pack time, as the clone prints it', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: work, PULLPATH_STARTUP_TRACE: '1' };
+    const fromPackage = await run(join(prefix, 'bin', 'pullpath'), ['--help'], work, env);
+    const fromSources = await run(process.execPath, [join(ROOT, 'bin', 'pullpath.js'), '--help'], work, { ...env, PULLPATH_FROM_SOURCE: '1' });
+    expect(fromPackage.code, fromPackage.stderr).toBe(0);
+    expect(fromPackage.stderr).toBe('pullpath-startup: help served from help.txt\n');
+    expect(fromPackage.stdout).toBe(fromSources.stdout);
+    expect(fromPackage.stdout).toContain('Usage: pullpath COMMAND');
   });
 
   it('resolves a reference from another folder, as the clone does', async () => {
@@ -128,7 +138,7 @@ describe('npm install -g from the tarball', () => {
     const imported = new Set<string>();
     for (const f of packed.filter((p) => p.startsWith('dist/'))) {
       const text = readFileSync(join(installed, f), 'utf8');
-      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w./-]*)?)["']/g)) {
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\w*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w./-]*)?)["']/g)) {
         const spec = m[1]!;
         if (spec.startsWith('node:')) continue;
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);

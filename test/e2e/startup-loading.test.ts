@@ -1,0 +1,82 @@
+/**
+ * What a run of the CLI loads (issue 14: start-up). `resolve` and `pull` must not load yaml (only --openshift
+ * and registries.d files need it), `pull` must not load undici's index (src/registry/undici-core.ts), openpgp or
+ * @peculiar/x509 (only signature requirements need them), `--help` must load nothing of the bundle. Measured with
+ * a loaded-module probe (test/helpers/module-probe.mjs), each with a positive control showing that the probe
+ * does see the package when a run needs it. No timing here: bench/startup.ts measures.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/docker-registry.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PROBE = join(ROOT, 'test/helpers/module-probe.mjs');
+
+let work: string;
+let conf: string;
+let flags: string[];
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'pp-startup-'));
+  conf = join(work, 'registries.conf');
+  await writeFile(conf, '[[registry]]\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.com/acme"\n');
+  flags = ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d')];
+});
+
+/** Runs bin/pullpath.js ARGS under the probe; the modules it loaded (file URLs) and its output. */
+async function loaded(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; modules: string[] }> {
+  const out = join(work, `probe-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(out, '');
+  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', PROBE, join(ROOT, 'bin/pullpath.js'), ...args],
+      { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, PULLPATH_MODULE_PROBE: out, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  return { ...r, modules: (await readFile(out, 'utf8')).split('\n').filter(Boolean) };
+}
+
+const pkg = (modules: string[], name: string) => modules.filter((m) => m.includes(`/node_modules/${name}/`));
+
+describe('modules loaded per command', () => {
+  it('`resolve` loads neither yaml nor undici; with --openshift it loads yaml (the probe sees it)', async () => {
+    const r = await loaded(['resolve', ...flags, 'quay.io/acme/app:1.4']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('mirror.example.com/acme/app:1.4');
+    expect(r.modules.filter((m) => m.includes('/node_modules/.cache/pullpath/')).length).toBeGreaterThan(1); // the probe sees the bundle's chunks
+    for (const name of ['yaml', 'undici', 'ink', 'react', 'openpgp', '@peculiar/x509', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
+
+    const idms = join(work, 'idms.yaml');
+    await writeFile(
+      idms,
+      'apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: m\nspec:\n  imageDigestMirrors:\n  - source: quay.io/acme\n    mirrors:\n    - mirror.example.com/acme\n',
+    );
+    const withYaml = await loaded(['resolve', '--openshift', idms, 'quay.io/acme/app@sha256:' + 'a'.repeat(64)]);
+    expect(withYaml.code, withYaml.stderr).toBe(0);
+    expect(pkg(withYaml.modules, 'yaml').length).toBeGreaterThan(0);
+  });
+
+  it('`pull` loads undici’s client modules but not its index, nor yaml, openpgp or @peculiar/x509', async () => {
+    const refused = `127.0.0.1:${await freePort()}`;
+    const r = await loaded(['pull', ...flags, '--tls-verify=false', '--output', 'json', `docker://${refused}/lib/hello:v1`]);
+    expect(r.code, r.stderr).toBe(1); // connection refused: the pull ran its whole path and failed
+    expect(r.stdout).toContain('"type":"result"');
+    expect(pkg(r.modules, 'undici').some((m) => m.endsWith('/undici/lib/dispatcher/client.js'))).toBe(true);
+    expect(r.modules.filter((m) => m.endsWith('/node_modules/undici/index.js'))).toEqual([]);
+    for (const name of ['yaml', 'openpgp', '@peculiar/x509', 'ink', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
+  });
+
+  it('`--help` is served from the saved help text: no chunk of the bundle, no package', async () => {
+    const r = await loaded(['--help'], { PULLPATH_STARTUP_TRACE: '1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: pullpath COMMAND');
+    expect(r.stderr).toContain('pullpath-startup: help served from help.txt');
+    expect(r.modules.filter((m) => m.includes('/node_modules/') && !m.includes('/node_modules/.cache/'))).toEqual([]);
+    expect(r.modules.filter((m) => m.endsWith('.mjs') && !m.endsWith('module-probe.mjs'))).toEqual([]);
+  });
+});
