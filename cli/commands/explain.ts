@@ -11,7 +11,7 @@ import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
 import { CredentialStore, describeCredentials } from '../../src/registry/auth-file.ts';
 import { findCertDir } from '../../src/registry/certs-d.ts';
 import { ExplainInputError, parseErrorText, type ParsedError } from '../../src/explain/parse.ts';
-import { explain, type ExplainContext } from '../../src/explain/explain.ts';
+import { explain, repositoryOf, type ExplainContext } from '../../src/explain/explain.ts';
 import { formatExplanationText } from '../../src/report/explain-text.ts';
 import { formatExplanationJsonLine } from '../../src/report/explain-json.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
@@ -99,10 +99,19 @@ export async function run(argv: string[]): Promise<number> {
     const dirs = new Map<string, string>();
     for (const h of hosts) dirs.set(h, await findCertDir(h, certOpts));
     const arg = imageArg(p);
+    // The lookups run helpers (async): made here, once per repository, for the attempts that were refused.
+    const creds = new Map<string, string>();
+    if (credentials) {
+      for (const a of p.attempts) {
+        if ((a.errorClass !== 'unauthorized' && a.errorClass !== 'forbidden') || a.reference === null) continue;
+        const repo = repositoryOf(a.reference);
+        if (!creds.has(repo)) creds.set(repo, await credentials.lookup(repo).then(describeCredentials, (err: Error) => `no credentials: the lookup fails (${err.message.trim()})`));
+      }
+    }
     const ctx: ExplainContext = {
       resolution: compiled !== null && arg !== null ? resolveArg(compiled, arg) : null,
       configName: setup?.openshift ? 'the OpenShift objects given' : 'the configuration given',
-      ...(credentials ? { credentialsFor: (repo: string) => describeCredentials(credentials.lookup(repo)) } : {}),
+      ...(credentials ? { credentialsFor: (repo: string) => creds.get(repo) ?? 'anonymous' } : {}),
       ...(hosts.length > 0 ? { certDirFor: (h: string) => dirs.get(h) ?? `/etc/containers/certs.d/${h}` } : {}),
     };
     const e = explain(p, ctx);

@@ -4,9 +4,10 @@
  * manifest GET answered 200"; anything else is a failure that moves the loop on.
  */
 import type { PullSource } from '../resolve/resolution.ts';
-import type { AttemptEvent, AttemptStep } from '../events/pull-events.ts';
+import type { AttemptEvent, AttemptStep, CredentialSource } from '../events/pull-events.ts';
 import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
+import { CredentialLookupError } from '../registry/credential-store.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
@@ -50,6 +51,7 @@ export async function runAttempt(
   opts: PullOptions,
   at: () => number,
   signal: AbortSignal | undefined,
+  logicalHost: string | null = null,
 ): Promise<AttemptOutcome> {
   const ref = splitPhysicalRef(source.reference);
   const started = performance.now();
@@ -68,18 +70,24 @@ export async function runAttempt(
   const deadline = Date.now() + timeoutMs;
   const call = { signal: attemptSignal, deadline, steps };
   let session: Session | null = null;
+  // Which credentials this attempt uses (or why none): looked up first, as newDockerClientFromRef does, and
+  // reported in the event whatever happens next.
+  let credentials: CredentialSource | undefined;
   try {
-    session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name });
+    const lookup = await opts.client.lookupCredentials(ref.name, { logicalHost });
+    credentials = lookup.source;
+    session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name, logicalHost, credentials: lookup });
     const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
     const lie = headerDigestLie(manifest);
     return {
-      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(lie ? { notes: [lie] } : {}) }),
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(credentials ? { credentials } : {}), ...(lie ? { notes: [lie] } : {}) }),
       session,
       manifest,
       ref,
     };
   } catch (err) {
-    let e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
+    let e =
+      err instanceof RegistryError ? err : err instanceof CredentialLookupError ? new RegistryError(err.message, 'credentials') : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
     // Stopped by the run (Ctrl-C, a closed output, q), not by this attempt's deadline nor an overall timeout:
     // whatever the step made of the abort, the attempt was cancelled, it did not fail.
     if (wasCancelled(signal, timer) && e.errorClass !== 'cancelled') e = new RegistryError(e.message, 'cancelled', e.httpStatus);
@@ -87,7 +95,7 @@ export async function runAttempt(
     if (e.errorClass === 'timeout' && timer.timedOut) notes.push(RUNTIME_WAITS);
     const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
     return {
-      event: attemptEvent(source, index, image, { at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(notes.length ? { notes } : {}) }),
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(credentials ? { credentials } : {}), ...(notes.length ? { notes } : {}) }),
       session,
       manifest: null,
       ref,

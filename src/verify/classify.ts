@@ -42,6 +42,7 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   'untrusted-key': 'signature-invalid',
   'identity-mismatch': 'identity-mismatch',
   cancelled: 'cancelled',
+  credentials: 'auth',
 };
 // A cancelled attempt says nothing about the mirror: it outranks what the other mirrors said.
 const PRIORITY: VerifyReason[] = ['cancelled', 'digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'unreachable', 'resolution-error', 'blocked'];
