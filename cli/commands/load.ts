@@ -176,7 +176,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     const compiled = compileConfig(config);
     resolutions = positionals.map((p) => resolveArg(compiled, p));
     hostMap = hostMapFromFlags(values);
-    client = await clientFromFlags(values, { connections });
+    client = await clientFromFlags(values, { connections, credentialHelpers: config.credentialHelpers });
     closeClient = () => client.close();
   }
 

@@ -154,7 +154,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
     return 2;
   }
-  const client = await clientFromFlags(values, { connections: concurrency });
+  const client = await clientFromFlags(values, { connections: concurrency, credentialHelpers: config.credentialHelpers });
   const metrics = createProbeMetrics(plan.endpoints);
   let server: MetricsServer | null = null;
   // Ctrl-C and a closed output stop the run (cli/lifecycle.ts); the TUI's q aborts this controller too.
