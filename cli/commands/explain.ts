@@ -111,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
         if ((a.errorClass !== 'unauthorized' && a.errorClass !== 'forbidden') || a.reference === null) continue;
         const repo = repositoryOf(a.reference);
         const logicalHost = p.normalized !== null ? p.normalized.split('/')[0]! : null;
-        if (!creds.has(repo)) creds.set(repo, await credentials.lookup(repo, { logicalHost }).then(describeCredentials, (err: Error) => `no credentials: the lookup fails (${err.message.trim()})`));
+        if (!creds.has(repo)) creds.set(repo, await credentials.lookup(repo, { logicalHost }).then((l) => (l.credentials ? describeCredentials(l) : `anonymous: ${l.source.text}`), (err: Error) => `no credentials: the lookup fails (${err.message.trim()})`));
       }
     }
     const ctx: ExplainContext = {
