@@ -4,6 +4,7 @@
  * and a final report (text or JSON). Exit 1 when wrong content was accepted or the success rate is below
  * --min-success-rate.
  */
+import { dirname } from 'node:path';
 import { parseLogLevel } from '../trace/log-level.ts';
 import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
@@ -156,7 +157,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     hostMap = env.hostMap;
     // The environment's client has small pools; load needs its own, on the same host map, certs.d and auth.json.
     const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
-    const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile }) : CredentialStore.empty();
+    const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile, home: dirname(env.authFile), env: {} }) : CredentialStore.empty();
     client = createRegistryClient({ dispatchers, hostMap, credentials, certs: { roots: [env.certsDir] } });
     const stopTrace = parseLogLevel(values) === 'debug' ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
     closeClient = async () => {
