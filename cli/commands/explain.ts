@@ -124,5 +124,6 @@ export async function run(argv: string[]): Promise<number> {
     chunks.push(output === 'json' ? formatExplanationJsonLine(e) + '\n' : formatExplanationText(e));
   }
   process.stdout.write(output === 'json' ? chunks.join('') : chunks.join('\n'));
+  credentials?.close();
   return 0;
 }

@@ -212,6 +212,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
   } finally {
     stopTrace();
+    credentials.close(); // credential helpers an attempt gave up on
     await dispatchers.close();
   }
 }

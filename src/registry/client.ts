@@ -440,6 +440,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     },
 
     async close() {
+      // Helpers an attempt gave up on (deadline) would otherwise keep the process alive until their own timeout.
+      credentials.close();
       if (ownDispatchers) await dispatchers.close();
     },
   };

@@ -26,6 +26,8 @@ export interface HelperRun {
 /** Runs `docker-credential-NAME ARG` with `input` on stdin. The one piece of I/O of the helper protocol. */
 export interface HelperRunner {
   run(program: string, arg: 'get', input: string, timeoutMs: number): Promise<HelperRun>;
+  /** Kills helpers still running (the run is over: nobody waits for them any more). */
+  killAll?(): void;
 }
 
 /** What a helper answered; the secret stays in here (never formatted). */
@@ -44,7 +46,12 @@ export class HelperError extends Error {
 
 /** The real runner: spawn on PATH, no shell, stderr passed through (as the runtime), killed at the timeout. */
 export function spawnHelperRunner(opts: { env?: NodeJS.ProcessEnv; stderr?: (chunk: Buffer) => void } = {}): HelperRunner {
+  const running = new Set<ReturnType<typeof spawn>>();
   return {
+    killAll() {
+      for (const c of running) c.kill('SIGKILL');
+      running.clear();
+    },
     run(program, arg, input, timeoutMs) {
       return new Promise((resolve) => {
         let stdout = '';
@@ -56,6 +63,8 @@ export function spawnHelperRunner(opts: { env?: NodeJS.ProcessEnv; stderr?: (chu
           resolve(r);
         };
         const child = spawn(program, [arg], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        running.add(child);
+        child.on('exit', () => running.delete(child));
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
           done({ exitCode: null, stdout, timedOut: true, startError: `no answer within ${timeoutMs / 1000} s (killed)` });

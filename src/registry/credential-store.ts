@@ -112,6 +112,11 @@ export class CredentialStore {
     });
   }
 
+  /** Kills credential helpers still running (end of the run: an attempt that gave up on one must not hold the process). */
+  close(): void {
+    this.opts.runner?.killAll?.();
+  }
+
   /** The registries.conf helpers in use (for explanations). */
   get helpers(): readonly string[] {
     return this.opts.helpers;

@@ -5,7 +5,7 @@
  * its credentials from a helper; --creds stay with the source's host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,5 +82,21 @@ describe('bearer auth: rejected vs missing credentials', () => {
     const flag = jsonOf(await pull(['--creds', `ci:${PW}`], 'json'));
     expect(flag.attempts.map((a) => a.credentials.kind)).toEqual(['none', 'flag']);
     expect(flag.attempts[1]!.errorClass).toBe('not-found');
+  });
+
+  it('a helper that never answers: the attempt gives up at its deadline, the run goes on, and the helper is killed at exit', async () => {
+    const file = join(work, 'hang.json');
+    await writeFile(file, JSON.stringify({ auths: {}, credHelpers: { 'mirror.example.com': 'pp-hang' } }));
+    const t0 = performance.now();
+    const r = await pull(['--authfile', file, '--timeout', '1'], 'json');
+    const elapsed = performance.now() - t0;
+    const j = jsonOf(r);
+    expect(j.attempts[0]!.errorClass).toBe('timeout');
+    expect(j.attempts[0]!.error).toMatch(/^getting username and password: no answer before the attempt deadline/);
+    expect(j.attempts[1]!.errorClass).toBe('unauthorized'); // the source was tried after it
+    // Deadline 1 s (+ start-up and the source attempt); before, the process waited for the helper's 10 s kill.
+    expect(elapsed).toBeLessThan(1000 + 5000);
+    const pid = Number(await readFile(join(work, 'hang.pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 });
