@@ -13,6 +13,13 @@
  * answers are cached per helper and host for the run: each helper runs at most once per host.
  */
 import { answerFromFile, authFileList, hostOf, readAuthFile, type AuthFile, type AuthFileOptions } from './auth-file.ts';
+import { ConfigError } from '../errors.ts';
+
+/** A file that could not be read or parsed: it fails the lookups that reach it, as the runtime reads files lazily. */
+interface BrokenFile {
+  path: string;
+  broken: string;
+}
 import { DEFAULT_HELPER_TIMEOUT_MS, HelperError, helperGet, spawnHelperRunner, type HelperAnswer, type HelperRunner } from './credential-helper.ts';
 
 /** The built-in helper name for the auth files (sysregistriesv2.AuthenticationFileHelper). */
@@ -85,7 +92,7 @@ export class CredentialStore {
   helperRuns = 0;
 
   constructor(
-    private readonly files: AuthFile[],
+    private readonly files: (AuthFile | BrokenFile)[],
     private readonly lookedIn: string[],
     private readonly opts: { helpers: string[]; runner: HelperRunner | null; helperTimeoutMs: number; override: CredentialOverride | null },
   ) {}
@@ -94,12 +101,21 @@ export class CredentialStore {
     return new CredentialStore([], [], { helpers: [AUTH_FILE_HELPER], runner: null, helperTimeoutMs: DEFAULT_HELPER_TIMEOUT_MS, override: null });
   }
 
-  /** Reads the auth files (missing files are skipped). Malformed JSON is a ConfigError naming the file. */
+  /**
+   * Reads the auth files (missing files are skipped). A file that cannot be read or parsed does not fail the
+   * run: it fails the lookups that reach it (an earlier file with a match wins), as the runtime reads them.
+   */
   static async load(opts: CredentialStoreOptions = {}): Promise<CredentialStore> {
-    const files: AuthFile[] = [];
+    const files: (AuthFile | BrokenFile)[] = [];
     const lookedIn: string[] = [];
     for (const p of authFileList(opts)) {
-      const f = await readAuthFile(p);
+      let f: AuthFile | BrokenFile | null;
+      try {
+        f = await readAuthFile(p);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        f = { path: p.path, broken: err.message };
+      }
       lookedIn.push(f ? p.path : `${p.path} (absent)`);
       if (f) files.push(f);
     }
@@ -184,6 +200,7 @@ export class CredentialStore {
   /** The built-in helper: the auth files in order; the first file with credentials wins. */
   private async fromFiles(repoName: string, notes: string[]): Promise<Credentials | null> {
     for (const file of this.files) {
+      if ('broken' in file) throw new CredentialLookupError(file.broken);
       if (file.credsStore && !notes.some((n) => n.includes(file.path))) {
         notes.push(`${file.path} sets credsStore "${file.credsStore}": containers/image does not read credsStore (Docker does); add "credHelpers": {"${hostOf(repoName)}": "${file.credsStore}"} for the runtime to use it`);
       }

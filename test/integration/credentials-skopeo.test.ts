@@ -80,7 +80,7 @@ async function runCase(c: Case): Promise<Ran> {
   for (const [rel, body] of Object.entries(c.files ?? {})) {
     const path = rel === 'authfile' ? authfile : join(home, rel);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, JSON.stringify(body));
+    await writeFile(path, typeof body === 'string' ? body : JSON.stringify(body));
   }
   for (const [host, a] of Object.entries(c.helperAnswers ?? {})) await writeFile(join(data, `${host}.json`), JSON.stringify({ ServerURL: host, ...a }));
   const conf = join(home, 'registries.conf');
@@ -204,6 +204,16 @@ describe.skipIf(skip)('credentials: pullpath and skopeo 1.9.3 on the same files,
     const r = await runCase({ files: { '.config/containers/auth.json': { auths: { [AUTH.addr]: entry(WRONG) } }, '.docker/config.json': { auths: { [AUTH.addr]: entry(HTPASSWD_PASSWORD) } } } });
     expect([r.skopeo.ok, r.pullpath.ok]).toEqual([false, false]);
     expect(attempts(r)[0]!.credentials).toMatchObject({ kind: 'auth-file', file: join(r.home, '.config/containers/auth.json') });
+  });
+
+  it('a broken ~/.docker/config.json: a match in an earlier file still wins; a lookup reaching it fails', async () => {
+    const good = await runCase({ files: { authfile: { auths: { [AUTH.addr]: entry(HTPASSWD_PASSWORD) } }, '.docker/config.json': '{"auths": {' } });
+    expect([good.skopeo.ok, good.pullpath.ok]).toEqual([true, true]);
+    const bad = await runCase({ files: { '.docker/config.json': '{"auths": {' } });
+    expect([bad.skopeo.ok, bad.pullpath.ok]).toEqual([false, false]);
+    expect(attempts(bad)[0]!.errorClass).toBe('credentials');
+    expect(bad.skopeo.attemptErrors[0]).toMatch(/^getting username and password: 1 error occurred:/);
+    expect(attempts(bad)[0]!.error).toMatch(/^getting username and password: 1 error occurred:/);
   });
 
   it('inside a file the most specific key wins: host/namespace over host', async () => {

@@ -85,6 +85,16 @@ describe('auth files, in the runtime order', () => {
     expect(r.source).toMatchObject({ kind: 'auth-file', file: join(h.dir, '.dockercfg'), key: 'https://legacy.example.com/v1/' });
   });
 
+  it('a broken file fails only the lookups that reach it (read lazily, as the runtime)', async () => {
+    const h = await home({ config: { auths: { 'quay.io': auth('config') } } });
+    await writeFile(join(h.dir, '.docker/config.json'), '{"auths": {');
+    const s = await CredentialStore.load(h.opts);
+    expect((await s.lookup('quay.io/a/b')).credentials?.username).toBe('config');
+    const err = await s.lookup('other.io/a/b').catch((e) => e);
+    expect(err).toBeInstanceOf(CredentialLookupError);
+    expect(err.message).toContain(`${join(h.dir, '.docker/config.json')} is not valid JSON`);
+  });
+
   it('says where it looked when nothing matched', async () => {
     const h = await home({ config: { auths: { 'quay.io': auth('u') } } });
     const r = await (await CredentialStore.load(h.opts)).lookup('mirror.example.com/quay/app');
