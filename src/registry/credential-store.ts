@@ -88,6 +88,7 @@ function multiError(errs: string[]): string {
 
 export class CredentialStore {
   private readonly helperCache = new Map<string, Promise<HelperAnswer>>();
+  private readonly lookups = new Map<string, Promise<CredentialLookup>>();
   /** How many helper processes ran (for tests and the notes: once per helper and host per run). */
   helperRuns = 0;
 
@@ -155,7 +156,21 @@ export class CredentialStore {
    * asked for: `--creds` apply only when it is the physical host. Rejects with CredentialLookupError when a
    * helper failed and no helper had credentials.
    */
-  async lookup(repoName: string, opts: { logicalHost?: string | null } = {}): Promise<CredentialLookup> {
+  lookup(repoName: string, opts: { logicalHost?: string | null } = {}): Promise<CredentialLookup> {
+    // The files are read once and helper answers are cached, so an answer is fixed for the run: share it
+    // (load runs look the same repository up thousands of times; one object per answer, not per attempt).
+    const key = `${repoName}\0${opts.logicalHost ?? ''}`;
+    let p = this.lookups.get(key);
+    if (!p) {
+      if (this.lookups.size >= 4096) this.lookups.clear();
+      p = this.lookupUncached(repoName, opts.logicalHost ?? null);
+      this.lookups.set(key, p);
+    }
+    return p;
+  }
+
+  private async lookupUncached(repoName: string, logicalHost: string | null): Promise<CredentialLookup> {
+    const opts = { logicalHost };
     const host = hostOf(repoName);
     const override = this.opts.override;
     const notes: string[] = [];
