@@ -6,7 +6,7 @@ import { UsageError } from '../src/errors.ts';
 import { createRegistryClient, type RegistryClient } from '../src/registry/client.ts';
 import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
 import { HostMap } from '../src/registry/host-map.ts';
-import { CredentialStore } from '../src/registry/auth-file.ts';
+import { credentialFlagOptions, credentialFlagsHelp, credentialStoreFromFlags, type CredentialFlagValues } from './credential-flags.ts';
 import { logFlagOptions, logFlagsHelp, parseLogLevel } from './trace/log-level.ts';
 import { startHttpTrace } from './trace/http-trace.ts';
 import { runProxyConfig } from './proxy-env.ts';
@@ -18,13 +18,15 @@ export const clientFlagOptions = {
   'tls-verify': { type: 'string' },
   'connect-to': { type: 'string', multiple: true },
   timeout: { type: 'string' },
+  ...credentialFlagOptions,
   ...logFlagOptions,
 } as const;
 
 export const clientFlagsHelp = `Network:
   --authfile FILE            credentials (containers-auth.json); default $REGISTRY_AUTH_FILE, then
                              $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json,
-                             ~/.docker/config.json. A mirror uses its own host's credentials.
+                             ~/.docker/config.json, ~/.dockercfg (--authfile replaces only the first).
+                             A mirror uses its own host's credentials.
   --cert-dir DIR             TLS material for every host (default certs.d per host:
                              ~/.config/containers/certs.d, /etc/containers/certs.d, /etc/docker/certs.d)
   --tls-verify=false         skip TLS verification and allow plain HTTP for every endpoint
@@ -36,9 +38,11 @@ export const clientFlagsHelp = `Network:
                              Go code reads them; loopback is never proxied. Proxy failures have
                              class "proxy"; \`pullpath resolve\` shows each source's route and why.
 
+${credentialFlagsHelp}
+
 ${logFlagsHelp}`;
 
-export interface ClientFlagValues {
+export interface ClientFlagValues extends CredentialFlagValues {
   authfile?: string | undefined;
   'cert-dir'?: string | undefined;
   'tls-verify'?: string | undefined;
@@ -68,10 +72,11 @@ export function hostMapFromFlags(values: ClientFlagValues): HostMap {
 }
 
 /** Builds the one registry client of the run. `connections` caps each origin's pool (null: no cap, as load uses). */
-export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number | null; proxyEnv?: ProxyEnv | null } = {}): Promise<RegistryClient> {
+export async function clientFromFlags(values: ClientFlagValues, opts: { connections?: number | null; proxyEnv?: ProxyEnv | null; credentialHelpers?: string[] } = {}): Promise<RegistryClient> {
   const hostMap = hostMapFromFlags(values);
   const tlsVerify = parseTlsVerify(values['tls-verify']);
-  const credentials = await CredentialStore.load(values.authfile !== undefined ? { authFile: values.authfile } : {});
+  // registries.conf credential-helpers, when the command loaded a configuration.
+  const credentials = await credentialStoreFromFlags(values, opts.credentialHelpers);
   // Proxies as the runtime reads them (the environment, or the cluster's Proxy object with --openshift).
   const proxy = runProxyConfig(opts.proxyEnv);
   const dispatchers = createDispatcherFactory({ hostMap, proxy, ...(opts.connections !== undefined ? { connectionsPerOrigin: opts.connections } : {}) });

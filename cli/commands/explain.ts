@@ -8,10 +8,11 @@ import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { readInput } from '../../src/read-input.ts';
 import { compileConfig, resolveArg } from '../../src/resolve/index.ts';
-import { CredentialStore, describeCredentials } from '../../src/registry/auth-file.ts';
+import { describeCredentials } from '../../src/registry/credential-store.ts';
+import { credentialFlagOptions, credentialFlagsHelp, credentialStoreFromFlags } from '../credential-flags.ts';
 import { findCertDir } from '../../src/registry/certs-d.ts';
 import { ExplainInputError, parseErrorText, type ParsedError } from '../../src/explain/parse.ts';
-import { explain, type ExplainContext } from '../../src/explain/explain.ts';
+import { explain, repositoryOf, type ExplainContext } from '../../src/explain/explain.ts';
 import { formatExplanationText } from '../../src/report/explain-text.ts';
 import { formatExplanationJsonLine } from '../../src/report/explain-json.ts';
 import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, type ConfigFlagValues } from '../config-flags.ts';
@@ -49,6 +50,8 @@ Flags:
                          error found; schemas/explain.schema.json
   -h, --help             this help
 
+${credentialFlagsHelp}
+
 ${configFlagsHelp}
 
 Exit status: 0 explained, 2 bad usage or no pull error recognised in the input
@@ -74,7 +77,7 @@ function imageArg(p: ParsedError): string | null {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
-    options: { ...configFlagOptions, authfile: { type: 'string' }, 'cert-dir': { type: 'string' }, output: { type: 'string' }, 'no-tui': { type: 'boolean' } },
+    options: { ...configFlagOptions, ...credentialFlagOptions, authfile: { type: 'string' }, 'cert-dir': { type: 'string' }, output: { type: 'string' }, 'no-tui': { type: 'boolean' } },
     allowPositionals: true,
   });
   const output = outputFlag(values.output) ?? 'text';
@@ -90,7 +93,9 @@ export async function run(argv: string[]): Promise<number> {
   const withConfig = CONFIG_KEYS.some((k) => values[k] !== undefined);
   const setup = withConfig ? await loadSetupFromFlags(values as ConfigFlagValues) : null;
   const compiled = setup ? compileConfig(setup.config) : null;
-  const credentials = withConfig || values.authfile !== undefined ? await CredentialStore.load(values.authfile !== undefined ? { authFile: values.authfile } : {}) : null;
+  const credFlags = values.authfile !== undefined || values.creds !== undefined || values.username !== undefined || values['no-creds'] !== undefined;
+  // With registries.conf: its credential-helpers, as the runtime runs them.
+  const credentials = withConfig || credFlags ? await credentialStoreFromFlags(values, setup?.config.credentialHelpers) : null;
   const certOpts = values['cert-dir'] !== undefined ? { certDir: values['cert-dir'] } : {};
 
   const chunks: string[] = [];
@@ -99,15 +104,26 @@ export async function run(argv: string[]): Promise<number> {
     const dirs = new Map<string, string>();
     for (const h of hosts) dirs.set(h, await findCertDir(h, certOpts));
     const arg = imageArg(p);
+    // The lookups run helpers (async): made here, once per repository, for the attempts that were refused.
+    const creds = new Map<string, string>();
+    if (credentials) {
+      for (const a of p.attempts) {
+        if ((a.errorClass !== 'unauthorized' && a.errorClass !== 'forbidden') || a.reference === null) continue;
+        const repo = repositoryOf(a.reference);
+        const logicalHost = p.normalized !== null ? p.normalized.split('/')[0]! : null;
+        if (!creds.has(repo)) creds.set(repo, await credentials.lookup(repo, { logicalHost }).then((l) => (l.credentials ? describeCredentials(l) : `anonymous: ${l.source.text}`), (err: Error) => `no credentials: the lookup fails (${err.message.trim()})`));
+      }
+    }
     const ctx: ExplainContext = {
       resolution: compiled !== null && arg !== null ? resolveArg(compiled, arg) : null,
       configName: setup?.openshift ? 'the OpenShift objects given' : 'the configuration given',
-      ...(credentials ? { credentialsFor: (repo: string) => describeCredentials(credentials.lookup(repo)) } : {}),
+      ...(credentials ? { credentialsFor: (repo: string) => creds.get(repo) ?? 'anonymous' } : {}),
       ...(hosts.length > 0 ? { certDirFor: (h: string) => dirs.get(h) ?? `/etc/containers/certs.d/${h}` } : {}),
     };
     const e = explain(p, ctx);
     chunks.push(output === 'json' ? formatExplanationJsonLine(e) + '\n' : formatExplanationText(e));
   }
   process.stdout.write(output === 'json' ? chunks.join('') : chunks.join('\n'));
+  credentials?.close();
   return 0;
 }

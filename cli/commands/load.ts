@@ -5,6 +5,7 @@
  * --min-success-rate. `--shard I/N` runs one slice of the load (src/load/shard.ts) and writes a mergeable
  * report; `load merge FILE…` (load-merge.ts) combines them.
  */
+import { dirname } from 'node:path';
 import { parseLogLevel } from '../trace/log-level.ts';
 import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
@@ -207,7 +208,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     hostMap = env.hostMap;
     // The environment's client has small pools; load needs its own, on the same host map, certs.d and auth.json.
     const dispatchers = createDispatcherFactory({ hostMap, connectionsPerOrigin: connections });
-    const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile }) : CredentialStore.empty();
+    const credentials = env.authFile ? await CredentialStore.load({ authFile: env.authFile, home: dirname(env.authFile), env: {} }) : CredentialStore.empty();
     client = createRegistryClient({ dispatchers, hostMap, credentials, certs: { roots: [env.certsDir] } });
     const stopTrace = parseLogLevel(values) === 'debug' ? startHttpTrace({ write: (s) => process.stderr.write(s), redactor: client.redactor }) : () => {};
     closeClient = async () => {
@@ -225,10 +226,11 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     // Policy verdicts belong to resolve/pull/verify; silently ignoring the flag here would mislead.
     if (values.policy !== undefined) throw new UsageError('--policy does not apply to load: use resolve, pull or verify --policy');
     // containers/image's rules, or containerd's under --runtime containerd.
-    const resolveOne = pullResolverFromSetup(await loadSetupFromFlags(values));
+    const setup = await loadSetupFromFlags(values);
+    const resolveOne = pullResolverFromSetup(setup);
     resolutions = positionals.map((p) => resolveOne(p));
     hostMap = hostMapFromFlags(values);
-    client = await clientFromFlags(values, { connections });
+    client = await clientFromFlags(values, { connections, credentialHelpers: setup.config.credentialHelpers, proxyEnv: setup.proxyEnv });
     closeClient = () => client.close();
   }
 

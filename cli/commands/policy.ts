@@ -131,7 +131,7 @@ type Verifier = ((ref: string) => Promise<SignatureOutcome>) & { close(): Promis
  */
 async function signatureVerifier(values: PolicyFlagValues, policy: Policy, signal: AbortSignal): Promise<Verifier> {
   const setup = await loadSetupFromFlags({ ...values, policy: undefined, openshift: values.openshift });
-  const client = await clientFromFlags(values);
+  const client = await clientFromFlags(values, { credentialHelpers: setup.config.credentialHelpers, proxyEnv: setup.proxyEnv });
   const signatures = await signatureContextFromFlags(values, { ...setup, policy }, client);
   const compiled = compileConfig(setup.config);
   const timeoutMs = parseSeconds('timeout', values.timeout, 30_000);

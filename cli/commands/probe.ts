@@ -190,7 +190,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     process.stderr.write(`pullpath probe: no endpoint to probe (${plan.skipped.length} skipped)\n`);
     return 2;
   }
-  const client = await clientFromFlags(values, { connections: concurrency });
+  const client = await clientFromFlags(values, { connections: concurrency, credentialHelpers: setup.config.credentialHelpers, proxyEnv: setup.proxyEnv });
   const metrics = createProbeMetrics(plan.endpoints, { node, prefixes: plan.prefixes });
   const stopCerts = watchCertificateExpiry((host, notAfter) => metrics.observeCertificate(host, notAfter));
   const clock: PassClock = { startedMs: performance.now(), lastPassEndMs: null, passes: 0 };

@@ -15,7 +15,7 @@ import { createRegistryClient } from '../../src/registry/client.ts';
 import { createDispatcherFactory } from '../../src/registry/dispatcher-factory.ts';
 import { runProxyConfig } from '../proxy-env.ts';
 import { HostMap } from '../../src/registry/host-map.ts';
-import { CredentialStore } from '../../src/registry/auth-file.ts';
+import { credentialFlagOptions, credentialFlagsHelp, credentialStoreFromFlags, type CredentialFlagValues } from '../credential-flags.ts';
 import { parsePlatform, type Platform } from '../../src/registry/manifest.ts';
 import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
@@ -40,7 +40,8 @@ search) or a bare REF (podman/CRI-O: short names aliased or searched, candidates
 Flags:
   --authfile FILE        containers-auth.json to use (default: $REGISTRY_AUTH_FILE, else
                          $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json,
-                         ~/.docker/config.json). A mirror uses its own host's entry. Secrets are never shown.
+                         ~/.docker/config.json, ~/.dockercfg; --authfile replaces only the first). A mirror
+                         uses its own host's entry. Secrets are never shown.
   --cert-dir DIR         TLS material (*.crt CAs, *.cert/*.key client pairs) for every host (default per host:
                          ~/.config/containers/certs.d/HOST[:PORT], /etc/containers/certs.d/…, /etc/docker/certs.d/…)
   --tls-verify=false     every endpoint insecure: skip TLS verification, fall back to plain http
@@ -63,6 +64,8 @@ Flags:
   --no-tui               plain text even at a terminal
   -h, --help             this help
 
+${credentialFlagsHelp}
+
 ${logFlagsHelp}
 
 ${configFlagsHelp}
@@ -82,6 +85,7 @@ interface PullFlags {
   tlsVerify: boolean | undefined;
   connectTo: string[];
   authFile: string | undefined;
+  creds: CredentialFlagValues;
   certDir: string | undefined;
   logLevel: LogLevel;
   config: ConfigFlagValues;
@@ -105,6 +109,7 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
       images: { type: 'string' },
       output: { type: 'string' },
       'no-tui': { type: 'boolean' },
+      ...credentialFlagOptions,
       ...logFlagOptions,
     },
   });
@@ -141,6 +146,7 @@ async function parseFlags(argv: string[]): Promise<PullFlags> {
     tlsVerify: tv === undefined ? undefined : tv === 'true',
     connectTo: v['connect-to'] ?? [],
     authFile: v.authfile,
+    creds: { creds: v.creds, username: v.username, password: v.password, 'no-creds': v['no-creds'] },
     certDir: v['cert-dir'],
     logLevel: parseLogLevel(v),
     config: {
@@ -174,7 +180,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   // containers/image's rules, or containerd's under --runtime containerd (hosts.toml, then containerd's resolver).
   const resolveOne = pullResolverFromSetup(setup);
   const resolutions = flags.refs.map((ref) => resolveOne(ref));
-  const credentials = await CredentialStore.load(flags.authFile !== undefined ? { authFile: flags.authFile } : {});
+  const credentials = await credentialStoreFromFlags({ ...flags.creds, authfile: flags.authFile }, setup.config.credentialHelpers);
   const dispatchers = createDispatcherFactory({ hostMap, proxy: runProxyConfig(setup.proxyEnv) });
   const client = createRegistryClient({
     dispatchers,
@@ -212,6 +218,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     return results.length === resolutions.length && results.every((r) => r.ok) ? 0 : 1;
   } finally {
     stopTrace();
+    credentials.close(); // credential helpers an attempt gave up on
     await dispatchers.close();
   }
 }

@@ -123,7 +123,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const setup = await loadSetupFromFlags(values);
   const { config, policy } = setup;
   if (values['check-signatures'] === true && policy === null) throw new UsageError('--check-signatures needs a policy: --policy FILE, or --openshift objects (their rendered policy.json)');
-  const client = await clientFromFlags(values, { connections: Math.max(16, jobs) });
+  const client = await clientFromFlags(values, { connections: Math.max(16, jobs), credentialHelpers: config.credentialHelpers, proxyEnv: setup.proxyEnv });
   const signatures = values['check-signatures'] === true ? await signatureContextFromFlags(values, setup, client) : null;
   const started = performance.now();
   const verdicts: VerifyVerdict[] = [];

@@ -14,6 +14,8 @@ export type { ErrorClass };
 
 import type { AttemptStep, StepName } from '../registry/step.ts';
 import type { SignatureCheck } from '../signature/types.ts';
+import type { CredentialSource } from '../registry/credential-store.ts';
+export type { CredentialSource };
 export type { SignatureCheck };
 export type { AttemptStep, StepName };
 
@@ -63,6 +65,12 @@ export interface AttemptEvent {
   httpStatus: number | null;
   durationMs: number;
   steps: AttemptStep[];
+  /**
+   * Which credentials the attempt used: auth file and key, credential helper, or flag (with the user name,
+   * never the password or token), or `none` with where it looked. Absent when the lookup itself failed
+   * (errorClass `credentials`) or for a blocked source.
+   */
+  credentials?: CredentialSource;
   /** Notes for people that are not the runtime's words (e.g. "the runtime would wait here forever"). */
   notes?: string[];
 }

@@ -110,7 +110,9 @@ export function classifyAttemptError(error: string): Classified {
     const r = responseClass(text);
     return { step: 'auth', errorClass: networkClass(text) ?? r?.errorClass ?? 'unauthorized', httpStatus: r?.httpStatus ?? null, host: null, reference: null };
   }
-  if (/^getting\s*username\s*and\s*password/.test(text) || /^missing\s*realm\s*in\s*bearer/.test(text)) {
+  // newDockerClientFromRef: the credential lookup failed (a credential helper, an auth file entry) before any request.
+  if (/^getting\s*username\s*and\s*password/.test(text)) return { step: 'auth', errorClass: 'credentials', httpStatus: null, host: null, reference: null };
+  if (/^missing\s*realm\s*in\s*bearer/.test(text)) {
     return { step: 'auth', errorClass: 'unauthorized', httpStatus: null, host: null, reference: null };
   }
   if (/^(decoding\s*bearer\s*token|fetching\s*token|Post\s+")/.test(text) && /token/.test(text)) {

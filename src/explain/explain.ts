@@ -80,6 +80,7 @@ const HAPPENED: Record<ErrorClass, (host: string, status: number | null) => stri
   'identity-mismatch': (h) => `${h} served the image, and its signature names another image than the one pulled`,
   'untrusted-key': (h) => `${h} served the image, signed by a key policy.json does not trust`,
   cancelled: (h) => `the pull was cancelled while waiting for ${h}`,
+  credentials: (h) => `looking up the credentials for ${h} failed before any request (a credential helper failed, or an auth file entry is unreadable)`,
   other: (h) => `the attempt on ${h} failed (the error below says how)`,
 };
 
@@ -98,7 +99,7 @@ function describeAttempt(a: ParsedAttempt, index: number, mirrors: number): stri
 }
 
 /** `host/ns/repo:tag` → `host/ns/repo`. */
-function repositoryOf(ref: string): string {
+export function repositoryOf(ref: string): string {
   const at = ref.indexOf('@');
   const base = at >= 0 ? ref.slice(0, at) : ref;
   const slash = base.lastIndexOf('/');

@@ -34,7 +34,7 @@ export async function probeContainerdEndpoint(ep: ProbeEndpoint, opts: ProbeOpti
   const ctx = (raw: AttemptStep[]): ContainerdRequestContext => ({
     dispatchers: opts.client.dispatchers,
     auth,
-    credentialsFor: (h) => opts.client.credentialsFor?.(h) ?? null,
+    credentialsFor: async (h) => (await opts.client.credentialsFor?.(h)) ?? null,
     redactor: opts.client.redactor,
     scope: `repository:${canary?.path ?? 'pullpath/probe'}:pull`,
     signal,

@@ -69,7 +69,9 @@ export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Prom
   let raw: AttemptStep[] = [];
   let session;
   try {
-    session = await opts.client.ping(ep.host, { insecure: ep.insecure, repository, signal, deadline, steps: raw });
+    // --creds apply to the image's own host only: a mirror is judged against the host of the prefix it serves.
+    const logicalHost = ep.role === 'mirror' ? (ep.prefixes[0]?.split('/')[0] ?? null) : ep.host;
+    session = await opts.client.ping(ep.host, { insecure: ep.insecure, repository, signal, deadline, steps: raw, logicalHost });
     let s = fold('ping', raw, started, null);
     const notes = s.detail ?? '';
     if (/HTML page/i.test(notes)) s = fail(s, 'not-a-registry', 'GET /v2/ answered with an HTML page: a web page or proxy login, not a registry');

@@ -4,9 +4,10 @@
  * manifest GET answered 200"; anything else is a failure that moves the loop on.
  */
 import type { PullSource } from '../resolve/resolution.ts';
-import type { AttemptEvent, AttemptStep } from '../events/pull-events.ts';
+import type { AttemptEvent, AttemptStep, CredentialSource } from '../events/pull-events.ts';
 import type { ManifestResult, Session } from '../registry/client.ts';
 import { RegistryError } from '../registry/registry-error.ts';
+import { CredentialLookupError } from '../registry/credential-store.ts';
 import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
@@ -22,6 +23,9 @@ export interface AttemptOutcome {
 const RUNTIME_WAITS =
   'no answer within the attempt timeout. The runtime sets no response-header timeout (only a 30 s dial and a 10 s TLS-handshake timeout): ' +
   'a listener that accepts and never answers holds the pull until its caller gives up (skopeo --command-timeout, the kubelet/CRI-O pull deadline), and the next source is never tried';
+
+const RUNTIME_WAITS_HELPER =
+  'a credential helper did not answer within the attempt timeout. The runtime runs helpers without a timeout: it would wait for this one until its caller gives up (skopeo --command-timeout, the kubelet/CRI-O pull deadline), and the next source is never tried';
 
 /**
  * The event's literal starts with named keys and ends with the spread: V8 (Node 20) gives every object that
@@ -50,6 +54,7 @@ export async function runAttempt(
   opts: PullOptions,
   at: () => number,
   signal: AbortSignal | undefined,
+  logicalHost: string | null = null,
 ): Promise<AttemptOutcome> {
   const ref = splitPhysicalRef(source.reference);
   const started = performance.now();
@@ -68,26 +73,32 @@ export async function runAttempt(
   const deadline = Date.now() + timeoutMs;
   const call = { signal: attemptSignal, deadline, steps };
   let session: Session | null = null;
+  // Which credentials this attempt uses (or why none): looked up first, as newDockerClientFromRef does, and
+  // reported in the event whatever happens next.
+  let credentials: CredentialSource | undefined;
   try {
-    session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name });
+    const lookup = await untilAborted(opts.client.lookupCredentials(ref.name, { logicalHost }), attemptSignal);
+    credentials = lookup.source;
+    session = await opts.client.ping(ref.host, { signal: attemptSignal, deadline, steps, insecure: source.insecure, repository: ref.name, logicalHost, credentials: lookup });
     const manifest = await opts.client.getManifest(session, ref.path, ref.tagOrDigest, call);
     const lie = headerDigestLie(manifest);
     return {
-      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(lie ? { notes: [lie] } : {}) }),
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'ok', error: null, errorClass: null, httpStatus: 200, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(credentials ? { credentials } : {}), ...(lie ? { notes: [lie] } : {}) }),
       session,
       manifest,
       ref,
     };
   } catch (err) {
-    let e = err instanceof RegistryError ? err : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
+    let e =
+      err instanceof RegistryError ? err : err instanceof CredentialLookupError ? new RegistryError(err.message, 'credentials') : new RegistryError(opts.client.redactor.text((err as Error).message ?? String(err)), 'other');
     // Stopped by the run (Ctrl-C, a closed output, q), not by this attempt's deadline nor an overall timeout:
     // whatever the step made of the abort, the attempt was cancelled, it did not fail.
     if (wasCancelled(signal, timer) && e.errorClass !== 'cancelled') e = new RegistryError(e.message, 'cancelled', e.httpStatus);
     const notes: string[] = [];
-    if (e.errorClass === 'timeout' && timer.timedOut) notes.push(RUNTIME_WAITS);
+    if (e.errorClass === 'timeout' && timer.timedOut) notes.push(credentials === undefined && e.message.startsWith('getting username and password') ? RUNTIME_WAITS_HELPER : RUNTIME_WAITS);
     const lastStatus = [...steps].reverse().find((s) => s.httpStatus != null)?.httpStatus ?? null;
     return {
-      event: attemptEvent(source, index, image, { at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(notes.length ? { notes } : {}) }),
+      event: attemptEvent(source, index, image, { at: at(), outcome: 'failed', error: e.message, errorClass: e.errorClass, httpStatus: e.httpStatus ?? lastStatus, durationMs: Math.round((performance.now() - started) * 10) / 10, steps, ...(credentials ? { credentials } : {}), ...(notes.length ? { notes } : {}) }),
       session,
       manifest: null,
       ref,
@@ -95,6 +106,26 @@ export async function runAttempt(
   } finally {
     timer.dispose();
   }
+}
+
+/**
+ * The credential lookup, given up when the attempt's deadline or the run's signal fires first (a hanging
+ * credential helper: the runtime would wait for it forever). The helper itself is killed at its own timeout.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(lookupAborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(lookupAborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+function lookupAborted(): RegistryError {
+  return new RegistryError('getting username and password: no answer before the attempt deadline (a credential helper is still running; the runtime would wait for it)', 'timeout');
 }
 
 /** The caller's signal stopped the attempt with a reason other than a timeout (an overall deadline stays `timeout`). */

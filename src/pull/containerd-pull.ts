@@ -89,7 +89,7 @@ function requestContext(options: PullOptions, scope: string, signal: AbortSignal
   return {
     dispatchers: client.dispatchers,
     auth,
-    credentialsFor: (host) => client.credentialsFor?.(host) ?? null,
+    credentialsFor: async (host) => (await client.credentialsFor?.(host)) ?? null,
     redactor: client.redactor,
     scope,
     ...(options.containerdSystemCa ? { systemCa: options.containerdSystemCa } : {}),

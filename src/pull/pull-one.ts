@@ -12,6 +12,7 @@ import { pullContainerd } from './containerd-pull.ts';
 import { afterChoice } from './chosen-source.ts';
 import { candidatesFailedError, sourcesFailedError } from './final-error.ts';
 import type { PullOptions } from './options.ts';
+import { splitPhysicalRef } from './physical-ref.ts';
 import { policyDecision } from '../policy/judge-resolution.ts';
 import { selectRequirements, SIGNATURES_NOT_CHECKED } from '../policy/evaluate.ts';
 import { parseDockerTransportRef } from '../policy/docker-reference.ts';
@@ -115,7 +116,8 @@ export async function pullOne(
     const failedAttempts: AttemptEvent[] = [];
     for (const source of group.sources) {
       emit({ type: 'attempt-start', image, index, at: at(), reference: source.reference, location: source.location, mirror: source.mirror, insecure: source.insecure });
-      const outcome = await runAttempt(source, index, image, options, at, signal);
+      // The logical reference's host: --creds apply only on that host (never sent to a mirror elsewhere).
+      const outcome = await runAttempt(source, index, image, options, at, signal, group.reference !== null ? splitPhysicalRef(group.reference).host : null);
       emit(outcome.event);
       if (outcome.event.outcome === 'ok' && outcome.session && outcome.manifest) {
         const chosen = await afterChoice(outcome.session, outcome.ref, outcome.manifest, options, signal);

@@ -16,7 +16,7 @@ import type { AttemptStep } from './step.ts';
 import type { ErrorClass } from './error-class.ts';
 import { createDispatcherFactory, type DispatcherFactory } from './dispatcher-factory.ts';
 import type { HostMap } from './host-map.ts';
-import { CredentialStore, type Credentials } from './auth-file.ts';
+import { CredentialStore, CredentialLookupError, type CredentialLookup, type Credentials } from './credential-store.ts';
 import { findCertDir, loadTlsMaterial, type CertDirOptions, type TlsMaterial } from './certs-d.ts';
 import { TokenCache, authorization } from './token-auth.ts';
 import { Redactor, redactUrl } from './redact.ts';
@@ -105,7 +105,13 @@ export interface BlobResult {
 }
 
 export interface RegistryClient {
-  ping(host: string, opts: CallOptions & { insecure: boolean; repository: string }): Promise<Session>;
+  /**
+   * ping. `credentials`: the lookup already made for this attempt (else it is made here); `logicalHost`: the
+   * host of the reference as asked for (--creds apply only on that host).
+   */
+  ping(host: string, opts: CallOptions & { insecure: boolean; repository: string; logicalHost?: string | null; credentials?: CredentialLookup }): Promise<Session>;
+  /** The credentials for a physical repository `host/path` (auth files, helpers, flags), with where they came from. */
+  lookupCredentials(repository: string, opts?: { logicalHost?: string | null }): Promise<CredentialLookup>;
   getManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<ManifestResult>;
   headManifest(session: Session, path: string, tagOrDigest: string, opts?: CallOptions): Promise<HeadResult>;
   headBlob(session: Session, path: string, digest: string, opts?: CallOptions): Promise<HeadResult>;
@@ -119,7 +125,7 @@ export interface RegistryClient {
   getBlob(session: Session, path: string, digest: string, opts: CallOptions & { maxBytes: number }): Promise<BlobResult>;
   readonly redactor: Redactor;
   /** auth.json credentials for a repository name (`host/path`); containerd attempts ask per host. Optional for test fakes. */
-  credentialsFor?(repoName: string): Credentials | null;
+  credentialsFor?(repoName: string): Promise<Credentials | null>;
   /** The dispatchers this client dials through (host map, TLS): lookaside signature stores are read with them. */
   readonly dispatchers: DispatcherFactory;
   close(): Promise<void>;
@@ -293,7 +299,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   return {
     redactor,
     dispatchers,
-    credentialsFor: (repoName) => credentials.lookup(repoName),
+    credentialsFor: async (repoName) => (await credentials.lookup(repoName)).credentials,
+
+    lookupCredentials(repository, o = {}) {
+      return credentials.lookup(repository, o);
+    },
 
     async ping(host, opts) {
       const registry = registryHostFor(host);
@@ -306,7 +316,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         step(opts, { step: 'ping', ok: false, durationMs: 0, error: msg, errorClass: 'tls', detail: 'certs.d setup failed before any request' });
         throw new RegistryError(msg, 'tls');
       }
-      const creds = credentials.lookup(opts.repository);
+      let creds: Credentials | null;
+      try {
+        creds = (opts.credentials ?? (await credentials.lookup(opts.repository, { logicalHost: opts.logicalHost ?? null }))).credentials;
+      } catch (err) {
+        if (!(err instanceof CredentialLookupError)) throw err;
+        // As newDockerClientFromRef: the attempt fails before any request.
+        throw new RegistryError(err.message, 'credentials');
+      }
       const base: SessionBase = { host, registry, insecure, tls: tls && (tls.ca.length || tls.cert) ? tls : null, credentials: creds };
       try {
         const { challenges } = await pingScheme(base, 'https', opts);
@@ -426,6 +443,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     },
 
     async close() {
+      // Helpers an attempt gave up on (deadline) would otherwise keep the process alive until their own timeout.
+      credentials.close();
       if (ownDispatchers) await dispatchers.close();
     },
   };

@@ -85,7 +85,7 @@ export interface ContainerdRequestContext {
   dispatchers: DispatcherFactory;
   auth: ContainerdAuthState;
   /** Credentials for a host (containerd's `Credentials(host)`): pullpath looks `host/repository` up in auth.json. */
-  credentialsFor: (host: string) => Credentials | null;
+  credentialsFor: (host: string) => Promise<Credentials | null>;
   redactor: Redactor;
   /** The repository scope token requests ask for: `repository:NAME:pull` (the reference's own path). */
   scope: string;
@@ -212,7 +212,7 @@ export async function containerdRequest(
       return { res, method: current, url };
     }
     if (res.status === 401) {
-      const retry = addResponse(ep, ctx, res, responses > 1, s);
+      const retry = await addResponse(ep, ctx, res, responses > 1, s);
       ctx.steps?.push(s);
       if (retry) continue;
       return { res, method: current, url };
@@ -238,7 +238,7 @@ export async function containerdRequest(
  * a repeated identical request means the credentials were refused: ErrInvalidAuthorization); Basic needs both a
  * user and a secret. true: resend the request.
  */
-function addResponse(ep: ContainerdEndpoint, ctx: ContainerdRequestContext, res: HttpResponse, repeated: boolean, s: AttemptStep): boolean {
+async function addResponse(ep: ContainerdEndpoint, ctx: ContainerdRequestContext, res: HttpResponse, repeated: boolean, s: AttemptStep): Promise<boolean> {
   const challenges: Challenge[] = parseWwwAuthenticate(res.headers['www-authenticate']);
   for (const c of challenges) {
     if (c.scheme === 'bearer') {
@@ -255,12 +255,12 @@ function addResponse(ep: ContainerdEndpoint, ctx: ContainerdRequestContext, res:
         ctx.steps?.push({ ...s, ok: false, error: msg, errorClass: 'unauthorized' });
         throw new RegistryError(msg, 'unauthorized', 401);
       }
-      ctx.auth.handlers.set(ep.host, { scheme: 'bearer', realm: c.params.realm, service: c.params.service ?? '', creds: ctx.credentialsFor(ep.host) });
+      ctx.auth.handlers.set(ep.host, { scheme: 'bearer', realm: c.params.realm, service: c.params.service ?? '', creds: await ctx.credentialsFor(ep.host) });
       s.detail = [s.detail, 'Bearer challenge: a token will be fetched and the request resent'].filter(Boolean).join('; ');
       return true;
     }
     if (c.scheme === 'basic') {
-      const creds = ctx.credentialsFor(ep.host);
+      const creds = await ctx.credentialsFor(ep.host);
       if (creds?.username && creds.password) {
         ctx.auth.handlers.set(ep.host, { scheme: 'basic', realm: '', service: '', creds });
         return true;

@@ -7,7 +7,8 @@ export type ErrorClass =
   | 'http-to-https' // plain-HTTP server contacted over HTTPS ("server gave HTTP response to HTTPS client")
   | 'timeout' // per-attempt or overall deadline reached (includes a blackholed endpoint)
   | 'reset' // connection reset / closed mid-response
-  | 'unauthorized' // 401 after auth was attempted
+  | 'unauthorized' // 401 after auth was attempted (with credentials: rejected; without: none were found)
+  | 'credentials' // looking up credentials failed before any request (a credential helper failed, an auth entry is not base64)
   | 'forbidden' // 403
   | 'not-found' // 404 (manifest unknown, name unknown, not mirrored)
   | 'rate-limited' // 429

@@ -5,7 +5,7 @@
  * (never sooner than 60 s, the runtime's minimum lifetime).
  */
 import type { Challenge } from './www-authenticate.ts';
-import type { Credentials } from './auth-file.ts';
+import type { Credentials } from './credential-store.ts';
 import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
 import type { AttemptStep } from './step.ts';
@@ -80,9 +80,9 @@ async function bearerToken(ctx: AuthContext, ch: Challenge, scopes: string[]): P
   if (!realm) throw new RegistryError('missing realm in bearer auth challenge', 'unauthorized');
   const service = ch.params.service ?? '';
   const creds = ctx.credentials;
-  const key = `${realm}|${service}|${scope}|${creds?.username ?? ''}|${creds?.file ?? ''}`;
+  const key = `${realm}|${service}|${scope}|${creds?.username ?? ''}|${creds?.source.text ?? ''}`;
   const cached = ctx.tokenCache.get(key);
-  const who = creds ? `as ${creds.username || 'identity token'} (${creds.file}, key ${creds.key})` : 'anonymous';
+  const who = creds ? `with ${creds.source.text}` : 'anonymous';
   if (cached) {
     ctx.steps?.push({ step: 'auth', ok: true, url: redactUrl(realm), durationMs: 0, detail: `token for ${scope} from cache, ${who}` });
     return cached;

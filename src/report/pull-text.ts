@@ -9,6 +9,7 @@ import { describeDecision } from '../policy/judge-resolution.ts';
 import type { AttemptEvent, ImageStartEvent, PullEvent, ResultEvent } from '../events/pull-events.ts';
 import { formatFixes, pullFixes } from './what-to-do.ts';
 import { createImageBlockWriter, type ImageBlockWriter } from './image-blocks.ts';
+import { refusalWords } from '../registry/credential-words.ts';
 
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
@@ -34,6 +35,11 @@ export function formatAttemptLine(a: AttemptEvent): string {
   const fields = [`  ${String(a.index + 1).padStart(2)}. ${role}`, a.reference, endpointOf(a) + (a.insecure ? ' (insecure)' : ''), a.errorClass === 'cancelled' ? 'CANCELLED' : a.outcome.toUpperCase(), status, ms(a.durationMs)];
   let line = fields.join('  ');
   if (a.error) line += `\n      ${a.errorClass ?? 'error'}: ${a.error.replaceAll('\n', '\n      ')}`;
+  // Which credentials this attempt used (file and key, helper, flag) or where none matched; for a 401/403, which case it is.
+  if (a.credentials) line += `\n      credentials: ${a.credentials.text}`;
+  const refusal = refusalWords(a);
+  if (refusal) line += `\n      note: ${refusal}`;
+  for (const n of a.credentials?.notes ?? []) line += `\n      note: ${n}`;
   for (const n of a.notes ?? []) line += `\n      note: ${n}`;
   return line;
 }

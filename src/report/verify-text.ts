@@ -12,7 +12,11 @@ export const REASON_HELP = Object.fromEntries(
 ) as Record<VerifyReason, string>;
 
 export function formatVerdictLine(v: VerifyVerdict): string {
-  return v.ok ? `PASS  ${v.image}  via ${v.endpoint}${v.byDigest ? '' : ' (by tag)'}` : `FAIL  ${v.image}  ${v.reason}: ${v.detail}`;
+  if (!v.ok) return `FAIL  ${v.image}  ${v.reason}: ${v.detail}`;
+  // Which credentials the serving mirror got, when it got any (a FAIL's detail says it for a 401/403).
+  const creds = v.attempts.find((a) => a.outcome === 'ok' && a.reference === v.mirror)?.credentials;
+  const used = creds && creds.kind !== 'none' && creds.kind !== 'no-creds' ? `  (credentials: ${creds.text})` : '';
+  return `PASS  ${v.image}  via ${v.endpoint}${v.byDigest ? '' : ' (by tag)'}${used}`;
 }
 
 export function formatVerifySummary(s: VerifySummary): string {

@@ -8,6 +8,7 @@
 import type { AttemptEvent, ErrorClass, ImageStartEvent, ResultEvent } from '../events/pull-events.ts';
 import type { Resolution, SkippedMirror } from '../resolve/resolution.ts';
 import type { VerifyReason } from '../verify/verdict.ts';
+import { credentialsSent } from '../registry/credential-words.ts';
 
 export type FixTopic =
   | 'tag-on-digest-only'
@@ -16,6 +17,9 @@ export type FixTopic =
   | 'blocked'
   | 'not-found'
   | 'auth'
+  | 'auth-rejected'
+  | 'auth-missing'
+  | 'credentials-lookup'
   | 'unreachable'
   | 'proxy'
   | 'timeout'
@@ -45,6 +49,12 @@ export const FIX_TEXT: Record<FixTopic, string> = {
   blocked: 'blocked in registries.conf (image.config blockedRegistries, or mirrorSourcePolicy: NeverContactSource): add a mirror that serves it, or unblock it',
   'not-found': 'the image is not there: check the name, tag and digest; on a mirror, mirror the image (oc-mirror, skopeo copy)',
   auth: 'check the credentials in auth.json (the pull secret) for that host: a mirror uses its own host\'s entry, never the source\'s',
+  'auth-rejected':
+    'the credentials sent were refused: renew the password or token at the place named (auth file and key, credential helper, or --creds); a more specific key (host/namespace) wins over the host key, and the first file with a match wins',
+  'auth-missing':
+    'no credentials were sent: add an entry for THAT host (and path) to the pull secret / auth.json, or a credHelpers entry for it; a mirror never gets the source\'s entry nor --creds',
+  'credentials-lookup':
+    'looking up the credentials failed before any request: fix the credential helper named (docker-credential-NAME on PATH, unlocked, answering `get`), or the auth file entry named',
   unreachable: 'nothing answered: check the host name, port, DNS, firewall and proxy',
   proxy:
     'the proxy failed, not the registry: check HTTPS_PROXY/HTTP_PROXY (the node\'s crio.service environment; on OpenShift proxy.config.openshift.io/cluster), the proxy\'s credentials (407), its ACLs for CONNECT to this host:port, or add the host to NO_PROXY (noProxy) if it must be reached directly',
@@ -102,6 +112,7 @@ const TOPIC_OF_CLASS: Partial<Record<ErrorClass, FixTopic>> = {
   'signature-invalid': 'signature-invalid',
   'identity-mismatch': 'identity-mismatch',
   'untrusted-key': 'untrusted-key',
+  credentials: 'credentials-lookup',
 };
 
 /** The fix for an attempt that failed with `cls` (`blocked` outcome included), or null when there is none to give. */
@@ -192,6 +203,12 @@ export function resolutionFixes(r: Resolution): Fix[] {
   return dedupe(fixes);
 }
 
+/** An attempt's fix topic: a 401 with credentials sent is a rejection, without any a missing entry. */
+function attemptTopic(a: AttemptEvent): FixTopic | undefined {
+  if (a.errorClass === 'unauthorized' && a.credentials) return credentialsSent(a.credentials) ? 'auth-rejected' : 'auth-missing';
+  return TOPIC_OF_CLASS[a.errorClass ?? 'other'];
+}
+
 /**
  * `pull`, for an image that failed: each mirror left out, each attempt's failure (in try order), missing
  * blobs and a policy rejection. Nothing for an image that pulled.
@@ -202,7 +219,7 @@ export function pullFixes(start: ImageStartEvent | undefined, attempts: readonly
   const fixes: (Fix | null)[] = (start?.skipped ?? []).map(skipFix);
   for (const a of attempts) {
     if (a.outcome === 'ok') continue;
-    const topic = a.outcome === 'blocked' ? 'blocked' : TOPIC_OF_CLASS[a.errorClass ?? 'other'];
+    const topic = a.outcome === 'blocked' ? 'blocked' : attemptTopic(a);
     if (topic !== undefined) fixes.push(isContainerdLocation(a.location) ? ctrdFix(a.location, topic) : fix(a.location || a.reference, topic));
   }
   if (result.missingBlobs && result.missingBlobs.length > 0) fixes.push(fix(result.source ?? result.image, 'blobs-missing'));

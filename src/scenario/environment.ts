@@ -86,7 +86,8 @@ export async function startEnvironment(scenario: Scenario, opts: EnvironmentOpti
     if (scenario.authJson !== null) {
       authFile = join(dir, 'auth.json');
       await writeFile(authFile, scenario.authJson, { mode: 0o600 });
-      credentials = await CredentialStore.load({ authFile });
+      // Hermetic: the scenario's file only (a home and environment of its own, so the user's files are not read).
+      credentials = await CredentialStore.load({ authFile, home: dir, env: {} });
     }
     let sigstoreKeyPath: string | null = null;
     if (mocks.sigstorePublicKeyPem !== undefined) {

@@ -24,7 +24,7 @@ export const ERROR_CLASSES = [
   'refused', 'proxy', 'dns', 'tls', 'http-to-https', 'timeout', 'reset', 'unauthorized', 'forbidden', 'not-found',
   'rate-limited', 'server-error', 'digest-mismatch', 'not-a-registry', 'too-large', 'blocked', 'policy',
   'config', 'http-error', 'signature-missing', 'signature-invalid', 'identity-mismatch', 'untrusted-key',
-  'cancelled', 'other',
+  'cancelled', 'credentials', 'other',
 ] as const satisfies readonly ErrorClass[];
 type MissingClass = Exclude<ErrorClass, (typeof ERROR_CLASSES)[number]>;
 const allClassesListed: MissingClass extends never ? true : false = true;

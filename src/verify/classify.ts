@@ -6,6 +6,7 @@
 import type { AttemptEvent, ErrorClass, ResultEvent } from '../events/pull-events.ts';
 import type { PullSource, Resolution } from '../resolve/resolution.ts';
 import type { VerifyAttempt, VerifyReason, VerifyVerdict } from './verdict.ts';
+import { refusalWords } from '../registry/credential-words.ts';
 
 export interface VerifyPlan {
   /** The sources the engine may try (the primary removed under --no-source). Empty when `verdict` is set. */
@@ -43,6 +44,7 @@ const REASON_OF: Record<ErrorClass, VerifyReason> = {
   'untrusted-key': 'signature-invalid',
   'identity-mismatch': 'identity-mismatch',
   cancelled: 'cancelled',
+  credentials: 'auth',
 };
 // A cancelled attempt says nothing about the mirror: it outranks what the other mirrors said.
 const PRIORITY: VerifyReason[] = ['cancelled', 'digest-mismatch', 'auth', 'not-mirrored', 'not-a-registry', 'mirror-error', 'proxy', 'unreachable', 'resolution-error', 'blocked'];
@@ -91,11 +93,13 @@ export function planVerify(image: string, r: Resolution, noSource: boolean | nul
 }
 
 function toVerifyAttempt(a: AttemptEvent): VerifyAttempt {
-  return { location: a.location, reference: a.reference, mirror: a.mirror, outcome: a.outcome, errorClass: a.errorClass, httpStatus: a.httpStatus, error: a.error, durationMs: a.durationMs };
+  return { location: a.location, reference: a.reference, mirror: a.mirror, outcome: a.outcome, errorClass: a.errorClass, httpStatus: a.httpStatus, error: a.error, durationMs: a.durationMs, ...(a.credentials ? { credentials: a.credentials } : {}) };
 }
 
-const describeFailure = (a: AttemptEvent): string =>
-  `${a.location}: ${a.errorClass ?? 'failed'}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`;
+const describeFailure = (a: AttemptEvent): string => {
+  const refusal = refusalWords(a);
+  return refusal ? `${a.location}: ${a.errorClass} (${refusal})` : `${a.location}: ${a.errorClass ?? 'failed'}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}`;
+};
 
 /** The verdict from the engine's attempts and result for one image run with `plan.sources`. */
 export function classifyVerify(image: string, r: Resolution, plan: VerifyPlan, attempts: AttemptEvent[], result: ResultEvent | null): VerifyVerdict {

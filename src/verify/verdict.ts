@@ -3,6 +3,8 @@
  * (`{"type":"verify", …}`, camelCase, stable), rendered by `src/report/verify-text.ts` and JUnit.
  */
 
+import type { CredentialSource } from '../registry/credential-store.ts';
+
 /** Why an image would not be pulled from a mirror. Stable codes; the words are in `detail`. */
 export type VerifyReason =
   | 'invalid-reference' // the reference does not parse
@@ -36,6 +38,8 @@ export interface VerifyAttempt {
   /** The runtime's wording, or why it was skipped. */
   error: string | null;
   durationMs: number;
+  /** The credentials the attempt used, or where none matched (never a secret). */
+  credentials?: CredentialSource;
 }
 
 export interface VerifyVerdict {

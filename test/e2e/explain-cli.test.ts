@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli, spawnCli, type CliResult } from '../helpers/run-cli.ts';
+import { checkJsonLines } from '../helpers/json-schemas.ts';
 
 /** Runs the CLI with `input` on standard input (HOME points nowhere: no user config is read). */
 const withStdin = (args: string[], input: string): Promise<CliResult> => spawnCli(args, { stdin: input, env: { ...process.env, HOME: '/nonexistent' } });
@@ -68,8 +70,25 @@ describe('pullpath explain', () => {
     expect(r.code, r.stderr).toBe(0);
     const flat = r.stdout.replace(/\s+/g, ' ');
     expect(flat).toContain('for mirror.example.com/org/app the runtime uses anonymous');
-    expect(flat).toContain(`for quay.io/org/app the runtime uses user alice from ${authfile} (key quay.io)`);
+    expect(flat).toContain(`for quay.io/org/app the runtime uses auth file ${authfile}, key "quay.io" (user alice)`);
     expect(r.stdout).not.toContain('s3cret');
+  });
+
+  it('auth errors name the credential helper a mirror host gets; a failed helper lookup is its own class', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pp-explain-helper-'));
+    const authfile = join(dir, 'auth.json');
+    await writeFile(authfile, JSON.stringify({ auths: {}, credHelpers: { 'mirror.example.com': 'pp-fake' } }));
+    await writeFile(join(dir, 'mirror.example.com.json'), JSON.stringify({ Username: 'helper-user', Secret: 'helper-s3cret' }));
+    const env = { ...process.env, HOME: dir, PATH: `${fileURLToPath(new URL('../fixtures/cred-helpers', import.meta.url))}:${process.env.PATH}`, PP_FAKE_HELPER_DATA: dir };
+    const text = '(Mirrors also failed: [mirror.example.com/org/app:1: reading manifest 1 in mirror.example.com/org/app: unauthorized: authentication required]): quay.io/org/app:1: getting username and password: 1 error occurred:\n\t* error getting credentials - err: exit status 3, out: `keychain is locked`\n\n';
+    const r = await runCli(['explain', '--authfile', authfile, '-o', 'json', text], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const rec = JSON.parse(r.stdout.trim()) as { attempts: { reference: string; errorClass: string }[]; findings: { kind: string; message: string }[]; whatToDo: { topic: string }[] };
+    expect(rec.attempts.map((a) => a.errorClass)).toEqual(['unauthorized', 'credentials']);
+    expect(rec.findings.find((f) => f.kind === 'credentials')?.message).toContain(`credential helper docker-credential-pp-fake for mirror.example.com (credHelpers in ${authfile}) (user helper-user)`);
+    expect(rec.whatToDo.map((f) => f.topic)).toContain('credentials-lookup');
+    expect(checkJsonLines('explain', r.stdout).failures).toEqual([]);
+    expect(r.stdout).not.toContain('helper-s3cret');
   });
 
   it('input that is not a pull error: exit 2, saying what was expected', async () => {

@@ -88,9 +88,15 @@ describe('JSON output matches its schema', () => {
   });
 
   it('pull --jobs 4: images in input order although the first finishes last', async () => {
-    const r = await cli(['pull', ...configFlags(), ...connectTo(), '--jobs', '4', '--timeout', '10', '--output', 'json', ...IMAGES]);
+    // An auth file entry for the mirror host: each attempt says which credentials it used (never the password).
+    const authFile = join(work, 'auth.json');
+    await writeFile(authFile, JSON.stringify({ auths: { 'mirror.example.com': { auth: Buffer.from('e2e-user:e2e-Secret-pw').toString('base64') } } }));
+    const r = await cli(['pull', ...configFlags(), ...connectTo(), '--authfile', authFile, '--jobs', '4', '--timeout', '10', '--output', 'json', ...IMAGES]);
     expect(r.code).toBe(1);
     const recs = records('pull', r);
+    expect(r.stdout + r.stderr).not.toContain('e2e-Secret-pw');
+    const creds = recs.filter((x) => x.type === 'attempt' && x.image === IMAGES[3]).map((x) => x.credentials as { kind: string; key?: string; username?: string });
+    expect(creds).toEqual([expect.objectContaining({ kind: 'auth-file', key: 'mirror.example.com', username: 'e2e-user' }), expect.objectContaining({ kind: 'none' })]);
     const results = recs.filter((x) => x.type === 'result');
     expect(results.map((x) => x.image)).toEqual(IMAGES);
     // The slow image really did finish last (what makes the order check meaningful).
@@ -109,6 +115,7 @@ describe('JSON output matches its schema', () => {
     expect(r.code).toBe(1);
     const recs = records('verify', r);
     expect(recs.map((x) => x.image ?? x.type)).toEqual([...IMAGES, 'summary']);
+    expect((recs[0]!.attempts as { credentials?: { kind: string } }[])[0]!.credentials?.kind).toBe('none');
     expect(recs[0]).toMatchObject({ ok: true, source: 'mirror.example.com/org/slow:1', location: 'mirror.example.com/org' });
     expect(recs[3]).toMatchObject({ ok: false, reason: 'not-mirrored', whatToDo: [{ topic: 'not-found' }] });
     // Text lists them in the same order.

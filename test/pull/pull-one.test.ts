@@ -197,6 +197,7 @@ describe('pullImages', () => {
       headBlob: async () => { throw new Error('unused'); },
       getBlobRange: async () => { throw new Error('unused'); },
       getBlob: async () => { throw new Error('unused'); },
+      lookupCredentials: async () => ({ credentials: null, source: { kind: 'none' as const, text: 'none' } }),
       dispatchers: { get: () => { throw new Error('unused'); }, close: async () => {} },
       close: async () => {},
     };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mockSetup, API_HEADERS, imageManifest } from './mock-registry.ts';
 import { CredentialStore, authFilePaths, authKeysFor } from '../../src/registry/auth-file.ts';
 import { MEDIA } from '../../src/registry/manifest.ts';
@@ -20,18 +20,18 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('auth.json lookup', () => {
   it('uses --authfile alone, else REGISTRY_AUTH_FILE, else the runtime default list', () => {
-    expect(authFilePaths({ authFile: '/x/a.json', env: { REGISTRY_AUTH_FILE: '/y' } })).toEqual(['/x/a.json']);
-    expect(authFilePaths({ env: { REGISTRY_AUTH_FILE: '/y/b.json' } })).toEqual(['/y/b.json']);
-    expect(authFilePaths({ env: { XDG_RUNTIME_DIR: '/run/user/1000' }, home: '/home/u' })).toEqual([
-      '/run/user/1000/containers/auth.json',
-      '/home/u/.config/containers/auth.json',
-      '/home/u/.docker/config.json',
-    ]);
+    // getAuthFilePaths: --authfile (skopeo's default for it is $REGISTRY_AUTH_FILE) replaces only the first file.
+    const rest = ['/home/u/.config/containers/auth.json', '/home/u/.docker/config.json', '/home/u/.dockercfg'];
+    expect(authFilePaths({ authFile: '/x/a.json', env: { REGISTRY_AUTH_FILE: '/y' }, home: '/home/u' })).toEqual(['/x/a.json', ...rest]);
+    expect(authFilePaths({ env: { REGISTRY_AUTH_FILE: '/y/b.json' }, home: '/home/u' })).toEqual(['/y/b.json', ...rest]);
+    expect(authFilePaths({ env: { XDG_RUNTIME_DIR: '/run/user/1000' }, home: '/home/u' })).toEqual(['/run/user/1000/containers/auth.json', ...rest]);
+    expect(authFilePaths({ env: { XDG_CONFIG_HOME: '/xdg', DOCKER_CONFIG: '/dc' }, home: '/home/u', uid: 7 })).toEqual(['/run/containers/7/auth.json', '/xdg/containers/auth.json', '/dc/config.json', '/home/u/.dockercfg']);
   });
 
   it('tries the most specific key first: host/ns/repo, host/ns, host', () => {
     expect(authKeysFor('quay.io/org/team/app')).toEqual(['quay.io/org/team/app', 'quay.io/org/team', 'quay.io/org', 'quay.io']);
-    expect(authKeysFor('docker.io/library/busybox')).toEqual(['docker.io/library/busybox', 'docker.io/library', 'index.docker.io']);
+    // Exact keys only; the docker.io spellings are matched afterwards by normalization (normalizeAuthFileKey).
+    expect(authKeysFor('docker.io/library/busybox')).toEqual(['docker.io/library/busybox', 'docker.io/library', 'docker.io']);
   });
 
   it('picks the namespace entry over the host entry, and a mirror gets its own host entry', async () => {
@@ -40,19 +40,22 @@ describe('auth.json lookup', () => {
       'quay.io/org': { auth: b64('orguser:p2') },
       'https://index.docker.io/v1/': { auth: b64('hubuser:p3') },
     });
-    const store = await CredentialStore.load({ authFile: file });
-    expect(store.lookup('quay.io/org/app')?.username).toBe('orguser');
-    expect(store.lookup('quay.io/other/app')?.username).toBe('hostuser');
-    expect(store.lookup('docker.io/library/busybox')?.username).toBe('hubuser');
-    expect(store.lookup('mirror.example.com/quay/org/app')).toBeNull();
+    const store = await CredentialStore.load({ authFile: file, home: dirname(file) });
+    const user = async (repo: string) => (await store.lookup(repo)).credentials?.username ?? null;
+    expect(await user('quay.io/org/app')).toBe('orguser');
+    expect(await user('quay.io/other/app')).toBe('hostuser');
+    expect(await user('docker.io/library/busybox')).toBe('hubuser');
+    expect(await user('mirror.example.com/quay/org/app')).toBeNull();
   });
 
   it('reports malformed JSON with the file name but without the file content', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pp-auth-'));
     const file = join(dir, 'auth.json');
     await writeFile(file, `{"auths": {"q": {"auth": "${b64('u:' + PASSWORD)}"}`);
-    const err = await CredentialStore.load({ authFile: file }).catch((e) => e);
+    // As the runtime, the file fails the lookups that reach it (not the loading).
+    const err = await (await CredentialStore.load({ authFile: file, home: dir })).lookup('q/a').catch((e) => e);
     expect(err.message).toContain(file);
+    expect(err.message).toMatch(/^getting username and password: 1 error occurred:/);
     expect(err.message).not.toContain(b64('u:' + PASSWORD));
   });
 });
@@ -191,7 +194,8 @@ describe('token flow details', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pp-auth-'));
     const file = join(dir, 'auth.json');
     const refresh = 'refresh-token-SECRET-42';
-    await writeFile(file, JSON.stringify({ auths: { 'reg.example.com': { auth: '', identitytoken: refresh } } }));
+    // As Docker writes it: `auth` holds "user:" beside the token (the runtime ignores an identitytoken without it).
+    await writeFile(file, JSON.stringify({ auths: { 'reg.example.com': { auth: b64('alice:'), identitytoken: refresh } } }));
     const setup = mockSetup({ credentials: await CredentialStore.load({ authFile: file }) });
     setup.agent.get('https://reg.example.com').intercept({ path: '/v2/', method: 'GET' }).reply(401, '{}', {
       headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg"' },
@@ -218,9 +222,8 @@ describe('secrets found by review', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pp-auth-'));
     const file = join(dir, 'auth.json');
     await writeFile(file, JSON.stringify({ auths: { 'r.test': { auth: 12345678 } } }));
-    const err = await CredentialStore.load({ authFile: file }).catch((e) => e);
-    expect(err.code).toBe('PP_ERR_AUTHFILE');
-    expect(err.message).toBe(`auth file ${file}: auths["r.test"].auth: expected a string, got number`);
+    const err = await (await CredentialStore.load({ authFile: file, home: dir })).lookup('r.test/a').catch((e) => e);
+    expect(err.message).toContain(`auth file ${file}: auths["r.test"].auth: expected a string, got number`);
     expect(err.message).not.toContain('12345678');
   });
 

@@ -5,6 +5,7 @@
  */
 import type { AttemptEvent, AttemptStartEvent, ImageStartEvent, PullEvent, ResultEvent } from '../../../src/events/pull-events.ts';
 import type { SkippedMirror } from '../../../src/resolve/resolution.ts';
+import { refusalWords } from '../../../src/registry/credential-words.ts';
 import type { AttemptView, ImageStatus, ImageView, PullTotals, PullViewState, SkipNote } from './pull-state.ts';
 
 /** Folds one event. Prefer `reducePullEvents` for many. */
@@ -160,8 +161,11 @@ function applyAttempt(img: ImageView, ev: AttemptEvent): void {
   view.error = ev.error;
   view.errorClass = ev.errorClass;
   view.failedStep = ev.steps.find((s) => !s.ok)?.step ?? null;
-  const warnings = ev.notes?.filter((n) => n.startsWith('warning:'));
-  if (warnings?.length) view.warnings = warnings;
+  const warnings = ev.notes?.filter((n) => n.startsWith('warning:')) ?? [];
+  // A 401/403: which credentials were rejected, or that none were sent (never the secret).
+  const refusal = refusalWords(ev);
+  if (refusal) warnings.push(refusal);
+  if (warnings.length) view.warnings = warnings;
   if (view.startedAt === null) view.startedAt = ev.at - ev.durationMs;
   // `current` keeps pointing at this source until the next attempt starts or the verdict arrives.
 }

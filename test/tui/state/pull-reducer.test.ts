@@ -109,3 +109,18 @@ describe('reducePullEvents: batches', () => {
     expect(reducePullEvents(s, [])).toBe(s);
   });
 });
+
+describe('pullReducer: credentials of a refused attempt', () => {
+  it('a 401 shows which credentials were rejected, or that none were sent', () => {
+    const events = imagePull(IMG, 'app:1.4', [
+      { location: 'mirror1.example.com:5000/org', mirror: true, outcome: 'failed', httpStatus: 401, errorClass: 'unauthorized', error: 'reading manifest 1.4 in mirror1.example.com:5000/org/app: unauthorized: authentication required', durationMs: 4 },
+      { location: 'quay.io/org', mirror: false, outcome: 'failed', httpStatus: 401, errorClass: 'unauthorized', error: 'reading manifest 1.4 in quay.io/org/app: unauthorized: authentication required', durationMs: 4 },
+    ]).map((e) => {
+      if (e.type !== 'attempt') return e;
+      return { ...e, credentials: e.index === 0 ? { kind: 'auth-file' as const, file: '/a.json', key: 'mirror1.example.com:5000', username: 'bob', text: 'auth file /a.json, key "mirror1.example.com:5000" (user bob)' } : { kind: 'none' as const, text: 'none matched quay.io/org/app (looked in: /a.json)' } };
+    });
+    const img = fold(events).images.get(IMG)!;
+    expect(img.attempts[0]!.warnings).toEqual(['HTTP 401: the credentials were rejected: auth file /a.json, key "mirror1.example.com:5000" (user bob)']);
+    expect(img.attempts[1]!.warnings).toEqual(['HTTP 401: no credentials were sent (none matched quay.io/org/app (looked in: /a.json))']);
+  });
+});
