@@ -23,6 +23,7 @@ describe('pullpath resolve --runtime containerd', () => {
     expect(r.stdout).toContain('2. quay.io/org/app:1  (primary)');
     expect(r.stdout).toContain('server (tried last)');
     expect(r.stdout).toMatch(/https:\/\/cache\.example\.com:5000\/v2\/quay\/v2: .*without "resolve"/);
+    expect(r.stdout).toContain('(skipped): pin by digest, or give the host capabilities = ["pull", "resolve"]');
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
