@@ -223,7 +223,7 @@ export function containerdHostList(setup: ContainerdSetup, refHost: string): { h
  * which containerd's reference parser takes as the host and the docker grammar used here does not.
  */
 function parseRef(raw: string): { ok: true; ref: { domain: string; path: string; tag: string | null; digest: string | null } } | { ok: false; error: string } {
-  const ipv6 = /^(\[[0-9A-Fa-f:.]+\](?::\d+)?)\/(.*)$/.exec(raw);
+  const ipv6 = raw.charCodeAt(0) === 91 /* [ */ ? /^(\[[0-9A-Fa-f:.]+\](?::\d+)?)\/(.*)$/.exec(raw) : null;
   if (ipv6) {
     const rest = tryParseNormalizedNamed(`ipv6.invalid/${ipv6[2]}`);
     if (!rest.ok) return rest;
@@ -262,7 +262,15 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
   }
   const v = r.digest !== null ? plan.digest : plan.tag;
   const tail = `/${r.path}${suffix}`;
-  out.sources = v.sources.map((t) => ({ ...t, reference: t.containerd!.host + tail }));
+  const sources: PullSource[] = new Array(v.sources.length);
+  for (let i = 0; i < v.sources.length; i++) {
+    const t = v.sources[i]!;
+    const src: PullSource = { location: t.location, insecure: t.insecure, reference: t.containerd!.host + tail, blocked: false, mirror: t.mirror, containerd: t.containerd! };
+    if (t.why !== undefined) src.why = t.why;
+    if (t.origin !== undefined) src.origin = t.origin;
+    sources[i] = src;
+  }
+  out.sources = sources;
   out.skipped = [...v.skipped];
   if (v.sources.length === 0) {
     out.error = `failed to resolve reference "${normalized}": no resolve hosts: not found`;
@@ -297,12 +305,18 @@ interface HostPlan {
  */
 const plans = new WeakMap<ContainerdSetup, Map<string, HostPlan>>();
 
+// The setup resolved last and its plans: a batch of references against one setup skips the WeakMap lookup.
+let lastSetup: ContainerdSetup | null = null;
+let lastPlans: Map<string, HostPlan> | null = null;
+
 function planFor(setup: ContainerdSetup, refHost: string): HostPlan {
-  let cache = plans.get(setup);
+  let cache: Map<string, HostPlan> | undefined = setup === lastSetup ? lastPlans! : plans.get(setup);
   if (cache === undefined) {
     cache = new Map();
     plans.set(setup, cache);
   }
+  lastSetup = setup;
+  lastPlans = cache;
   let plan = cache.get(refHost);
   if (plan === undefined) {
     plan = buildPlan(setup, refHost);
