@@ -276,7 +276,12 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
     out.error = `failed to resolve reference "${normalized}": no resolve hosts: not found`;
     out.errorKind = 'config';
   }
-  const notes = v.fetchNote ? [...plan.notes, FETCH_NOTE] : plan.notes;
+  // After a tag resolves, containerd fetches by digest from every `pull` host in order (the digest variant's hosts).
+  // The field is declared on Resolution by the pull engine's branch (`containerdFetchHosts`); set it for tags here.
+  if (r.digest === null && plan.digest.sources.length > 0) {
+    (out as Resolution & { containerdFetchHosts?: ContainerdEndpoint[] }).containerdFetchHosts = plan.fetchHosts;
+  }
+  const notes = v.fetchNote ? [...plan.notes, plan.fetchNote] : plan.notes;
   if (notes.length > 0) out.notes = notes === plan.notes ? [...notes] : notes;
   return out;
 }
@@ -297,6 +302,10 @@ interface HostPlan {
   notes: string[];
   tag: Variant;
   digest: Variant;
+  /** Every host with `pull`, in order: where containerd fetches content after a tag resolved. */
+  fetchHosts: ContainerdEndpoint[];
+  /** The note saying so, naming those hosts. */
+  fetchNote: string;
 }
 
 /**
@@ -328,7 +337,7 @@ function planFor(setup: ContainerdSetup, refHost: string): HostPlan {
 function buildPlan(setup: ContainerdSetup, refHost: string): HostPlan {
   const notes: string[] = [];
   const empty: Variant = { sources: [], skipped: [], fetchNote: false };
-  const fail = (error: string, registry: MatchedRegistry | null = null): HostPlan => ({ registry, error, notes, tag: empty, digest: empty });
+  const fail = (error: string, registry: MatchedRegistry | null = null): HostPlan => ({ registry, error, notes, tag: empty, digest: empty, fetchHosts: [], fetchNote: FETCH_NOTE });
   if (setup.error !== null) {
     notes.push(`${setup.config?.registryOrigin ?? ''}: ${setup.error}`);
     return fail(`the CRI plugin does not load: ${setup.error}`);
@@ -353,7 +362,10 @@ function buildPlan(setup: ContainerdSetup, refHost: string): HostPlan {
     candidates = fromDirs.candidates;
   }
   const tag = variantFor(candidates, false);
-  return { registry, error: null, notes, tag, digest: variantFor(candidates, true) };
+  const digest = variantFor(candidates, true);
+  const fetchHosts = digest.sources.map((s) => s.containerd!);
+  const fetchNote = `${FETCH_NOTE}: ${fetchHosts.map((e) => `${e.scheme}://${e.host}${e.path}`).join(', ')}`;
+  return { registry, error: null, notes, tag, digest, fetchHosts, fetchNote };
 }
 
 function variantFor(candidates: Candidate[], isDigest: boolean): Variant {
