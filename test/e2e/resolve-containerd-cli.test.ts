@@ -137,3 +137,17 @@ describe('pullpath convert and render --runtime containerd', () => {
     expect(rec.skipped.map((s) => s.kind)).toEqual(['capability']);
   });
 });
+
+describe('pullpath diff with hosts.toml sides', () => {
+  it('compares two hosts dirs (detected) and a registries.conf against a hosts dir, JSON valid against the diff schema', async () => {
+    const r = await pullpath(['diff', `${fx}/certs.d`, `${fx}/after.d`, 'quay.io/org/app:1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+ 1. cache.example.com:5000/org/app:1 (mirror)');
+    expect(r.stdout).toContain('- was 1. 10.0.0.5:5000/org/app:1 (mirror, insecure)');
+    const j = await pullpath(['diff', '--before-hosts-dir', `${fx}/certs.d`, '--after-hosts-dir', `${fx}/after.d`, '-o', 'json']);
+    const { records, failures } = checkJsonLines('diff', j.stdout);
+    expect(failures).toEqual([]);
+    expect(records.some((x) => x['image'] === 'quay.io/pullpath/synthetic:latest')).toBe(true);
+    expect(j.stdout).not.toContain(SECRET);
+  });
+});
