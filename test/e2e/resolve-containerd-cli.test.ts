@@ -97,6 +97,7 @@ describe('pullpath lint --runtime containerd', () => {
     expect(r.stdout).toContain('unknown capability fetch');
     expect(r.stdout).toContain(`${fx}/certs.d/quay.io/hosts.toml:4: warning PP_LINT_CTRD_NO_RESOLVE`);
     const j = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`, '-o', 'json']);
+    expect(checkJsonLines('lint', j.stdout).failures).toEqual([]);
     const recs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code: string; file: string; line: number | null });
     expect(recs.map((x) => x.code)).toContain('PP_LINT_CTRD_FILE_IGNORED');
     expect(r.stdout + j.stdout).not.toContain(SECRET);
