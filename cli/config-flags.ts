@@ -28,7 +28,7 @@ import {
   type OpenShiftFlagValues,
 } from './openshift-flags.ts';
 // --- containerd (issue 16): --runtime, --hosts-dir, --containerd-config; see cli/containerd-flags.ts ---
-import { containerdFlagOptions, containerdFlagsHelp, loadContainerdSetupFromFlags, runtimeFromFlags, type ContainerdFlagValues } from './containerd-flags.ts';
+import { containerdFlagOptions, containerdFlagsHelp, runtimeFromFlags, type ContainerdFlagValues } from './containerd-flags.ts';
 import type { ContainerdSetup } from '../src/containerd/setup.ts';
 import { resolveContainerd } from '../src/containerd/resolve.ts';
 import { compileConfig } from '../src/resolve/compile.ts';
@@ -146,6 +146,7 @@ export async function loadSetupFromFlags(values: ConfigFlagValues, extra: Partia
     for (const flag of ['registries-conf', 'registries-conf-dir', 'short-name-aliases', 'openshift'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --runtime containerd (containerd reads hosts.toml, see --hosts-dir)`);
     }
+    const { loadContainerdSetupFromFlags } = await import('./containerd-load.ts');
     const containerd = await loadContainerdSetupFromFlags(values);
     const config = loadRegistriesConfFromTexts({ main: null, mainPath: '(none: --runtime containerd)', dropins: [] });
     const policy = values.policy !== undefined ? await loadPolicyFile(values.policy) : null;

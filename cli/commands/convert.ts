@@ -8,7 +8,8 @@ import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { registriesConfToHostsToml, hostsTomlToRegistriesConf, type ConvertWarning } from '../../src/containerd/convert.ts';
 import { configFlagOptions, loadConfigFromFlags } from '../config-flags.ts';
-import { loadContainerdSetupFromFlags, hostsDirsFromFlags } from '../containerd-flags.ts';
+import { hostsDirsFromFlags } from '../containerd-flags.ts';
+import { loadContainerdSetupFromFlags } from '../containerd-load.ts';
 
 export const help = `Usage: pullpath convert registries-conf --to hosts-toml [registries.conf flags] [--out DIR]
        pullpath convert hosts-toml --to registries-conf --hosts-dir DIR [--compat 1.6|1.7|2.x] [--out FILE]

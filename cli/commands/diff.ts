@@ -31,13 +31,17 @@ BEFORE and AFTER are each a configuration, in any pairing:
                            rendered as the MCO does (as --openshift)
   a node's root            a directory holding etc/containers (e.g. a
                            must-gather copy), read as \`render --diff\` reads it
+  a containerd hosts dir   certs.d/<host>/hosts.toml, resolved as containerd
+                           does (--runtime containerd; --compat 1.6|1.7|2.x)
 given as positional paths (the kind is detected: a directory with
-etc/containers is a root, another directory or a .yaml/.yml/.json file is
-cluster objects, any other file a registries.conf) or with flags, per side:
+etc/containers is a root, one whose subdirectories hold hosts.toml a hosts
+dir, another directory or a .yaml/.yml/.json file is cluster objects, any
+other file a registries.conf) or with flags, per side:
   --before-registries-conf FILE   --after-registries-conf FILE
   --before-registries-conf-dir D  --after-registries-conf-dir D
   --before-openshift PATH         --after-openshift PATH   (repeatable)
   --before-root DIR               --after-root DIR
+  --before-hosts-dir DIR          --after-hosts-dir DIR    (repeatable)
   --before-policy FILE            --after-policy FILE
 A side given by flags takes no positional; the positionals left are REFs.
 Cluster objects against a node root are applied onto that node (its other

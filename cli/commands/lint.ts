@@ -11,7 +11,8 @@ import { configFlagOptions, configFlagsHelp, loadOptionsFromFlags } from '../con
 import { attributeRenderedFindings } from '../../src/openshift/provenance.ts';
 import { defaultOpenShiftWarning, loadTextsInputFromOpenShift, openShiftTextsFromFlags } from '../openshift-flags.ts';
 import type { LintFinding } from '../../src/config/lint/finding.ts';
-import { loadContainerdLintInput, runtimeFromFlags } from '../containerd-flags.ts';
+import { runtimeFromFlags } from '../containerd-flags.ts';
+import { loadContainerdLintInput } from '../containerd-load.ts';
 import { lintContainerd } from '../../src/containerd/lint.ts';
 
 /** What to do about each ClusterImagePolicy / ImagePolicy pitfall (src/openshift/image-policy-warnings.ts). */

@@ -18,8 +18,10 @@ import { formatRenderedFrom } from '../../src/config/rendered-from.ts';
 import type { ConfigText } from '../../src/config/types.ts';
 import { attributeRenderedOrigins } from '../../src/openshift/provenance.ts';
 import { loadPolicyFile, parsePolicy } from '../../src/policy/index.ts';
+import { parseContainerdCompat } from '../containerd-flags.ts';
+import { resolveContainerd } from '../../src/containerd/resolve.ts';
 
-export type SideKind = 'registries-conf' | 'openshift' | 'root';
+export type SideKind = 'registries-conf' | 'openshift' | 'root' | 'hosts-dir';
 
 /** What one side was given: its kind and paths (from flags or a detected positional). */
 export interface SideSpec {
@@ -38,6 +40,7 @@ export function sideFlagOptions(side: 'before' | 'after') {
     [`${side}-openshift`]: { type: 'string', multiple: true },
     [`${side}-root`]: { type: 'string' },
     [`${side}-policy`]: { type: 'string' },
+    [`${side}-hosts-dir`]: { type: 'string', multiple: true },
   } as const;
 }
 
@@ -49,17 +52,19 @@ export function specFromFlags(values: Values, side: 'before' | 'after'): SideSpe
   const conf = get('registries-conf') as string | undefined;
   const os = get('openshift') as string[] | undefined;
   const root = get('root') as string | undefined;
-  const given = [conf !== undefined, os !== undefined && os.length > 0, root !== undefined].filter(Boolean).length;
+  const hostsDirs = get('hosts-dir') as string[] | undefined;
+  const given = [conf !== undefined, os !== undefined && os.length > 0, root !== undefined, hostsDirs !== undefined && hostsDirs.length > 0].filter(Boolean).length;
   const dir = get('registries-conf-dir') as string | undefined;
   const policy = get('policy') as string | undefined;
   if (given === 0) {
     if (dir !== undefined) throw new UsageError(`--${side}-registries-conf-dir needs --${side}-registries-conf`);
     return null; // --X-policy alone: the positional path gives the rest (the command adds the policy)
   }
-  if (given > 1) throw new UsageError(`${side}: give one of --${side}-registries-conf, --${side}-openshift, --${side}-root`);
+  if (given > 1) throw new UsageError(`${side}: give one of --${side}-registries-conf, --${side}-openshift, --${side}-root, --${side}-hosts-dir`);
   const extra = { ...(dir !== undefined ? { registriesConfDir: dir } : {}), ...(policy !== undefined ? { policy } : {}) };
   if (conf !== undefined) return { kind: 'registries-conf', paths: [conf], ...extra };
   if (root !== undefined) return { kind: 'root', paths: [root], ...extra };
+  if (hostsDirs !== undefined && hostsDirs.length > 0) return { kind: 'hosts-dir', paths: hostsDirs, ...extra };
   return { kind: 'openshift', paths: os!, ...extra };
 }
 
@@ -73,9 +78,19 @@ export async function detectKind(path: string): Promise<SideKind> {
   if (st === null) throw new UsageError(`${path}: no such file or directory (expected a registries.conf, cluster objects or a node root)`);
   if (st.isDirectory()) {
     const etc = await stat(join(path, 'etc', 'containers')).catch(() => null);
-    return etc?.isDirectory() === true ? 'root' : 'openshift';
+    if (etc?.isDirectory() === true) return 'root';
+    // containerd: a directory of host directories holding hosts.toml (certs.d).
+    if (await isHostsDir(path)) return 'hosts-dir';
+    return 'openshift';
   }
   return ['.yaml', '.yml', '.json'].includes(extname(path).toLowerCase()) ? 'openshift' : 'registries-conf';
+}
+
+/** A containerd hosts directory root: some subdirectory holds a hosts.toml. */
+async function isHostsDir(path: string): Promise<boolean> {
+  const names = await readdir(path).catch(() => [] as string[]);
+  for (const n of names) if ((await stat(join(path, n, 'hosts.toml')).catch(() => null))?.isFile() === true) return true;
+  return false;
 }
 
 /** Shared flags every side uses (compat, short-name aliases, OpenShift release line and payload). */
@@ -144,6 +159,9 @@ async function openShiftOverRoot(spec: SideSpec, shared: SharedFlags, root: stri
  * other side's node root, when it is one, so that cluster objects are applied onto that node's files.
  */
 export async function loadSide(spec: SideSpec, shared: SharedFlags, otherRoot?: string): Promise<DiffSide> {
+  // --- containerd: a hosts.toml tree, resolved by containerd's rules ---
+  if (spec.kind === 'hosts-dir') return loadHostsDirSide(spec, shared);
+  // --- end containerd ---
   const values: ConfigFlagValues = {};
   if (shared.compat !== undefined) values.compat = shared.compat;
   if (shared['short-name-aliases'] !== undefined) values['short-name-aliases'] = shared['short-name-aliases'];
@@ -185,4 +203,35 @@ export async function loadSide(spec: SideSpec, shared: SharedFlags, otherRoot?: 
   if (spec.policy !== undefined) nodeFiles.set(POLICY_JSON, await readOrNull(spec.policy));
   // A lone file (no drop-ins read): its config is the node registries.conf as the MCO parses it.
   return { config: setup.config, policy: setup.policy, nodeFiles, configIsNodeRegistriesConf: dropins.length === 0 };
+}
+
+/** Empty registries configuration for a containerd side (it resolves through `resolve`). */
+const EMPTY_CONFIG = () => loadRegistriesConfFromTexts({ main: null, mainPath: '(none: hosts.toml side)', dropins: [] });
+
+/** A hosts.toml side: containerd's resolution (--compat taken as a containerd version when it is one, else 1.6). */
+async function loadHostsDirSide(spec: SideSpec, shared: SharedFlags): Promise<DiffSide> {
+  const { loadContainerdSetupFromFlags } = await import('../containerd-load.ts');
+  let compat: string | undefined;
+  try {
+    compat = shared.compat !== undefined ? parseContainerdCompat(shared.compat) : undefined;
+  } catch {
+    compat = undefined;
+  }
+  const setup = await loadContainerdSetupFromFlags({ 'hosts-dir': spec.paths, ...(compat !== undefined ? { compat } : {}) });
+  const synthetic: string[] = [];
+  for (const root of setup.dirs) {
+    for (const name of root.keys()) {
+      if (name === '_default') continue;
+      const m = /^(.*)_(\d+)_$/.exec(name);
+      const host = m ? `${m[1]}:${m[2]}` : name;
+      synthetic.push(`${host}/pullpath/synthetic:latest`, `${host}/pullpath/synthetic@sha256:${'0'.repeat(64)}`);
+    }
+  }
+  return {
+    config: EMPTY_CONFIG(),
+    policy: spec.policy !== undefined ? await loadPolicyFile(spec.policy) : null,
+    nodeFiles: new Map(),
+    resolve: (image) => resolveContainerd(setup, image),
+    syntheticImages: synthetic,
+  };
 }

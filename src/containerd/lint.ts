@@ -137,6 +137,19 @@ function dirFindings(setup: ContainerdSetup, root: Map<string, HostDirEntry>, en
     });
   }
   if (entry.hosts !== null) {
+    // A directory named without the port whose server names the same host WITH a port: the user meant host:port,
+    // but references to host:port look for host_port_ / host:port and never read this directory.
+    const srv = entry.hosts[entry.hosts.length - 1]!;
+    if (!name.includes(':') && !/_\d+_$/.test(name) && srv.key === null && srv.host.startsWith(`${name}:`) && goPort(srv.host) !== '') {
+      out.push({
+        severity: 'warning',
+        code: 'PP_LINT_CTRD_DIR_NAME',
+        file: entry.file,
+        line: srv.line || undefined,
+        message: `directory "${name}" applies only to ${name}/… references; ${srv.host}/… references look for "${name}_${goPort(srv.host)}_" or "${srv.host}" and never read this file`,
+        fix: `rename the directory to "${name}_${goPort(srv.host)}_"`,
+      });
+    }
     for (const h of entry.hosts) hostFindings(entry, h, out);
     const server = entry.hosts[entry.hosts.length - 1]!;
     const mirrors = entry.hosts.length - 1;

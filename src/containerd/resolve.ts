@@ -223,7 +223,7 @@ export function containerdHostList(setup: ContainerdSetup, refHost: string): { h
  * which containerd's reference parser takes as the host and the docker grammar used here does not.
  */
 function parseRef(raw: string): { ok: true; ref: { domain: string; path: string; tag: string | null; digest: string | null } } | { ok: false; error: string } {
-  const ipv6 = /^(\[[0-9A-Fa-f:.]+\](?::\d+)?)\/(.*)$/.exec(raw);
+  const ipv6 = raw.charCodeAt(0) === 91 /* [ */ ? /^(\[[0-9A-Fa-f:.]+\](?::\d+)?)\/(.*)$/.exec(raw) : null;
   if (ipv6) {
     const rest = tryParseNormalizedNamed(`ipv6.invalid/${ipv6[2]}`);
     if (!rest.ok) return rest;
@@ -262,13 +262,26 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
   }
   const v = r.digest !== null ? plan.digest : plan.tag;
   const tail = `/${r.path}${suffix}`;
-  out.sources = v.sources.map((t) => ({ ...t, reference: t.containerd!.host + tail }));
+  const sources: PullSource[] = new Array(v.sources.length);
+  for (let i = 0; i < v.sources.length; i++) {
+    const t = v.sources[i]!;
+    const src: PullSource = { location: t.location, insecure: t.insecure, reference: t.containerd!.host + tail, blocked: false, mirror: t.mirror, containerd: t.containerd! };
+    if (t.why !== undefined) src.why = t.why;
+    if (t.origin !== undefined) src.origin = t.origin;
+    sources[i] = src;
+  }
+  out.sources = sources;
   out.skipped = [...v.skipped];
   if (v.sources.length === 0) {
     out.error = `failed to resolve reference "${normalized}": no resolve hosts: not found`;
     out.errorKind = 'config';
   }
-  const notes = v.fetchNote ? [...plan.notes, FETCH_NOTE] : plan.notes;
+  // After a tag resolves, containerd fetches by digest from every `pull` host in order (the digest variant's hosts).
+  // The field is declared on Resolution by the pull engine's branch (`containerdFetchHosts`); set it for tags here.
+  if (r.digest === null && plan.digest.sources.length > 0) {
+    (out as Resolution & { containerdFetchHosts?: ContainerdEndpoint[] }).containerdFetchHosts = plan.fetchHosts;
+  }
+  const notes = v.fetchNote ? [...plan.notes, plan.fetchNote] : plan.notes;
   if (notes.length > 0) out.notes = notes === plan.notes ? [...notes] : notes;
   return out;
 }
@@ -289,6 +302,10 @@ interface HostPlan {
   notes: string[];
   tag: Variant;
   digest: Variant;
+  /** Every host with `pull`, in order: where containerd fetches content after a tag resolved. */
+  fetchHosts: ContainerdEndpoint[];
+  /** The note saying so, naming those hosts. */
+  fetchNote: string;
 }
 
 /**
@@ -297,12 +314,18 @@ interface HostPlan {
  */
 const plans = new WeakMap<ContainerdSetup, Map<string, HostPlan>>();
 
+// The setup resolved last and its plans: a batch of references against one setup skips the WeakMap lookup.
+let lastSetup: ContainerdSetup | null = null;
+let lastPlans: Map<string, HostPlan> | null = null;
+
 function planFor(setup: ContainerdSetup, refHost: string): HostPlan {
-  let cache = plans.get(setup);
+  let cache: Map<string, HostPlan> | undefined = setup === lastSetup ? lastPlans! : plans.get(setup);
   if (cache === undefined) {
     cache = new Map();
     plans.set(setup, cache);
   }
+  lastSetup = setup;
+  lastPlans = cache;
   let plan = cache.get(refHost);
   if (plan === undefined) {
     plan = buildPlan(setup, refHost);
@@ -314,7 +337,7 @@ function planFor(setup: ContainerdSetup, refHost: string): HostPlan {
 function buildPlan(setup: ContainerdSetup, refHost: string): HostPlan {
   const notes: string[] = [];
   const empty: Variant = { sources: [], skipped: [], fetchNote: false };
-  const fail = (error: string, registry: MatchedRegistry | null = null): HostPlan => ({ registry, error, notes, tag: empty, digest: empty });
+  const fail = (error: string, registry: MatchedRegistry | null = null): HostPlan => ({ registry, error, notes, tag: empty, digest: empty, fetchHosts: [], fetchNote: FETCH_NOTE });
   if (setup.error !== null) {
     notes.push(`${setup.config?.registryOrigin ?? ''}: ${setup.error}`);
     return fail(`the CRI plugin does not load: ${setup.error}`);
@@ -339,7 +362,10 @@ function buildPlan(setup: ContainerdSetup, refHost: string): HostPlan {
     candidates = fromDirs.candidates;
   }
   const tag = variantFor(candidates, false);
-  return { registry, error: null, notes, tag, digest: variantFor(candidates, true) };
+  const digest = variantFor(candidates, true);
+  const fetchHosts = digest.sources.map((s) => s.containerd!);
+  const fetchNote = `${FETCH_NOTE}: ${fetchHosts.map((e) => `${e.scheme}://${e.host}${e.path}`).join(', ')}`;
+  return { registry, error: null, notes, tag, digest, fetchHosts, fetchNote };
 }
 
 function variantFor(candidates: Candidate[], isDigest: boolean): Variant {

@@ -11,6 +11,7 @@ import { compareResolutions } from './compare-resolutions.ts';
 import { nodeImpact } from './mco-impact.ts';
 import { syntheticImages } from './synthetic-images.ts';
 import type { DiffResult, ImageChange } from './types.ts';
+import type { Resolution } from '../resolve/resolution.ts';
 
 /** One configuration as the diff sees it. */
 export interface DiffSide {
@@ -23,6 +24,10 @@ export interface DiffSide {
    * drop-ins): the MCO impact then reuses it instead of parsing the file again.
    */
   configIsNodeRegistriesConf?: boolean;
+  /** --runtime containerd sides (hosts.toml trees): how this side resolves, instead of `config`. */
+  resolve?: (image: string) => Resolution;
+  /** Synthetic references this side adds when no images are given (a hosts.toml side has no prefixes in `config`). */
+  syntheticImages?: readonly string[];
 }
 
 export interface DiffInput {
@@ -36,7 +41,9 @@ export interface DiffInput {
 
 export function runDiff(input: DiffInput): DiffResult {
   const synthetic = input.images.length === 0;
-  const images = synthetic ? syntheticImages(input.before.config, input.after.config) : input.images;
+  const images = synthetic
+    ? [...syntheticImages(input.before.config, input.after.config), ...(input.before.syntheticImages ?? []), ...(input.after.syntheticImages ?? [])]
+    : input.images;
   const cb = compileConfig(input.before.config);
   const ca = compileConfig(input.after.config);
   // Verdicts are compared only when both sides have a policy: one side's verdict against nothing says
@@ -51,8 +58,8 @@ export function runDiff(input: DiffInput): DiffResult {
     if (seen.has(image)) continue;
     seen.add(image);
     total++;
-    let b = resolveArg(cb, image);
-    let a = resolveArg(ca, image);
+    let b = input.before.resolve ? input.before.resolve(image) : resolveArg(cb, image);
+    let a = input.after.resolve ? input.after.resolve(image) : resolveArg(ca, image);
     if (bp !== null && ap !== null) {
       b = judgeResolution(bp, b);
       a = judgeResolution(ap, a);

@@ -13,6 +13,7 @@ import { credentialsSent } from '../registry/credential-words.ts';
 export type FixTopic =
   | 'tag-on-digest-only'
   | 'digest-on-tag-only'
+  | 'tag-on-pull-only-host'
   | 'no-mirror'
   | 'blocked'
   | 'not-found'
@@ -45,6 +46,7 @@ export type FixTopic =
 export const FIX_TEXT: Record<FixTopic, string> = {
   'tag-on-digest-only': 'pin by digest, or add an ImageTagMirrorSet (registries.conf: pull-from-mirror = "all" or "tag-only")',
   'digest-on-tag-only': 'pull by tag, or add an ImageDigestMirrorSet (registries.conf: pull-from-mirror = "all" or "digest-only")',
+  'tag-on-pull-only-host': 'pin by digest, or give the host capabilities = ["pull", "resolve"] in its hosts.toml (containerd resolves tags only on hosts with "resolve")',
   'no-mirror': 'add a mirror for its repository: an ImageDigestMirrorSet (or ImageTagMirrorSet for tags); registries.conf: [[registry.mirror]]',
   blocked: 'blocked in registries.conf (image.config blockedRegistries, or mirrorSourcePolicy: NeverContactSource): add a mirror that serves it, or unblock it',
   'not-found': 'the image is not there: check the name, tag and digest; on a mirror, mirror the image (oc-mirror, skopeo copy)',
@@ -176,6 +178,8 @@ function skipFix(s: SkippedMirror): Fix | null {
   }
   if (s.kind === 'digest-only') return fix(`${s.location} (skipped)`, 'tag-on-digest-only');
   if (s.kind === 'tag-only') return fix(`${s.location} (skipped)`, 'digest-on-tag-only');
+  // containerd: a host without "resolve" (or "pull") left out; only the tag case has a fix worth saying.
+  if (s.kind === 'capability' && /without "resolve"/.test(s.reason)) return fix(`${s.location} (skipped)`, 'tag-on-pull-only-host');
   return null;
 }
 

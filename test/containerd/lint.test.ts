@@ -60,6 +60,12 @@ describe('lint --runtime containerd', () => {
     expect(unset[0]!.message).toContain('docker.io, quay.io');
   });
 
+  it('a directory named without the port while its server has one', () => {
+    const f = lint({ 'reg.example': 'server = "https://reg.example:5000"\n[host."https://m.example"]\n' });
+    expect(codes(f)).toEqual(['PP_LINT_CTRD_DIR_NAME reg.example/hosts.toml:1']);
+    expect(f[0]!.fix).toBe('rename the directory to "reg.example_5000_"');
+  });
+
   it('a clean tree has no findings', () => {
     expect(lint({ 'quay.io': '[host."https://mirror.example"]\n  capabilities = ["pull", "resolve"]\n', _default: '[host."http://cache.local:5000"]\n' })).toEqual([]);
   });

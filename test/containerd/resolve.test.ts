@@ -35,6 +35,10 @@ describe('resolveContainerd (containerd 1.6.20 rules)', () => {
     const tag = resolveContainerd(s, 'quay.io/a/b:1');
     expect(urls(tag)).toEqual(['https://quay.io/v2']);
     expect(tag.skipped[0]).toMatchObject({ location: 'https://m.example/v2', kind: 'capability' });
+    // The fetch walk after the tag resolved: every host with "pull", the skipped mirror first.
+    const fetch = (tag as { containerdFetchHosts?: Array<{ host: string }> }).containerdFetchHosts;
+    expect(fetch?.map((e) => e.host)).toEqual(['m.example', 'quay.io']);
+    expect(tag.notes?.join('\n')).toContain('from every host with "pull", in order: https://m.example/v2, https://quay.io/v2');
     const dg = resolveContainerd(s, `quay.io/a/b@sha256:${'a'.repeat(64)}`);
     expect(urls(dg)).toEqual(['https://m.example/v2', 'https://quay.io/v2']);
   });

@@ -222,6 +222,14 @@ blocked = true
     expect((recs[0]!.expected as { reference: string }[]).map((a) => a.reference)).toEqual(['mirror.example.com/org/missing:1', 'source.example.com/org/missing:1']);
   });
 
+  it('convert (containerd): the converted files, then a warning per semantic lost', async () => {
+    const r = await cli(['convert', 'registries-conf', '--to', 'hosts-toml', ...configFlags(), '--output', 'json']);
+    expect(r.code).toBe(0);
+    const recs = records('convert', r);
+    expect(recs.filter((x) => x.type === 'file').map((x) => x.path)).toEqual(['source.example.com/hosts.toml']);
+    expect(recs.filter((x) => x.type === 'warning').map((x) => x.code)).toContain('convert-path-prefix');
+  });
+
   it('every schema in schemas/ was checked against real output', () => {
     expect([...covered].sort()).toEqual(schemaNames().sort());
   });

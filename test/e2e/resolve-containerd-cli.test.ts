@@ -23,6 +23,7 @@ describe('pullpath resolve --runtime containerd', () => {
     expect(r.stdout).toContain('2. quay.io/org/app:1  (primary)');
     expect(r.stdout).toContain('server (tried last)');
     expect(r.stdout).toMatch(/https:\/\/cache\.example\.com:5000\/v2\/quay\/v2: .*without "resolve"/);
+    expect(r.stdout).toContain('(skipped): pin by digest, or give the host capabilities = ["pull", "resolve"]');
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
@@ -96,6 +97,7 @@ describe('pullpath lint --runtime containerd', () => {
     expect(r.stdout).toContain('unknown capability fetch');
     expect(r.stdout).toContain(`${fx}/certs.d/quay.io/hosts.toml:4: warning PP_LINT_CTRD_NO_RESOLVE`);
     const j = await pullpath(['lint', '--hosts-dir', `${fx}/certs.d`, '-o', 'json']);
+    expect(checkJsonLines('lint', j.stdout).failures).toEqual([]);
     const recs = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { code: string; file: string; line: number | null });
     expect(recs.map((x) => x.code)).toContain('PP_LINT_CTRD_FILE_IGNORED');
     expect(r.stdout + j.stdout).not.toContain(SECRET);
@@ -134,5 +136,19 @@ describe('pullpath convert and render --runtime containerd', () => {
     // NeverContactSource: server is the mirror, and the IDMS mirror (pull only) is skipped for a tag.
     expect(rec.sources.map((s) => s.location)).toEqual(['https://mirror.local:5000/v2/example']);
     expect(rec.skipped.map((s) => s.kind)).toEqual(['capability']);
+  });
+});
+
+describe('pullpath diff with hosts.toml sides', () => {
+  it('compares two hosts dirs (detected) and a registries.conf against a hosts dir, JSON valid against the diff schema', async () => {
+    const r = await pullpath(['diff', `${fx}/certs.d`, `${fx}/after.d`, 'quay.io/org/app:1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+ 1. cache.example.com:5000/org/app:1 (mirror)');
+    expect(r.stdout).toContain('- was 1. 10.0.0.5:5000/org/app:1 (mirror, insecure)');
+    const j = await pullpath(['diff', '--before-hosts-dir', `${fx}/certs.d`, '--after-hosts-dir', `${fx}/after.d`, '-o', 'json']);
+    const { records, failures } = checkJsonLines('diff', j.stdout);
+    expect(failures).toEqual([]);
+    expect(records.some((x) => x['image'] === 'quay.io/pullpath/synthetic:latest')).toBe(true);
+    expect(j.stdout).not.toContain(SECRET);
   });
 });
