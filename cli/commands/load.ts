@@ -31,8 +31,7 @@ import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { loadRecordJson } from '../../src/report/load-json.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags } from '../config-flags.ts';
-import { pullResolverFromSetup } from '../pull-resolver.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, resolverFromSetup } from '../config-flags.ts';
 import { scenarioContainerdResolver } from '../../src/scenario/containerd-prepare.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, hostMapFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
@@ -227,7 +226,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     if (values.policy !== undefined) throw new UsageError('--policy does not apply to load: use resolve, pull or verify --policy');
     // containers/image's rules, or containerd's under --runtime containerd.
     const setup = await loadSetupFromFlags(values);
-    const resolveOne = pullResolverFromSetup(setup);
+    const resolveOne = resolverFromSetup(setup);
     resolutions = positionals.map((p) => resolveOne(p));
     hostMap = hostMapFromFlags(values);
     client = await clientFromFlags(values, { connections, credentialHelpers: setup.config.credentialHelpers, proxyEnv: setup.proxyEnv });

@@ -21,8 +21,7 @@ import { imageLabels, pullImages } from '../../src/pull/pull-images.ts';
 import type { PullEvent, ResultEvent } from '../../src/events/pull-events.ts';
 import { createPullTextWriter } from '../../src/report/pull-text.ts';
 import { createPullJsonWriter } from '../../src/report/pull-jsonl.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues } from '../config-flags.ts';
-import { pullResolverFromSetup } from '../pull-resolver.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, type ConfigFlagValues, resolverFromSetup } from '../config-flags.ts';
 import { shouldUseTui } from '../tui/should-use-tui.ts';
 import { linkedController, type RunContext } from '../lifecycle.ts';
 
@@ -178,7 +177,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   const setup = await loadSetupFromFlags(flags.config);
   const { config: conf, policy } = setup;
   // containers/image's rules, or containerd's under --runtime containerd (hosts.toml, then containerd's resolver).
-  const resolveOne = pullResolverFromSetup(setup);
+  const resolveOne = resolverFromSetup(setup);
   const resolutions = flags.refs.map((ref) => resolveOne(ref));
   const credentials = await credentialStoreFromFlags({ ...flags.creds, authfile: flags.authFile }, setup.config.credentialHelpers);
   const dispatchers = createDispatcherFactory({ hostMap, proxy: runProxyConfig(setup.proxyEnv) });

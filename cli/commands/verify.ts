@@ -16,8 +16,7 @@ import { formatVerdictLine, formatVerifySummary } from '../../src/report/verify-
 import { formatVerifyJunit } from '../../src/report/verify-junit.ts';
 import { verifySummaryJson, verifyVerdictJson } from '../../src/report/verify-json.ts';
 import { createInputOrderWriter } from '../../src/report/input-order.ts';
-import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags } from '../config-flags.ts';
-import { pullResolverFromSetup } from '../pull-resolver.ts';
+import { configFlagOptions, configFlagsHelp, loadSetupFromFlags, signatureContextFromFlags, resolverFromSetup } from '../config-flags.ts';
 import { clientFlagOptions, clientFlagsHelp, clientFromFlags, parseSeconds } from '../registry-client-flags.ts';
 import { parseLogLevel } from '../trace/log-level.ts';
 import { attemptLines } from '../trace/attempt-log.ts';
@@ -135,7 +134,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   try {
     for await (const { index, verdict: v } of runVerifyIndexed({
       compiled: compileConfig(config),
-      ...(setup.containerd ? { resolve: pullResolverFromSetup(setup) } : {}),
+      ...(setup.containerd ? { resolve: resolverFromSetup(setup) } : {}),
       images,
       noSource: values['no-source'] === true ? true : null,
       checkBlobs: values['check-blobs'] === true,

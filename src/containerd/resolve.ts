@@ -277,9 +277,8 @@ export function resolveContainerd(setup: ContainerdSetup, ref: string): Resoluti
     out.errorKind = 'config';
   }
   // After a tag resolves, containerd fetches by digest from every `pull` host in order (the digest variant's hosts).
-  // The field is declared on Resolution by the pull engine's branch (`containerdFetchHosts`); set it for tags here.
   if (r.digest === null && plan.digest.sources.length > 0) {
-    (out as Resolution & { containerdFetchHosts?: ContainerdEndpoint[] }).containerdFetchHosts = plan.fetchHosts;
+    out.containerdFetchHosts = plan.fetchHosts;
   }
   const notes = v.fetchNote ? [...plan.notes, plan.fetchNote] : plan.notes;
   if (notes.length > 0) out.notes = notes === plan.notes ? [...notes] : notes;

@@ -5,7 +5,6 @@
  */
 import { containerdSetupFromTexts, type ContainerdSetup, type HostsDirInput } from '../containerd/setup.ts';
 import { resolveContainerd } from '../containerd/resolve.ts';
-import { withContainerdFetchHosts } from '../pull/containerd-fetch-hosts.ts';
 import type { Resolution } from '../resolve/resolution.ts';
 import type { Scenario, ScenarioContainerd } from './types.ts';
 
@@ -31,10 +30,10 @@ export function scenarioContainerdSetup(scenario: Scenario, c: ScenarioContainer
 /** One Resolution per `[[pull]]`, in order. */
 export function containerdScenarioResolutions(scenario: Scenario, c: ScenarioContainerd): { setup: ContainerdSetup; resolutions: Resolution[] } {
   const setup = scenarioContainerdSetup(scenario, c);
-  return { setup, resolutions: scenario.pulls.map((p) => withContainerdFetchHosts(setup, resolveContainerd(setup, p.ref))) };
+  return { setup, resolutions: scenario.pulls.map((p) => resolveContainerd(setup, p.ref)) };
 }
 
 /** Resolves more references on the scenario's containerd node (`pullpath load --scenario FILE REF…`). */
 export function scenarioContainerdResolver(setup: ContainerdSetup): (ref: string) => Resolution {
-  return (ref) => withContainerdFetchHosts(setup, resolveContainerd(setup, ref));
+  return (ref) => resolveContainerd(setup, ref);
 }

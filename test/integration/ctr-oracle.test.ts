@@ -9,8 +9,8 @@
  * the final error text (`ctr: …` minus the prefix; pullpath's result error). The oracle's own verdict is pinned
  * too (`expectOk`), so a changed ctr cannot make both sides agree on something new unnoticed.
  *
- * pullpath's side goes through the model (containerdSetupFromTexts + resolveContainerd, with the fetch walk from
- * withContainerdFetchHosts) and the engine (pullOne), in-process. Requests to a port where nothing listens are
+ * pullpath's side goes through the model (containerdSetupFromTexts + resolveContainerd, which also fills the fetch
+ * walk) and the engine (pullOne), in-process. Requests to a port where nothing listens are
  * not logged by anyone; they show in the error texts.
  *
  * Needs root (containerd's daemon, even in a temp root) and the `containerd` and `docker-registry` packages.
@@ -25,7 +25,6 @@ import { ctrPull, ctrSkipReason, startContainerd, unpackableImage, type Containe
 import { containerdSetupFromTexts } from '../../src/containerd/setup.ts';
 import { createMockCa, createServerCert } from '../../src/mock/tls.ts';
 import { resolveContainerd } from '../../src/containerd/resolve.ts';
-import { withContainerdFetchHosts } from '../../src/pull/containerd-fetch-hosts.ts';
 import { createRegistryClient } from '../../src/registry/client.ts';
 import { pullOne } from '../../src/pull/pull-one.ts';
 import type { AttemptEvent, PullEvent } from '../../src/events/pull-events.ts';
@@ -253,7 +252,7 @@ async function pullpathPull(dir: string, files: Record<string, string | null>, r
   const setup = containerdSetupFromTexts({
     hostsDirs: [{ dir, hosts: Object.fromEntries(Object.entries(files).map(([n, t]) => [n, t === null ? null : { path: join(dir, n, 'hosts.toml'), text: t }])) }],
   });
-  const resolution = withContainerdFetchHosts(setup, resolveContainerd(setup, ref));
+  const resolution = resolveContainerd(setup, ref);
   const client = createRegistryClient({});
   const events: PullEvent[] = [];
   try {
