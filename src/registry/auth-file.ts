@@ -122,6 +122,7 @@ export class CredentialStore {
 
   /** Credentials for `host/ns/repo`, or null (anonymous). */
   lookup(repoName: string): Credentials | null {
+    if (this.files.length === 0) return null; // no auth file: anonymous, without building the keys per ping
     const keys = authKeysFor(repoName);
     for (const file of this.files) {
       for (const k of keys) {
