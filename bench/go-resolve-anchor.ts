@@ -58,7 +58,7 @@ export function goResolveAnchor(): GoAnchor {
     ok: true,
     binary,
     version: go.stdout.trim(),
-    library: `containers/image ${debianVersion('golang-github-containers-image-dev')} (Debian)`,
+    library: `containers/image from Debian's golang-github-containers-image-dev ${debianVersion('golang-github-containers-image-dev')}`,
     run(conf, refs, rounds, limit) {
       const r = spawnSync(binary, ['-conf', conf, '-refs', refs, '-rounds', String(rounds), ...(limit ? ['-limit', String(limit)] : [])], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`go-resolve failed: ${r.stderr.trim()}`);
