@@ -13,6 +13,8 @@
  *    string): CPU per image, so what the process adds is visible.
  * Rounds alternate subject and anchor. Targets (issue 14): ≥ 15× faster than skopeo, ≤ 1 ms CPU per image.
  * Prints figures, asserts nothing. Run: npx tsx bench/batch.ts   (N=1000 SKOPEO_RUNS=100 JOBS=32 ROUNDS=3)
+ * OTHER_BIN=/path/to/other/checkout/bin/pullpath.js also runs that build's CLI in every round (before/after figures
+ * from one run).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ const SKOPEO_RUNS = Math.min(N, Number(process.env.SKOPEO_RUNS ?? 100));
 const JOBS = Number(process.env.JOBS ?? 32);
 const ROUNDS = Math.max(1, Number(process.env.ROUNDS ?? 3));
 const BIN = new URL('../bin/pullpath.js', import.meta.url).pathname;
+const OTHER_BIN = process.env.OTHER_BIN;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -105,7 +108,8 @@ console.log(`chain: mirror 1 ${dead} refuses, mirror 2 127.0.0.1:${port} serves 
 console.log(`load average at start: ${load()}`);
 console.log('');
 
-const ppArgv = [process.execPath, BIN, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', imagesFile, '--jobs', String(JOBS), '--no-tui'];
+const pullArgv = (bin: string) => [process.execPath, bin, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', imagesFile, '--jobs', String(JOBS), '--no-tui'];
+const ppArgv = pullArgv(BIN);
 const skopeoArgv = (ref: string) => ['skopeo', '--registries-conf', confFile, 'inspect', '--raw', `docker://${ref}`];
 
 // ── the engine alone, in this process: the same resolutions, the text report into a string ──
@@ -165,11 +169,13 @@ async function undiciFloor(): Promise<{ cpuMs: number; ok: number }> {
 const haveSkopeo = which('skopeo');
 // Warm-up: builds the launcher's bundle if the sources changed, fills the page cache, JITs the in-process engine.
 timed(ppArgv, env);
+if (OTHER_BIN) timed(pullArgv(OTHER_BIN), env);
 const warmEngine = await engineRun();
 await undiciFloor();
 if (haveSkopeo) timed(skopeoArgv(refs[0]!), env);
 
 const pp: Timed[] = [];
+const other: Timed[] = [];
 const sk: number[] = [];
 const skCpu: number[] = [];
 const engine: { cpuMs: number; wallMs: number; ok: number }[] = [];
@@ -184,6 +190,11 @@ for (let round = 0; round < ROUNDS; round++) {
     process.exitCode = 1;
   }
   pp.push(p);
+  if (OTHER_BIN) {
+    const o = timed(pullArgv(OTHER_BIN), env);
+    other.push(o);
+    console.log(`round ${round + 1}: other build (${OTHER_BIN}): ${o.wallS.toFixed(2)} s, CPU ${(o.userS + o.sysS).toFixed(2)} s, peak RSS ${(o.maxRssKb / 1024).toFixed(0)} MB, exit ${o.status}`);
+  }
   engine.push(await engineRun());
   floor.push(await undiciFloor());
   if (haveSkopeo) {
@@ -218,6 +229,11 @@ console.log(`medians of ${ROUNDS} interleaved rounds, ${N} images, --jobs ${JOBS
 console.log(`  pullpath pull (process, bin/pullpath.js): ${ppWall.toFixed(2)} s wall, ${(N / ppWall).toFixed(0)} images/s; peak RSS ${(median(pp.map((p) => p.maxRssKb)) / 1024).toFixed(0)} MB`);
 console.log(`  CPU per image, the pullpath process (user+sys / ${N}): ${ppCpuPerImage.toFixed(3)} ms (target ≤ 1 ms: ${ppCpuPerImage <= 1 ? 'met' : 'NOT met'})`);
 console.log(`  CPU per image, the engine alone in-process (resolve + pull + text report; warm): ${engineCpuPerImage.toFixed(3)} ms (first, cold run: ${(warmEngine.cpuMs / N).toFixed(3)} ms); process overhead ${(ppCpuPerImage - engineCpuPerImage).toFixed(3)} ms per image`);
+if (OTHER_BIN) {
+  const ow = median(other.map((o) => o.wallS));
+  const oc = median(other.map((o) => ((o.userS + o.sysS) * 1000) / N));
+  console.log(`  other build (${OTHER_BIN}), same rounds: ${ow.toFixed(2)} s wall, CPU per image ${oc.toFixed(3)} ms; this build / other: wall ${(ppWall / ow).toFixed(2)}×, CPU ${(ppCpuPerImage / oc).toFixed(2)}×`);
+}
 const floorCpuPerImage = median(floor.map((f) => f.cpuMs / N));
 console.log(`  CPU per image, plain undici.request doing the same 5 requests (in-process floor): ${floorCpuPerImage.toFixed(3)} ms (${median(floor.map((f) => f.ok))} of ${N} ok); engine / floor ${(engineCpuPerImage / floorCpuPerImage).toFixed(2)}×`);
 if (haveSkopeo) {
