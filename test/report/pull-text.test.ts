@@ -90,6 +90,12 @@ describe('pull text', () => {
       'http://m0.example.com:80/v2/',
       'http://m0.example.com:8080/v2/',
       'https://registry-1.docker.io/v2/',
+      'http://127.1:5000/v2/',
+      'http://0x7f.0.0.1/v2/',
+      'http://0177.0.0.1:5000/v2/',
+      'http://010.0.0.1:5000/v2/',
+      'https://a.9b/v2/',
+      'https://reg.example.com./v2/',
       'not a url',
     ];
     for (const url of urls) {
