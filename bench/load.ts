@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { Pool } from 'undici';
+import { Agent, Pool, request } from 'undici';
 import { startMockRegistry, startMockRegistries } from '../src/mock/start.ts';
 import { createRegistryClient } from '../src/registry/client.ts';
 import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
@@ -212,7 +212,19 @@ async function partMemory(): Promise<void> {
         (firstDone >= lastStart ? ' (all 10,000 in flight at once)' : ''),
     );
   }
+  // The heap tuning's price, each tuned run beside its untuned baseline from the same run.
+  for (const rate of rates) {
+    const tuned = rows.find(([l]) => l === `--rate ${rate}`)?.[1];
+    const untuned = rows.find(([l]) => l === `--rate ${rate}, PULLPATH_NO_HEAP_TUNING=1`)?.[1];
+    if (!tuned || !untuned) continue;
+    console.log(
+      `   heap tuning at --rate ${rate}: CPU ${tuned.cpuS.toFixed(1)} s vs ${untuned.cpuS.toFixed(1)} s untuned = ${signedPct(tuned.cpuS / untuned.cpuS)} CPU; ` +
+        `peak ${tuned.peakMb.toFixed(0)} vs ${untuned.peakMb.toFixed(0)} MB = ${signedPct(tuned.peakMb / untuned.peakMb)} memory`,
+    );
+  }
 }
+
+const signedPct = (ratio: number): string => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)} %`;
 
 async function partFailover(): Promise<void> {
   const app = { repository: 'acme/app', tags: ['1.4'] };
@@ -232,14 +244,29 @@ async function partFailover(): Promise<void> {
   await dispatchers.close();
   await hole.stop();
   await mocks.close();
+  // Anchor, same run: what failing over from a refused insecure mirror costs at least, the runtime's two dials
+  // (https, then http) with plain undici.request, sequentially, no pull around them.
+  const refusedAddr = mocks.hostMap['refused.example.com']!;
+  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+  const bare: number[] = [];
+  for (let i = 0; i < 320; i++) {
+    const t = performance.now();
+    for (const scheme of ['https', 'http']) await request(`${scheme}://${refusedAddr}/v2/`, { dispatcher: agent }).then((r) => r.body.dump(), () => {});
+    if (i >= 20) bare.push(performance.now() - t);
+  }
+  await agent.close();
   const f1 = Object.values(s1.failover)[0]!;
   const f2 = Object.values(s2.failover)[0]!;
   console.log(`3. time-to-failover (time on the failing mirror before the next source; insecure mirrors: https then http)`);
   console.log(`   refused mirror: ${f1.count} pulls, median ${f1.p50Ms.toFixed(2)} ms, p99 ${f1.p99Ms.toFixed(2)} ms, max ${f1.maxMs.toFixed(2)} ms (target median < 10 ms); all ok: ${s1.successes === s1.requests}`);
+  const sorted = [...bare].sort((a, b) => a - b);
+  const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  console.log(`   anchor, same run: the two refused dials (https, http) with plain undici.request, ${bare.length} times: median ${q(50).toFixed(2)} ms, p99 ${q(99).toFixed(2)} ms; pullpath/anchor ${(f1.p50Ms / q(50)).toFixed(2)}× (median), ${(f1.p99Ms / q(99)).toFixed(2)}× (p99)`);
   console.log(`   blackholed mirror, attempt timeout ${timeoutMs} ms: ${f2.count} pulls, median ${f2.p50Ms.toFixed(1)} ms, max ${f2.maxMs.toFixed(1)} ms = ${(((f2.maxMs - timeoutMs) / timeoutMs) * 100).toFixed(1)} % over (target ≤ 5 %); all ok: ${s2.successes === s2.requests}`);
 }
 
-console.log(`bench/load on ${process.version}, ${(await import('node:os')).cpus().length} CPUs; loopback only\n`);
+const os = await import('node:os');
+console.log(`bench/load on ${process.version}, ${os.cpus().length} CPUs; loopback only; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 const PARTS = (process.env.PARTS ?? 'rate,memory,failover').split(',');
 if (PARTS.includes('rate')) {
   if (process.env.RATE_TUNED === '1') (await import('../cli/heap-tuning.ts')).tuneHeapForLoad();
@@ -251,3 +278,4 @@ if (PARTS.includes('memory')) {
   console.log();
 }
 if (PARTS.includes('failover')) await partFailover();
+console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

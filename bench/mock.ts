@@ -144,7 +144,8 @@ async function main(): Promise<void> {
   );
   const out: string[] = [];
   out.push(`manifest HEAD ${path}: ${ROUNDS} interleaved rounds of ${SECONDS} s per target and concurrency (after ${WARMUP_MS} ms warm-up each), undici Pool, reset: false`);
-  out.push(`node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  const os = await import('node:os');
+  out.push(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (at the end)`);
   out.push('');
   out.push(`${'target'.padEnd(26)} ${'conc'.padStart(4)} ${'req/s'.padStart(9)} ${'min–max'.padStart(15)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-200'.padStart(8)} ${'errors'.padStart(7)} ${'new conns'.padStart(9)}`);
   for (const r of results) {

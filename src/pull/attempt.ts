@@ -42,7 +42,7 @@ function attemptEvent(source: PullSource, index: number, image: string, rest: Om
  * succeeds, as in the runtime, and the lie stays visible.
  */
 export function headerDigestLie(m: ManifestResult): string | null {
-  const lie = announcedDigestMismatch(m.headerDigest, m.body);
+  const lie = announcedDigestMismatch(m.headerDigest, m.body, m.digest); // m.digest: the bytes' digest, already computed
   if (!lie) return null;
   return `warning: Docker-Content-Digest ${lie.announced} does not match the manifest received (${lie.actual}); the runtime ignores this header and pulls, but a cache or proxy on the way may be serving stale or altered bytes`;
 }

@@ -32,6 +32,8 @@ interface Queued {
   handler: Dispatcher.DispatchHandler;
 }
 
+/** The reason a retired Client is destroyed with; nothing is pending on it, so no caller ever receives it. */
+const RETIRED = new errors.ClientDestroyedError();
 const kPool = Symbol('pullpath.pool');
 const kRetired = Symbol('pullpath.retired');
 const kBusy = Symbol('pullpath.busy');
@@ -111,7 +113,11 @@ export class ClientPool extends DispatcherBase {
   retire(client: PooledClient): void {
     client[kRetired] = true;
     this.#clients.delete(client);
-    void client.close().catch(() => {});
+    // A failed dial leaves nothing queued on the Client (undici errored its request): destroy it with one shared
+    // error instead of close(), which ends in destroy() building a ClientDestroyedError (a stack trace) per
+    // refused connection. A Client that still holds a request is closed, so that request is still served.
+    if (client.stats.size === 0) void client.destroy(RETIRED).catch(() => {});
+    else void client.close().catch(() => {});
     // A queued request now has one Client fewer to wait for: give it a new one if the cap allows.
     if (this.#head < this.#queue.length) {
       const c = this.#take();

@@ -196,7 +196,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       // Go's url.Error names the URL of the hop that failed.
       const hopUrl = err instanceof HopError ? err.url : req.url;
       const cause = err instanceof HopError ? err.cause : err;
-      const g = goNetworkError(cause, { method: req.method, url: redactUrl(hopUrl), style, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const g = goNetworkError(cause, { method: req.method, url: redactedUrl(hopUrl), style, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (g.hint) notes.push(g.hint);
       throw new RegistryError(redactor.text(g.message), g.errorClass, null);
     }

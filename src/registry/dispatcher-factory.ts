@@ -67,15 +67,31 @@ type ConnectFn = UndiciConnector.connector;
  */
 export const MAX_RESPONSE_HEADER_BYTES = 10 << 20;
 
-/** Wraps a connector so that the host map decides where to dial, while SNI stays the configured name. */
-function mappedConnector(base: ConnectFn, hostMap: HostMap | undefined): ConnectFn {
+/**
+ * Wraps a connector so that the host map decides where to dial, while SNI stays the configured name.
+ *
+ * https dials TCP first and starts TLS on the connected socket (undici's `httpSocket`), as Go's transport does (dial,
+ * then handshake). The same handshake, but a refused or unreachable endpoint never builds a TLS socket: with
+ * insecure mirrors pinged https-first, that was a TLS socket created and torn down for nothing at every attempt on a
+ * refused mirror. The pending dial stays the socket returned, so destroying it ends the handshake too. Each phase
+ * has the connect timeout (the runtime: 30 s dial, then 10 s TLS handshake).
+ */
+function mappedConnector(base: ConnectFn, plain: ConnectFn, hostMap: HostMap | undefined): ConnectFn {
   return (opts, callback) => {
     const protocol = opts.protocol;
     const origPort = Number(opts.port) || (protocol === 'https:' ? 443 : 80);
     const target = hostMap?.lookup(opts.hostname, origPort);
-    if (!target) return base(opts, callback);
-    const servername = opts.servername || (isIP(opts.hostname) ? undefined : opts.hostname);
-    return base(Object.assign({}, opts, { hostname: target.hostname, port: String(target.port) }, servername ? { servername } : null), callback);
+    let dial = opts;
+    if (target) {
+      const servername = opts.servername || (isIP(opts.hostname) ? undefined : opts.hostname);
+      dial = Object.assign({}, opts, { hostname: target.hostname, port: String(target.port) }, servername ? { servername } : null);
+    }
+    if (protocol !== 'https:' || opts.httpSocket) return base(dial, callback);
+    const tcp = Object.assign({}, dial, { protocol: 'http:', port: String(Number(dial.port) || 443) });
+    return plain(tcp, (err, socket) => {
+      if (err || !socket) return callback(err ?? new Error('connect failed'), null);
+      base(Object.assign({}, dial, { httpSocket: socket }), callback);
+    });
   };
 }
 
@@ -90,6 +106,8 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
   const pools = new Map<string, Dispatcher>();
   const connectors = new Map<string, ConnectFn>();
   const baseOf = new Map<string, ConnectFn>();
+  /** The TCP half of every https dial, every http dial and every dial to a proxy: no TLS options, shared. */
+  const plainBase = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
   const keyOf = (req: DispatcherRequest): string => (req.tls ? `${req.insecure ? 'insecure' : 'verify'}|${req.tls.files.join(',')}` : req.insecure ? 'insecure|' : 'verify|');
   const connector = (key: string, req: DispatcherRequest): ConnectFn => {
     let c = connectors.get(key);
@@ -104,12 +122,11 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
     tlsOpts.secureContext = createSecureContext(ctxOpts);
     const base = buildConnector({ ...tlsOpts, timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
     baseOf.set(key, base);
-    c = mappedConnector(base, options.hostMap);
+    c = mappedConnector(base, plainBase, options.hostMap);
     connectors.set(key, c);
     return c;
   };
   // --- proxy (issue 15): one connector per TLS setting and proxy; the host map applies to the proxy host only.
-  const plainBase = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000 } as UndiciConnector.BuildOptions);
   const unmapped = new Map<string, ConnectFn>();
   const decisions = new Map<string, ProxyDecision>();
   const decide = (origin: string): ProxyDecision | null => {
@@ -137,7 +154,7 @@ export function createDispatcherFactory(options: DispatcherFactoryOptions = {}):
       poolOptions(
         proxiedConnector({
           proxy: p,
-          dialPlain: mappedConnector(plainBase, options.hostMap),
+          dialPlain: mappedConnector(plainBase, plainBase, options.hostMap),
           dialTls: connector(key, req),
           tlsOver: tlsBase(key, req),
         }),

@@ -40,10 +40,15 @@ export function digestLike(expected: string, bytes: Uint8Array): string {
   return `${algo}:` + createHash(algo).update(bytes).digest('hex');
 }
 
-/** `Docker-Content-Digest` against the bytes it announces: the mismatch, or null (absent, unknown algorithm or right). */
-export function announcedDigestMismatch(headerDigest: string | null, body: Uint8Array): { announced: string; actual: string } | null {
+/**
+ * `Docker-Content-Digest` against the bytes it announces: the mismatch, or null (absent, unknown algorithm or right).
+ * `known`: the bytes' digest when the caller has it already (a manifest GET computes it); used when its algorithm is
+ * the header's, instead of hashing the bytes again.
+ */
+export function announcedDigestMismatch(headerDigest: string | null, body: Uint8Array, known?: string): { announced: string; actual: string } | null {
   if (!headerDigest || !/^(sha256|sha512):[0-9a-f]+$/.test(headerDigest)) return null;
-  const actual = digestLike(headerDigest, body);
+  const algo = headerDigest.slice(0, headerDigest.indexOf(':') + 1);
+  const actual = known !== undefined && known.startsWith(algo) ? known : digestLike(headerDigest, body);
   return actual === headerDigest ? null : { announced: headerDigest, actual };
 }
 

@@ -11,7 +11,15 @@ export class RegistryError extends PullpathError {
   /** Human notes that are not part of the runtime's wording (e.g. "the runtime would wait forever here"). */
   readonly detail: string | undefined;
   constructor(message: string, errorClass: ErrorClass, httpStatus: number | null = null, detail?: string) {
-    super('PP_ERR_REGISTRY', message);
+    // No stack trace: a RegistryError is a value (the runtime's words, shown as they are), never a bug report, and
+    // capturing the async stack cost more CPU than anything else a failed attempt does (several per refused mirror).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super('PP_ERR_REGISTRY', message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.errorClass = errorClass;
     this.httpStatus = httpStatus;
     this.detail = detail;

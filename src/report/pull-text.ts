@@ -15,11 +15,29 @@ function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 }
 
+/**
+ * `scheme://host[:port]` of a URL already in the WHATWG parser's canonical form (lower-case host, no default port):
+ * what `new URL(u).origin` gives, without a parse per attempt line. Anything else: null (the caller parses).
+ */
+const CANONICAL_ORIGIN = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::([1-9][0-9]*))?\//;
+/** A host whose last label is numeric is an IPv4 address to the parser (`127.1`, `0x7f.0.0.1`): only the dotted-quad form is canonical. */
+const NUMERIC_LAST_LABEL = /(^|\.)(0x|[0-9])[^.]*\.?$/;
+const CANONICAL_IPV4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+function canonicalOrigin(url: string): string | null {
+  const m = CANONICAL_ORIGIN.exec(url);
+  if (!m) return null;
+  if (!m[2]!.startsWith('[') && NUMERIC_LAST_LABEL.test(m[2]!) && !CANONICAL_IPV4.test(m[2]!)) return null;
+  if (m[3] !== undefined && ((m[1] === 'https' && m[3] === '443') || (m[1] === 'http' && m[3] === '80'))) return null;
+  return `${m[1]}://${m[2]}${m[3] !== undefined ? `:${m[3]}` : ''}`;
+}
+
 /** The endpoint actually spoken to: the origin of the last ping, else the reference's host. */
 function endpointOf(a: AttemptEvent): string {
   const pings = a.steps.filter((s) => s.step === 'ping' && s.url);
   const last = pings[pings.length - 1];
   if (last?.url) {
+    const fast = canonicalOrigin(last.url);
+    if (fast !== null) return fast;
     try {
       return new URL(last.url).origin;
     } catch {

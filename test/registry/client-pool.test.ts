@@ -104,6 +104,25 @@ describe('ClientPool', () => {
     expect(p.size).toBe(1);
   });
 
+  it('answers every request to a refused origin with the connect error, never the reason a retired client is destroyed with', async () => {
+    const { createServer: netServer } = await import('node:net');
+    const probe = netServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r)); // nothing listens there now: connection refused
+    const p = pool(`http://127.0.0.1:${port}`, 2);
+    // Two dial at once, three wait in the queue and each gets a new client after a retirement.
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => get(p, `/${i}`)));
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ECONNREFUSED' });
+    }
+    // A later request still dials (a retired client is never handed out again).
+    await expect(get(p, '/later')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await new Promise((r) => setImmediate(r));
+    expect(p.size).toBe(0);
+  });
+
   it('close() fails queued requests with ClientClosedError and refuses new ones', async () => {
     const held: ServerResponse[] = [];
     const { origin } = await serve((_req, res) => held.push(res));

@@ -79,4 +79,34 @@ describe('pull text', () => {
     expect(JSON.parse(line)).toEqual({ ...rest, atMs: at }); // `at` is written atMs, the shared vocabulary
     expect(includeInJsonLines({ type: 'attempt-start', image, index: 0, at: 0, reference: 'r', location: 'l', mirror: true, insecure: false })).toBe(false);
   });
+
+  it('shows the endpoint as the origin of the last ping URL, exactly as the URL parser gives it, in every spelling', () => {
+    const urls = [
+      'http://m0.example.com/v2/',
+      'https://127.0.0.1:5000/v2/',
+      'https://[::1]:5000/v2/',
+      'https://Mirror.Example.COM/v2/',
+      'https://m0.example.com:443/v2/',
+      'http://m0.example.com:80/v2/',
+      'http://m0.example.com:8080/v2/',
+      'https://registry-1.docker.io/v2/',
+      'http://127.1:5000/v2/',
+      'http://0x7f.0.0.1/v2/',
+      'http://0177.0.0.1:5000/v2/',
+      'http://010.0.0.1:5000/v2/',
+      'https://a.9b/v2/',
+      'https://reg.example.com./v2/',
+      'not a url',
+    ];
+    for (const url of urls) {
+      let expected: string;
+      try {
+        expected = new URL(url).origin;
+      } catch {
+        expected = 'm0.example.com'; // no URL: the reference's host
+      }
+      const line = renderImageText([attempt(0, { steps: [{ step: 'ping', ok: true, url, durationMs: 1 }] })]).split('\n')[1]!;
+      expect(line.split('  ').map((f) => f.trim())).toContain(expected);
+    }
+  });
 });
