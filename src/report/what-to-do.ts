@@ -162,7 +162,6 @@ export const CONTAINERD_FIX_TEXT: Partial<Record<FixTopic, string>> = {
   tls: 'TLS failed: give the host its CA in hosts.toml (ca = "/etc/containerd/certs.d/HOST/ca.crt"), or skip_verify = true; otherwise the system trust store decides',
   auth: 'containerd asks each host for its own credentials (the kubelet\'s pull secret, or the CRI plugin\'s registry.configs."HOST".auth): a mirror needs an entry for the mirror\'s host',
   'rate-limited': 'the host answered 429 six times in a row (containerd resends at once, without waiting), then containerd moved on to the next host: authenticate to it, or raise its limits',
-  'digest-on-tag-only': 'the host lacks the "resolve" capability, so containerd never asks it for a tag: add "resolve" to its capabilities, or pull by digest',
 };
 
 /** A containerd host's location is its URL (`http://mirror:5000/v2`); containers/image locations have no scheme. */
@@ -171,15 +170,13 @@ const isContainerdLocation = (location: string): boolean => /^https?:\/\//.test(
 const ctrdFix = (subject: string, topic: FixTopic): Fix => ({ subject, topic, text: CONTAINERD_FIX_TEXT[topic] ?? FIX_TEXT[topic] });
 
 function skipFix(s: SkippedMirror): Fix | null {
-  // containerd: a host without "resolve" is left out of tag pulls.
+  // containerd: a host without "pull" is never used; one without "resolve" is left out of tag pulls.
   if (s.kind === 'capability') {
     if (/without "pull"/.test(s.reason)) return { subject: `${s.location} (skipped)`, topic: 'digest-on-tag-only', text: 'the host lacks the "pull" capability: containerd never pulls from it; add "pull" to its capabilities' };
-    return ctrdFix(`${s.location} (skipped)`, 'digest-on-tag-only');
+    return fix(`${s.location} (skipped)`, 'tag-on-pull-only-host');
   }
   if (s.kind === 'digest-only') return fix(`${s.location} (skipped)`, 'tag-on-digest-only');
   if (s.kind === 'tag-only') return fix(`${s.location} (skipped)`, 'digest-on-tag-only');
-  // containerd: a host without "resolve" (or "pull") left out; only the tag case has a fix worth saying.
-  if (s.kind === 'capability' && /without "resolve"/.test(s.reason)) return fix(`${s.location} (skipped)`, 'tag-on-pull-only-host');
   return null;
 }
 

@@ -191,9 +191,13 @@ describe('load --shard I/N: real processes against one mock', () => {
         });
         child.once('exit', () => reject(new Error(`exited before serving metrics: ${stderr}`)));
       });
-      // While running, scrape until pulls have been counted.
+      // While running, scrape until pulls have been counted, the mirror's too (shard 1/2's first slot is db, which
+      // only the source serves; app, which the mirror serves, comes one slot later).
       let live = '';
-      for (let i = 0; i < 200 && !/pullpath_load_pull_duration_seconds_count\{result="ok"\} [1-9]/.test(live); i++) {
+      const counted = (text: string) =>
+        /pullpath_load_pull_duration_seconds_count\{result="ok"\} [1-9]/.test(text) &&
+        /pullpath_load_attempt_duration_seconds_count\{endpoint="mirror\.example\.com\/org",outcome="ok"\} [1-9]/.test(text);
+      for (let i = 0; i < 200 && !counted(live); i++) {
         await new Promise((r) => setTimeout(r, 50));
         live = await (await fetch(url)).text();
       }

@@ -28,7 +28,7 @@ describe('what to do on a containerd node', () => {
       ],
     };
     expect(resolutionFixes(r).map((f) => [f.subject, f.text])).toEqual([
-      ['http://m1:5000/v2 (skipped)', expect.stringContaining('add "resolve" to its capabilities')],
+      ['http://m1:5000/v2 (skipped)', expect.stringContaining('capabilities = ["pull", "resolve"]')],
       ['http://m2:5000/v2 (skipped)', expect.stringContaining('add "pull" to its capabilities')],
     ]);
   });
