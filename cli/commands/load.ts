@@ -28,6 +28,8 @@ import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
 import { faultWindows } from '../../src/load/fault-windows.ts';
 import { nonLoopbackTargets } from '../../src/load/loopback-guard.ts';
+import { runProxyConfig } from '../proxy-env.ts';
+import type { ProxyConfig } from '../../src/proxy/proxy-for-url.ts';
 import { formatLoadReport } from '../../src/report/load-text.ts';
 import { loadRecordJson } from '../../src/report/load-json.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
@@ -181,6 +183,8 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
   let closeClient: () => Promise<void>;
   let resolutions: Resolution[];
   let hostMap: HostMap;
+  // The proxy variables the runtime would follow (REFs against real endpoints; scenarios never use a proxy).
+  let proxyConfig: ProxyConfig | undefined;
   let expected: (string | null)[] = [];
   // Read at the instant the load run's clock starts (see runLoad): the mock clock has been running since the
   // registries started, and loading the TUI in between must not shift the windows.
@@ -230,6 +234,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     resolutions = positionals.map((p) => resolveOne(p));
     hostMap = hostMapFromFlags(values);
     client = await clientFromFlags(values, { connections, credentialHelpers: setup.config.credentialHelpers, proxyEnv: setup.proxyEnv });
+    proxyConfig = runProxyConfig(setup.proxyEnv);
     closeClient = () => client.close();
   }
 
@@ -239,7 +244,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     const shardInfo: ShardInfo | null = shard ? { ...shard, runId: runIdOf(runShape), images: shardImages(shard, resolutions.length) } : null;
     const bad = resolutions.filter((r) => r.error !== null);
     if (bad.length > 0) throw new UsageError(`cannot resolve ${bad.map((r) => `${r.ref}: ${r.error}`).join('; ')}`);
-    const outside = nonLoopbackTargets(resolutions, hostMap);
+    const outside = nonLoopbackTargets(resolutions, hostMap, proxyConfig);
     if (outside.length > 0 && values['i-know-this-is-not-loopback'] !== true) {
       throw new UsageError(
         `these endpoints are not on loopback: ${outside.join(', ')}. Load-testing real registries can get you rate-limited or banned; ` +

@@ -1,10 +1,12 @@
 /**
  * The load command's safety rule: it only sends load to loopback unless told otherwise. Every endpoint a
- * resolution can contact is checked where it is really dialled (after the host map).
+ * resolution can contact is checked where it is really dialled (after the host map): through a proxy, when the
+ * proxy variables send it there (the proxy gets every request, so the proxy itself must be on loopback).
  */
 import { isIP } from 'node:net';
 import type { Resolution } from '../resolve/resolution.ts';
 import type { HostMap } from '../registry/host-map.ts';
+import { proxyForUrl, type ProxyConfig } from '../proxy/proxy-for-url.ts';
 
 export function isLoopbackAddress(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -20,7 +22,7 @@ function splitHostPort(hostPort: string): { host: string; port: number | null } 
 }
 
 /** The configured hosts (`host[:port]`) that would be dialled outside loopback; empty when all are local. */
-export function nonLoopbackTargets(resolutions: readonly Resolution[], hostMap: HostMap): string[] {
+export function nonLoopbackTargets(resolutions: readonly Resolution[], hostMap: HostMap, proxy?: ProxyConfig): string[] {
   const bad = new Set<string>();
   for (const r of resolutions) {
     const sources = r.candidates?.length ? r.candidates.flatMap((c) => c.sources) : r.sources;
@@ -32,6 +34,13 @@ export function nonLoopbackTargets(resolutions: readonly Resolution[], hostMap: 
       const ports = port !== null ? [port] : [443, 80];
       const targets = ports.map((p) => hostMap.lookup(dialHost, p)?.hostname ?? dialHost);
       if (!targets.every(isLoopbackAddress)) bad.add(hostPort);
+      if (proxy) {
+        // Both schemes: an insecure endpoint is tried over https, then http (each may have its own proxy).
+        for (const scheme of ['https', 'http']) {
+          const via = proxyForUrl(proxy, `${scheme}://${dialHost}${port !== null ? `:${port}` : ''}/`).proxy;
+          if (via && !isLoopbackAddress(hostMap.lookup(via.hostname, via.port)?.hostname ?? via.hostname)) bad.add(`${hostPort} (through the proxy ${via.display})`);
+        }
+      }
     }
   }
   return [...bad].sort();
