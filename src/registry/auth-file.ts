@@ -122,9 +122,8 @@ export async function readAuthFile(p: AuthFilePath): Promise<AuthFile | null> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    // The parser's message may quote file content; keep only its position, never the text.
-    const where = /position \d+/.exec((err as Error).message)?.[0] ?? 'somewhere';
-    throw new ConfigError(`auth file ${p.path} is not valid JSON (error at ${where}); expected {"auths": {"HOST": {"auth": "…"}}}`, { file: p.path, code: 'PP_ERR_AUTHFILE' });
+    // The parser's message may quote file content (a secret): keep only where it failed, never the text.
+    throw new ConfigError(`auth file ${p.path} is not valid JSON (${jsonErrorPlace(text, (err as Error).message)}); expected {"auths": {"HOST": {"auth": "…"}}}`, { file: p.path, code: 'PP_ERR_AUTHFILE' });
   }
   const bad = (what: string, v: unknown): never => {
     throw new ConfigError(`auth file ${p.path}: ${what}: expected a string, got ${v === null ? 'null' : typeof v}`, { file: p.path, code: 'PP_ERR_AUTHFILE' });
@@ -199,4 +198,16 @@ function decodeEntry(file: AuthFile, key: string, entry: AuthEntry): FileAnswer 
     password: text.slice(i + 1).replace(/^\0+|\0+$/g, ''),
     ...(entry.identitytoken ? { identityToken: entry.identitytoken } : {}),
   };
+}
+
+/** Where JSON.parse failed, as `line L, column C` when V8 says the position; never any of the file's text. */
+export function jsonErrorPlace(text: string, message: string): string {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) {
+    const before = text.slice(0, Number(pos[1]));
+    const line = before.split('\n').length;
+    return `error at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  if (/end of JSON input/.test(message)) return text.trim() === '' ? 'the file is empty' : 'it ends too early: a brace, bracket or quote is not closed';
+  return 'an unexpected character (V8 does not say where)';
 }

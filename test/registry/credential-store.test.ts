@@ -2,6 +2,7 @@
  * The lookup order of containers/image 5.23 (pkg/docker/config getCredentialsWithHomeDir, findCredentialsInFile)
  * and which credentials a mirror gets, with helpers behind an injected runner (no processes).
  */
+import { jsonErrorPlace } from '../../src/registry/auth-file.ts';
 import { describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,14 @@ describe('auth files, in the runtime order', () => {
     expect((await s.lookup('quay.io/a/b')).credentials?.username).toBe('config');
     const err = await s.lookup('other.io/a/b').catch((e) => e);
     expect(err).toBeInstanceOf(CredentialLookupError);
-    expect(err.message).toContain(`${join(h.dir, '.docker/config.json')} is not valid JSON`);
+    expect(err.message).toContain(`${join(h.dir, '.docker/config.json')} is not valid JSON (error at line 1, column 12)`);
+  });
+
+  it('says where a file is not JSON, without quoting it (the text may hold a secret)', () => {
+    const place = (text: string) => { try { JSON.parse(text); return ''; } catch (e) { return jsonErrorPlace(text, (e as Error).message); } };
+    expect(place('{\n  "auths": {\n    "q": {"auth": "c2VjcmV0"},\n  }\n}')).toMatch(/^error at line 4, column \d+$/);
+    expect(place('')).toBe('the file is empty');
+    expect(place('{"auths": {"q": {"auth": "c2VjcmV0"}}} x')).not.toContain('c2VjcmV0');
   });
 
   it('says where it looked when nothing matched', async () => {
