@@ -41,6 +41,10 @@ const BENCHES: Bench[] = [
   { file: 'explain.ts', timeoutS: 30, what: 'explain, parse per event' },
   { file: 'signatures.ts', env: { N: '2000', ROUNDS: '3' }, timeoutS: 60, what: 'sigstore verifications per second vs raw crypto.verify' },
   { file: 'signatures-gpg.ts', args: ['300'], timeoutS: 60, what: 'GPG verifications per second vs openpgp.js' },
+  { file: 'resolve-containerd.ts', timeoutS: 240, what: 'containerd model: resolutions at 10 / 1,000 / 10,000 hosts directories, tree read vs registries.conf (issue 16)' },
+  { file: 'proxy-overhead.ts', env: { RUNS: '40' }, timeoutS: 120, what: 'pull through squid vs direct (issue 15)' },
+  { file: 'load-merge.ts', timeoutS: 120, what: 'load merge: 16 shard reports of 100,000 pulls (issue 17)' },
+  { file: 'fleet.ts', env: { NODES: '10', WARM: '15', WINDOW: '40', VARIANTS: 'default=' }, timeoutS: 180, what: 'probe per node: RSS, CPU, scrape size, with Prometheus when installed (issue 17)' },
 ];
 
 const BENCH_DIR = import.meta.dirname;
