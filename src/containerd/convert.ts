@@ -101,9 +101,17 @@ export function registriesConfToHostsToml(config: RegistriesConfig): HostsTomlOu
       }
       lines.push('');
     }
-    files.push({ dir: host, content: lines.join('\n').replace(/\n+$/, '\n') });
+    files.push({ dir: host, content: endWithOneNewline(lines.join('\n')) });
   }
   return { files, warnings };
+}
+
+/**
+ * A generated file ends with exactly one newline: POSIX text, and the printed stream's next `==> FILE <==` header
+ * starts on its own line (a file ending in a bare `[host]` used to run into it).
+ */
+export function endWithOneNewline(text: string): string {
+  return text.replace(/\n*$/, '\n');
 }
 
 /** A location path with the prefix's own path removed from its end (containerd appends the repository). */
@@ -197,5 +205,5 @@ export function hostsTomlToRegistriesConf(setup: ContainerdSetup): RegistriesCon
       }
     }
   }
-  return { text: out.join('\n').replace(/\n+$/, '\n'), warnings };
+  return { text: endWithOneNewline(out.join('\n')), warnings };
 }

@@ -1,5 +1,5 @@
 /** `pullpath resolve --runtime containerd` end to end: flags, the chain (text and JSON against its schema), exits. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +125,21 @@ describe('pullpath convert and render --runtime containerd', () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     const bad = await pullpath(['convert', 'hosts-toml', '--to', 'hosts-toml', '--hosts-dir', `${fx}/certs.d`]);
     expect(bad.code).toBe(2);
+  });
+
+  it('convert registries-conf --to hosts-toml: each ==> FILE <== header starts its own line; --out files end in one newline', async () => {
+    const r = await pullpath(['convert', 'registries-conf', '--to', 'hosts-toml', '--registries-conf', 'examples/registries.conf']);
+    expect(r.code).toBe(0);
+    const headers = r.stdout.match(/==> [^\n]* <==/g) ?? [];
+    expect(headers.length).toBeGreaterThan(1);
+    expect(r.stdout.match(/^==> [^\n]* <==$/gm)).toEqual(headers);
+    expect(r.stdout).toMatch(/[^\n]\n$/);
+    const out = mkdtempSync(join(tmpdir(), 'pullpath-convert-'));
+    const w = await pullpath(['convert', 'registries-conf', '--to', 'hosts-toml', '--registries-conf', 'examples/registries.conf', '--out', out]);
+    expect(w.code).toBe(0);
+    const written = readdirSync(out);
+    expect(written).toContain('localhost:5000');
+    for (const dir of written) expect(readFileSync(join(out, dir, 'hosts.toml'), 'utf8')).toMatch(/[^\n]\n$/);
   });
 
   it('render openshift --runtime containerd --out writes a tree that resolve --hosts-dir reads', async () => {
