@@ -8,7 +8,7 @@
  * timeouts have no registries.conf form. Each such loss is reported (code, where, what changes), never silent.
  */
 import type { RegistriesConfig, RegistryEntry } from '../config/types.ts';
-import type { ContainerdSetup } from './setup.ts';
+import { problemOrigin, type ContainerdSetup } from './setup.ts';
 
 export interface ConvertWarning {
   code: string;
@@ -160,7 +160,7 @@ export function hostsTomlToRegistriesConf(setup: ContainerdSetup): RegistriesCon
         continue;
       }
       if (entry.problem !== null) {
-        warnings.push({ code: 'convert-ignored-file', origin: `${entry.problem.file}:${entry.problem.line}`, message: `containerd ignores this file (${entry.problem.message}); not converted` });
+        warnings.push({ code: 'convert-ignored-file', origin: problemOrigin(entry.problem), message: `containerd ignores this file (${entry.problem.message}); not converted` });
         continue;
       }
       if (entry.hosts === null) continue;
