@@ -166,4 +166,18 @@ describe('pullpath diff with hosts.toml sides', () => {
     expect(records.some((x) => x['image'] === 'quay.io/pullpath/synthetic:latest')).toBe(true);
     expect(j.stdout).not.toContain(SECRET);
   });
+
+  it('--compat with hosts sides: an unknown containerd version is refused as resolve refuses it (exit 2, same words)', async () => {
+    const d = await pullpath(['diff', '--before-hosts-dir', `${fx}/certs.d`, '--after-hosts-dir', `${fx}/after.d`, '--compat', '3.0']);
+    const r = await pullpath(['resolve', '--hosts-dir', `${fx}/certs.d`, '--compat', '3.0', 'quay.io/org/app:1']);
+    expect(r.code).toBe(2);
+    expect(d.code).toBe(2);
+    const words = '--compat: with --runtime containerd, expected 1.6, 1.7 or 2.x, got "3.0"';
+    expect(r.stderr).toContain(words);
+    expect(d.stderr).toContain(words);
+    expect(d.stdout).toBe('');
+    // A containers/image version is for a registries.conf side and still accepted beside a hosts side.
+    const mixed = await pullpath(['diff', 'examples/registries.conf', `${fx}/certs.d`, '--compat', '5.40', 'quay.io/org/app:1']);
+    expect(mixed.code).toBe(0);
+  });
 });
