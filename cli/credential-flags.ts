@@ -17,7 +17,7 @@ export const credentialFlagOptions = {
 export const credentialFlagsHelp = `Credentials (as skopeo; the source of each attempt's credentials is reported, never the secret):
   --creds USER[:PASS]        use these for the image's own host (an empty PASS without ":PASS"; no prompt)
   --username U --password P  the same, as two flags
-  --no-creds                 anonymous on the image's own host
+  --no-creds                 anonymous on the image's own host.
                              A mirror on another host never gets these: it uses its own auth file
                              entry or credential helper (credHelpers, registries.conf credential-helpers).`;
 

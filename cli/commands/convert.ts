@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';
-import { registriesConfToHostsToml, hostsTomlToRegistriesConf, type ConvertWarning } from '../../src/containerd/convert.ts';
+import { endWithOneNewline, registriesConfToHostsToml, hostsTomlToRegistriesConf, type ConvertWarning } from '../../src/containerd/convert.ts';
 import { configFlagOptions, loadConfigFromFlags } from '../config-flags.ts';
 import { hostsDirsFromFlags } from '../containerd-flags.ts';
 import { loadContainerdSetupFromFlags } from '../containerd-load.ts';
@@ -64,6 +64,9 @@ export async function run(argv: string[]): Promise<number> {
     warnings = r.warnings;
   }
 
+  // Every file ends with exactly one newline, whether printed (the next `==> FILE <==` header starts its own line),
+  // written by --out, or carried in JSON.
+  files = files.map((f) => ({ path: f.path, content: endWithOneNewline(f.content) }));
   if (output === 'json') {
     for (const f of files) process.stdout.write(JSON.stringify({ type: 'file', path: f.path, content: f.content }) + '\n');
     for (const w of warnings) process.stdout.write(JSON.stringify({ type: 'warning', code: w.code, file: w.origin, message: w.message }) + '\n');

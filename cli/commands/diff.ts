@@ -69,7 +69,8 @@ Flags:
   --ocp-version V     release line for rendering and for the MCO's rules:
                       current (default) or e.g. 4.12
   --release-image REF the release payload (as render)
-  --compat VERSION    containers/image behaviour: 5.23 (default) or 5.40
+  --compat VERSION    containers/image behaviour: 5.23 (default) or 5.40; for
+                      hosts.toml sides, containerd's: 1.6 (default), 1.7 or 2.x
   --short-name-aliases FILE  user short-name alias cache (both sides)
   --live              also pull each changed image's manifest through BEFORE and
                       through AFTER, and report the pulls that work today and

@@ -205,18 +205,26 @@ export async function loadSide(spec: SideSpec, shared: SharedFlags, otherRoot?: 
   return { config: setup.config, policy: setup.policy, nodeFiles, configIsNodeRegistriesConf: dropins.length === 0 };
 }
 
+function isContainersImageCompat(value: string): boolean {
+  try {
+    parseCompat(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Empty registries configuration for a containerd side (it resolves through `resolve`). */
 const EMPTY_CONFIG = () => loadRegistriesConfFromTexts({ main: null, mainPath: '(none: hosts.toml side)', dropins: [] });
 
 /** A hosts.toml side: containerd's resolution (--compat taken as a containerd version when it is one, else 1.6). */
 async function loadHostsDirSide(spec: SideSpec, shared: SharedFlags): Promise<DiffSide> {
   const { loadContainerdSetupFromFlags } = await import('../containerd-load.ts');
+  // --compat is shared by both sides: a containers/image version (5.23, 5.40) is for the other side and leaves
+  // this one at containerd 1.6; anything else must be a containerd version, refused as `resolve --hosts-dir`
+  // refuses it (exit 2, same words) rather than silently compared under 1.6.
   let compat: string | undefined;
-  try {
-    compat = shared.compat !== undefined ? parseContainerdCompat(shared.compat) : undefined;
-  } catch {
-    compat = undefined;
-  }
+  if (shared.compat !== undefined && !isContainersImageCompat(shared.compat)) compat = parseContainerdCompat(shared.compat);
   const setup = await loadContainerdSetupFromFlags({ 'hosts-dir': spec.paths, ...(compat !== undefined ? { compat } : {}) });
   const synthetic: string[] = [];
   for (const root of setup.dirs) {

@@ -8,7 +8,7 @@
  * timeouts have no registries.conf form. Each such loss is reported (code, where, what changes), never silent.
  */
 import type { RegistriesConfig, RegistryEntry } from '../config/types.ts';
-import type { ContainerdSetup } from './setup.ts';
+import { problemOrigin, type ContainerdSetup } from './setup.ts';
 
 export interface ConvertWarning {
   code: string;
@@ -101,9 +101,17 @@ export function registriesConfToHostsToml(config: RegistriesConfig): HostsTomlOu
       }
       lines.push('');
     }
-    files.push({ dir: host, content: lines.join('\n').replace(/\n+$/, '\n') });
+    files.push({ dir: host, content: endWithOneNewline(lines.join('\n')) });
   }
   return { files, warnings };
+}
+
+/**
+ * A generated file ends with exactly one newline: POSIX text, and the printed stream's next `==> FILE <==` header
+ * starts on its own line (a file ending in a bare `[host]` used to run into it).
+ */
+export function endWithOneNewline(text: string): string {
+  return text.replace(/\n*$/, '\n');
 }
 
 /** A location path with the prefix's own path removed from its end (containerd appends the repository). */
@@ -152,7 +160,7 @@ export function hostsTomlToRegistriesConf(setup: ContainerdSetup): RegistriesCon
         continue;
       }
       if (entry.problem !== null) {
-        warnings.push({ code: 'convert-ignored-file', origin: `${entry.problem.file}:${entry.problem.line}`, message: `containerd ignores this file (${entry.problem.message}); not converted` });
+        warnings.push({ code: 'convert-ignored-file', origin: problemOrigin(entry.problem), message: `containerd ignores this file (${entry.problem.message}); not converted` });
         continue;
       }
       if (entry.hosts === null) continue;
@@ -197,5 +205,5 @@ export function hostsTomlToRegistriesConf(setup: ContainerdSetup): RegistriesCon
       }
     }
   }
-  return { text: out.join('\n').replace(/\n+$/, '\n'), warnings };
+  return { text: endWithOneNewline(out.join('\n')), warnings };
 }

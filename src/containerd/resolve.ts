@@ -16,7 +16,7 @@
  */
 import type { ContainerdCapability, ContainerdCompat, ContainerdEndpoint } from './endpoint.ts';
 import type { HostEntry } from './hosts-file.ts';
-import type { ContainerdSetup, HostDirEntry } from './setup.ts';
+import { problemOrigin, type ContainerdSetup, type HostDirEntry } from './setup.ts';
 import { findHostDir } from './host-dirs.ts';
 import { goParseUrl, goPort, isLocalhost } from './go-url.ts';
 import { tryParseNormalizedNamed } from '../reference/index.ts';
@@ -144,7 +144,7 @@ function hostsFromDirs(setup: ContainerdSetup, refHost: string, notes: string[])
     if (setup.roots.length > 0) notes.push(`no hosts directory for ${refHost} (nor _default) in ${setup.roots.join(':')}: the registry itself`);
   } else if (dir.hosts === null) {
     hosts = [defaultEntry(dir.certFiles)];
-    if (dir.problem) notes.push(`${dir.problem.file}:${dir.problem.line}: containerd ignores this file (${dir.problem.crash ? 'it crashes ctr' : 'failed to decode hosts.toml'}: ${dir.problem.message}) and uses the registry itself`);
+    if (dir.problem) notes.push(`${problemOrigin(dir.problem)}: containerd ignores this file (${dir.problem.crash ? 'it crashes ctr' : 'failed to decode hosts.toml'}: ${dir.problem.message}) and uses the registry itself`);
     else notes.push(`${dir.dirPath} has no hosts.toml${dir.exists ? ' (empty)' : ''}: the registry itself${dir.certFiles.ca.length + dir.certFiles.client.length > 0 ? ', with the directory\'s certificate files' : ''}`);
   } else {
     // Copies: fillDefault writes into the last entry.

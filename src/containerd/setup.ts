@@ -22,9 +22,15 @@ export interface ContainerdSetupInput {
   compat?: ContainerdCompat;
 }
 
+/** Where a problem is: `file:line`, or the file alone when no line applies (never `file:0`). */
+export function problemOrigin(p: { file: string; line: number }): string {
+  return p.line > 0 ? `${p.file}:${p.line}` : p.file;
+}
+
 /** A hosts.toml problem: containerd logs it and ignores the whole file. */
 export interface ContainerdProblem {
   file: string;
+  /** The line concerned; 0 when the problem has none (a file without a [host] table, a TOML error without position). */
   line: number;
   /** containerd's error text (after "failed to decode hosts.toml"). */
   message: string;

@@ -6,6 +6,7 @@
 import type { MatchedRegistry, PolicyDecision, PullSource, Resolution, SkippedMirror } from '../resolve/resolution.ts';
 import type { ChangeKind, DiffOutcome, DiffSource, ImageChange } from './types.ts';
 import { CHANGE_KINDS } from './types.ts';
+import { byContact, contactKey, containerdEntrySignature, involvesContainerd } from './contact-view.ts';
 
 export function outcomeOf(r: Resolution): DiffOutcome {
   const out: DiffOutcome = {
@@ -32,14 +33,26 @@ function sameSources(a: readonly PullSource[], b: readonly PullSource[]): boolea
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.reference !== y.reference || x.insecure !== y.insecure || x.blocked !== y.blocked || x.mirror !== y.mirror) return false;
+    if (contactKey(x.reference) !== contactKey(y.reference) || x.insecure !== y.insecure || x.blocked !== y.blocked || x.mirror !== y.mirror) return false;
   }
   return true;
 }
 
-function sameSkipped(a: readonly SkippedMirror[], b: readonly SkippedMirror[]): boolean {
+/**
+ * Why a mirror is skipped, as compared. Across runtimes, a containers/image digest-only mirror skipped for a tag
+ * and a containerd host skipped for lack of a capability mean the same for that tag: not asked.
+ */
+function skipKind(k: SkippedMirror, crossRuntime: boolean): string | undefined {
+  return crossRuntime && (k.kind === 'digest-only' || k.kind === 'capability') ? 'not-for-this-reference' : k.kind;
+}
+
+function crossRuntime(a: Resolution, b: Resolution): boolean {
+  return (a.runtime === 'containerd') !== (b.runtime === 'containerd');
+}
+
+function sameSkipped(a: readonly SkippedMirror[], b: readonly SkippedMirror[], cross = false): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.location !== b[i]!.location || a[i]!.kind !== b[i]!.kind) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.location !== b[i]!.location || skipKind(a[i]!, cross) !== skipKind(b[i]!, cross)) return false;
   return true;
 }
 
@@ -48,12 +61,25 @@ function sameRegistry(a: MatchedRegistry | null, b: MatchedRegistry | null): boo
   return a.prefix === b.prefix && a.location === b.location && a.blocked === b.blocked && a.insecure === b.insecure && a.mirrorByDigestOnly === b.mirrorByDigestOnly;
 }
 
+/**
+ * The entry that applied, by what it means. containers/image: the [[registry]] fields. containerd: the directory
+ * name (the registry, or _default) and the settings of the hosts it yields — not the directory's path, so the
+ * same tree in two places is the same entry (the hosts' URLs are compared as sources).
+ */
+function sameEntry(a: Resolution, b: Resolution): boolean {
+  if (!involvesContainerd(a, b)) return sameRegistry(a.registry, b.registry);
+  if ((a.registry?.prefix ?? null) !== (b.registry?.prefix ?? null)) return false;
+  // Across runtimes, the primary location, blocked, insecure and digest-only show as sources and skipped mirrors.
+  if (a.runtime !== b.runtime) return true;
+  return containerdEntrySignature(a) === containerdEntrySignature(b);
+}
+
 function samePolicy(a: PolicyDecision | undefined, b: PolicyDecision | undefined): boolean {
   return a?.allowed === b?.allowed && a?.scope === b?.scope;
 }
 
 export function sameBehaviour(a: Resolution, b: Resolution): boolean {
-  if (a.error !== b.error || !sameRegistry(a.registry, b.registry) || !sameSources(a.sources, b.sources) || !sameSkipped(a.skipped, b.skipped) || !samePolicy(a.policy, b.policy)) return false;
+  if (a.error !== b.error || !sameEntry(a, b) || !sameSources(a.sources, b.sources) || !sameSkipped(a.skipped, b.skipped, crossRuntime(a, b)) || !samePolicy(a.policy, b.policy)) return false;
   const ca = a.candidates;
   const cb = b.candidates;
   if (ca === undefined || cb === undefined) return ca === cb;
@@ -74,7 +100,7 @@ function effectiveSources(r: Resolution): PullSource[] {
 
 /** AFTER's sources in order with marks, then the sources only BEFORE had (marked removed). */
 export function mergeSources(before: PullSource[], after: PullSource[]): DiffSource[] {
-  const key = (s: PullSource) => `${s.mirror ? 'm' : 'p'} ${s.reference}`;
+  const key = (s: PullSource) => `${s.mirror ? 'm' : 'p'} ${contactKey(s.reference)}`;
   const bIndex = new Map(before.map((s, i) => [key(s), i]));
   const aIndex = new Map(after.map((s, i) => [key(s), i]));
   // A common source is "reordered" when its rank among the common sources differs between the sides.
@@ -125,6 +151,11 @@ function allBlocked(sources: PullSource[]): boolean {
 }
 
 export function compareResolutions(image: string, before: Resolution, after: Resolution): ImageChange | null {
+  // A containerd side: both sides' sources compared and shown by the URL contacted (contact-view.ts).
+  if (involvesContainerd(before, after)) {
+    before = byContact(before);
+    after = byContact(after);
+  }
   if (sameBehaviour(before, after)) return null;
   const bs = effectiveSources(before);
   const as = effectiveSources(after);
@@ -145,7 +176,8 @@ export function compareResolutions(image: string, before: Resolution, after: Res
   // An added source that is blocked, or a pull that becomes blocked everywhere, is a block too.
   if (!allBlocked(bs) && allBlocked(as)) kinds.add('blocked');
   if (allBlocked(bs) && !allBlocked(as)) kinds.add('unblocked');
-  const skipKey = (r: Resolution) => JSON.stringify(r.skipped.map((k) => [k.location, k.kind]));
+  const cross = crossRuntime(before, after);
+  const skipKey = (r: Resolution) => JSON.stringify(r.skipped.map((k) => [k.location, skipKind(k, cross)]));
   if (skipKey(before) !== skipKey(after)) kinds.add('skipped');
   const candKey = (r: Resolution) => JSON.stringify((r.candidates ?? []).map((c) => c.reference));
   if (candKey(before) !== candKey(after)) kinds.add('short-name');

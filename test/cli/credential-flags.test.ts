@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentialOverrideFromFlags } from '../../cli/credential-flags.ts';
+import { credentialFlagsHelp, credentialOverrideFromFlags } from '../../cli/credential-flags.ts';
 import { UsageError } from '../../src/errors.ts';
 import { hermeticEnv, runCli } from '../helpers/run-cli.ts';
 import { SKOPEO_BIN, skopeoSkipReason } from '../helpers/skopeo.ts';
@@ -63,5 +63,16 @@ describe('credential flags', () => {
       const stderr = await new Promise<string>((resolve) => execFile(SKOPEO_BIN, ['inspect', '--raw', ...args, 'docker://127.0.0.1:1/x'], (_e, _o, se) => resolve(se)));
       expect(stderr).toContain(`msg="${text}"`);
     }
+  });
+});
+
+describe('credentialFlagsHelp', () => {
+  it('ends every sentence with a full stop before the next begins (descriptions run over continuation lines)', () => {
+    // The descriptions (from the column after the flags) joined as read: a lower-case word followed by a
+    // capitalised one is a sentence that lost its full stop.
+    const lines = credentialFlagsHelp.split('\n').slice(1);
+    const column = lines[0]!.indexOf('use these');
+    const prose = lines.map((l) => l.slice(column)).join(' ');
+    expect(prose.match(/\b[a-z]+ [A-Z][a-z]*\b/g) ?? []).toEqual([]);
   });
 });

@@ -69,6 +69,14 @@ describe('convert registries-conf --to hosts-toml', () => {
     expect(ctrd.filter((u) => !u.startsWith('tags.local/'))).toEqual(cimage);
     expect(ctrd).toContain('tags.local/quay/org/app');
   });
+
+  it('every file ends with exactly one newline, also one whose last line is a bare [host] (no mirrors)', () => {
+    const text = '[[registry]]\nlocation = "localhost:5000"\ninsecure = true\n';
+    const r = registriesConfToHostsToml(loadRegistriesConfFromTexts({ main: { path: 'r.conf', text }, mainPath: 'r.conf', dropins: [] }));
+    const local = r.files.find((f) => f.dir === 'localhost:5000')!;
+    expect(local.content.endsWith('[host]\n')).toBe(true);
+    for (const f of [...r.files, ...registriesConfToHostsToml(conf()).files]) expect(f.content).toMatch(/[^\n]\n$/);
+  });
 });
 
 describe('convert hosts-toml --to registries-conf', () => {

@@ -67,6 +67,14 @@ describe('resolveContainerd (containerd 1.6.20 rules)', () => {
     }
   });
 
+  it('a file with only server (1.6): the note names the file without a line, never hosts.toml:0', () => {
+    const s = setup({ 'quay.io': '# only a server\nserver = "https://m.example"\n' });
+    const note = resolveContainerd(s, 'quay.io/a:1').notes?.find((n) => n.includes('containerd ignores this file'));
+    expect(note).toBeDefined();
+    expect(note!.startsWith(`${root}/quay.io/hosts.toml: containerd ignores`)).toBe(true);
+    expect(note).not.toMatch(/hosts\.toml:0\b/);
+  });
+
   it('path rules: cleaned, /v2 appended unless already there or override_path', () => {
     const s = setup({
       'quay.io': '[host."https://a/"]\n[host."https://b/v2"]\n[host."https://c/x/../y"]\n[host."https://d/raw"]\noverride_path = true\n',

@@ -1,5 +1,5 @@
 /** `pullpath resolve --runtime containerd` end to end: flags, the chain (text and JSON against its schema), exits. */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,21 @@ describe('pullpath convert and render --runtime containerd', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('convert registries-conf --to hosts-toml: each ==> FILE <== header starts its own line; --out files end in one newline', async () => {
+    const r = await pullpath(['convert', 'registries-conf', '--to', 'hosts-toml', '--registries-conf', 'examples/registries.conf']);
+    expect(r.code).toBe(0);
+    const headers = r.stdout.match(/==> [^\n]* <==/g) ?? [];
+    expect(headers.length).toBeGreaterThan(1);
+    expect(r.stdout.match(/^==> [^\n]* <==$/gm)).toEqual(headers);
+    expect(r.stdout).toMatch(/[^\n]\n$/);
+    const out = mkdtempSync(join(tmpdir(), 'pullpath-convert-'));
+    const w = await pullpath(['convert', 'registries-conf', '--to', 'hosts-toml', '--registries-conf', 'examples/registries.conf', '--out', out]);
+    expect(w.code).toBe(0);
+    const written = readdirSync(out);
+    expect(written).toContain('localhost:5000');
+    for (const dir of written) expect(readFileSync(join(out, dir, 'hosts.toml'), 'utf8')).toMatch(/[^\n]\n$/);
+  });
+
   it('render openshift --runtime containerd --out writes a tree that resolve --hosts-dir reads', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pullpath-wmco-'));
     const r = await pullpath(['render', 'openshift', '--runtime', 'containerd', '--out', out, `${fx}/openshift/mirror-sets.yaml`]);
@@ -143,12 +158,55 @@ describe('pullpath diff with hosts.toml sides', () => {
   it('compares two hosts dirs (detected) and a registries.conf against a hosts dir, JSON valid against the diff schema', async () => {
     const r = await pullpath(['diff', `${fx}/certs.d`, `${fx}/after.d`, 'quay.io/org/app:1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('+ 1. cache.example.com:5000/org/app:1 (mirror)');
-    expect(r.stdout).toContain('- was 1. 10.0.0.5:5000/org/app:1 (mirror, insecure)');
+    // Sources are shown by what containerd contacts: scheme://host/path + repository, and ?ns=.
+    expect(r.stdout).toContain('+ 1. https://cache.example.com:5000/v2/quay/v2/org/app:1?ns=quay.io (mirror)');
+    expect(r.stdout).toContain('- was 1. http://10.0.0.5:5000/v2/org/app:1?ns=quay.io (mirror, insecure)');
     const j = await pullpath(['diff', '--before-hosts-dir', `${fx}/certs.d`, '--after-hosts-dir', `${fx}/after.d`, '-o', 'json']);
     const { records, failures } = checkJsonLines('diff', j.stdout);
     expect(failures).toEqual([]);
     expect(records.some((x) => x['image'] === 'quay.io/pullpath/synthetic:latest')).toBe(true);
     expect(j.stdout).not.toContain(SECRET);
+  });
+
+  it('registries.conf against its own convert --to hosts-toml output: no change; the same tree in two places: no change', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'pullpath-conv-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'pullpath-conv-b-'));
+    for (const out of [a, b]) expect((await pullpath(['convert', 'registries-conf', '--to', 'hosts-toml', '--registries-conf', 'examples/registries.conf', '--out', out])).code).toBe(0);
+    const digest = `quay.io/org/app@sha256:${'a'.repeat(64)}`;
+    const cross = await pullpath(['diff', 'examples/registries.conf', a, 'quay.io/org/app:1', digest, 'docker.io/library/alpine:3']);
+    expect(cross.code).toBe(0);
+    expect(cross.stdout).toContain('0 of 3 images change');
+    // Two copies of one tree: the entry is the directory and its hosts, not the file path.
+    const same = await pullpath(['diff', a, b, '--fail-on', 'any']);
+    expect(same.stdout).toMatch(/^0 of \d+ synthetic images/m);
+    expect(same.code).toBe(0);
+    // A real change still shows: a mirror's path moved (same host) is a different URL.
+    const c = mkdtempSync(join(tmpdir(), 'pullpath-conv-c-'));
+    mkdirSync(join(c, 'quay.io'));
+    writeFileSync(join(c, 'quay.io', 'hosts.toml'), readFileSync(join(a, 'quay.io', 'hosts.toml'), 'utf8').replace('/v2/quay"', '/v2/quay2"'));
+    const moved = await pullpath(['diff', a, c, 'quay.io/org/app:1']);
+    expect(moved.stdout).toContain('quay.io/org/app:1: source-added, source-removed');
+    expect(moved.stdout).toContain('+ 1. https://mirror.example.internal:5000/v2/quay2/org/app:1?ns=quay.io');
+    // A header change is an entry change (its value never shown).
+    const h = mkdtempSync(join(tmpdir(), 'pullpath-conv-h-'));
+    mkdirSync(join(h, 'quay.io'));
+    writeFileSync(join(h, 'quay.io', 'hosts.toml'), readFileSync(join(a, 'quay.io', 'hosts.toml'), 'utf8') .replace('override_path = true\n', `override_path = true\n  [host."https://mirror.example.internal:5000/v2/quay".header]\n    x-token = "${SECRET}"\n`));
+    const header = await pullpath(['diff', a, h, 'quay.io/org/app:1']);
+    expect(header.stdout).toContain('quay.io/org/app:1: entry');
+    expect(header.stdout).not.toContain(SECRET);
+  });
+
+  it('--compat with hosts sides: an unknown containerd version is refused as resolve refuses it (exit 2, same words)', async () => {
+    const d = await pullpath(['diff', '--before-hosts-dir', `${fx}/certs.d`, '--after-hosts-dir', `${fx}/after.d`, '--compat', '3.0']);
+    const r = await pullpath(['resolve', '--hosts-dir', `${fx}/certs.d`, '--compat', '3.0', 'quay.io/org/app:1']);
+    expect(r.code).toBe(2);
+    expect(d.code).toBe(2);
+    const words = '--compat: with --runtime containerd, expected 1.6, 1.7 or 2.x, got "3.0"';
+    expect(r.stderr).toContain(words);
+    expect(d.stderr).toContain(words);
+    expect(d.stdout).toBe('');
+    // A containers/image version is for a registries.conf side and still accepted beside a hosts side.
+    const mixed = await pullpath(['diff', 'examples/registries.conf', `${fx}/certs.d`, '--compat', '5.40', 'quay.io/org/app:1']);
+    expect(mixed.code).toBe(0);
   });
 });
