@@ -11,6 +11,7 @@ import type { PullOptions } from '../pull/options.ts';
 import { compileConfig, resolveArg } from '../resolve/index.ts';
 import type { PullOneFn } from '../verify/run-verify.ts';
 import type { DiffSide } from './run-diff.ts';
+import type { Resolution } from '../resolve/resolution.ts';
 import type { ImageChange } from './types.ts';
 
 export interface LivePull {
@@ -38,10 +39,16 @@ export interface LiveOptions {
 export async function liveCheck(changes: readonly ImageChange[], sides: { before: DiffSide; after: DiffSide }, opts: LiveOptions): Promise<LiveResult[]> {
   const run = opts.pullOne ?? pullOne;
   const both = sides.before.policy !== null && sides.after.policy !== null;
-  const compiled = { before: compileConfig(sides.before.config), after: compileConfig(sides.after.config) };
+  // Each side resolves as it does in the offline diff: its own resolver (a hosts.toml side), else registries.conf.
+  const resolverOf = (side: DiffSide): ((image: string) => Resolution) => {
+    if (side.resolve) return side.resolve;
+    const compiled = compileConfig(side.config);
+    return (image) => resolveArg(compiled, image);
+  };
+  const resolvers = { before: resolverOf(sides.before), after: resolverOf(sides.after) };
   const pullThrough = async (which: 'before' | 'after', image: string): Promise<LivePull> => {
     const side = sides[which];
-    let r = resolveArg(compiled[which], image);
+    let r = resolvers[which](image);
     if (both) r = judgeResolution(side.policy!, r);
     const res = await run(r, { ...opts.pull, image, policy: both ? side.policy : null }, () => {}, opts.signal);
     return { ok: res.ok, source: res.source, error: res.error, errorClass: res.errorClass };
