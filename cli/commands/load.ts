@@ -23,7 +23,7 @@ import { runLoadRecorded, type RecordedLoad } from '../../src/load/run-load.ts';
 import { parseShard, shardConcurrency, shardImages, shardMaxRequests, type ShardSpec } from '../../src/load/shard.ts';
 import { runIdOf, type ShardInfo } from '../../src/load/shard-report.ts';
 import { createLoadMetrics, type LoadMetrics } from '../../src/report/load-prometheus.ts';
-import { serveMetrics, type ServedMetrics } from '../../src/report/serve-metrics.ts';
+import { startMetricsServer, type MetricsServer } from '../../src/probe/metrics-server.ts';
 import type { LoadMode } from '../../src/load/scheduler.ts';
 import type { FaultWindow, LoadSummary } from '../../src/load/load-summary.ts';
 import { faultWindows } from '../../src/load/fault-windows.ts';
@@ -238,7 +238,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     closeClient = () => client.close();
   }
 
-  let served: ServedMetrics | null = null;
+  let served: MetricsServer | null = null;
   try {
     Object.assign(runShape, { refs: resolutions.map((r) => r.ref), expected, timeoutMs, connections });
     const shardInfo: ShardInfo | null = shard ? { ...shard, runId: runIdOf(runShape), images: shardImages(shard, resolutions.length) } : null;
@@ -266,7 +266,7 @@ export async function run(argv: string[], ctx: RunContext): Promise<number> {
     let metrics: LoadMetrics | null = null;
     if (metricsPort !== null) {
       metrics = createLoadMetrics({ shard: shard?.index ?? 0, shards: shard?.count ?? 1, runId: shardInfo?.runId ?? runIdOf(runShape) });
-      served = await serveMetrics(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1', 'load');
+      served = await startMetricsServer(metrics, metricsPort, values['metrics-host'] ?? '127.0.0.1');
       process.stderr.write(`pullpath load: metrics at ${served.url}\n`);
     }
     const m = metrics;

@@ -1,6 +1,6 @@
 /**
- * Serves `/metrics` for Prometheus to scrape, and `/healthz` and `/readyz` for the kubelet. Binds 127.0.0.1
- * unless told otherwise: the metrics name internal mirrors, so exposing them beyond the host is a decision
+ * Serves `/metrics` for Prometheus to scrape (`probe --watch`, `load --metrics-port`), and `/healthz` and
+ * `/readyz` for the kubelet. Binds 127.0.0.1 unless told otherwise: the metrics name internal mirrors, so exposing them beyond the host is a decision
  * the user makes with `--metrics-host`.
  *
  * /healthz (liveness) says whether the process still does its job (the probe loop finished a pass recently):
