@@ -1,7 +1,7 @@
 /**
  * Serves `/metrics` for Prometheus to scrape (`probe --watch`, `load --metrics-port`), and `/healthz` and
- * `/readyz` for the kubelet. Binds 127.0.0.1 unless told otherwise: the metrics name internal mirrors, so exposing them beyond the host is a decision
- * the user makes with `--metrics-host`.
+ * `/readyz` for the kubelet. Binds 127.0.0.1 unless told otherwise: the metrics name internal mirrors, so
+ * exposing them beyond the host is a decision the user makes with `--metrics-host`.
  *
  * /healthz (liveness) says whether the process still does its job (the probe loop finished a pass recently):
  * a failing liveness probe restarts the container, so it must never depend on the registries being up.
