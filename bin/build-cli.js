@@ -14,7 +14,8 @@
 //   The sizes and mtimes are taken BEFORE the build reads the files, so an edit made during a build makes the
 //   result stale instead of being missed.
 // Concurrent builds each write a private folder and then replace `current.json` (an atomic rename); whoever
-// renames last wins, and the others' folders are pruned a day later.
+// renames last wins. Each build then removes older builds' folders (pruneOld: all but the newest two, and only
+// those more than an hour old).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -189,18 +190,38 @@ export async function checkoutBundle(args) {
   }
 }
 
-/** Removes the folders of other builds once they are a day old (a long run may still be loading chunks from one). */
-function pruneOld(keep) {
-  const dayAgo = Date.now() - 86_400_000;
-  for (const name of readdirSync(CACHE_DIR)) {
-    if (name === keep || name === 'current.json' || name.startsWith('current.json.')) continue;
-    const full = join(CACHE_DIR, name);
+/** A build folder's creation time, from its name (`b-<ms in base 36>-<pid>`); NaN for anything else. */
+function builtAtOf(name) {
+  const m = /^b-([0-9a-z]+)-\d+$/.exec(name);
+  return m ? parseInt(m[1], 36) : NaN;
+}
+
+export const PRUNE_KEEP = 2;
+export const PRUNE_AGE_MS = 3_600_000;
+
+/**
+ * Removes the folders of older builds, each new build leaving one more (an edit-run loop left dozens): all but
+ * the newest PRUNE_KEEP (the new one, and the one a run started just before may be loading), and only those
+ * built more than an hour ago, because a process started on an older bundle may still load one of its lazy
+ * chunks (a long `load` or `probe --watch` reaching a signature verifier). `now` is for tests.
+ */
+export function pruneOld(keep, now = Date.now()) {
+  const builds = readdirSync(CACHE_DIR)
+    .map((name) => ({ name, builtAt: builtAtOf(name) }))
+    .filter((b) => !Number.isNaN(b.builtAt))
+    .sort((a, b) => b.builtAt - a.builtAt);
+  const kept = new Set([keep, ...builds.slice(0, PRUNE_KEEP).map((b) => b.name)]);
+  const removed = [];
+  for (const b of builds) {
+    if (kept.has(b.name) || now - b.builtAt < PRUNE_AGE_MS) continue;
     try {
-      if (statSync(full).mtimeMs < dayAgo) rmSync(full, { recursive: true, force: true });
+      rmSync(join(CACHE_DIR, b.name), { recursive: true, force: true });
+      removed.push(b.name);
     } catch {
-      // best effort
+      // best effort: another build may be pruning the same folder
     }
   }
+  return removed;
 }
 
 /**
