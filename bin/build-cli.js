@@ -14,16 +14,19 @@
 //   The sizes and mtimes are taken BEFORE the build reads the files, so an edit made during a build makes the
 //   result stale instead of being missed.
 // Concurrent builds each write a private folder and then replace `current.json` (an atomic rename); whoever
-// renames last wins, and the others' folders are pruned a day later.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// renames last wins. Each build then removes older builds' folders (pruneOld: all but the newest two, and only
+// those more than an hour old).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+// The per-run check lives in bundle-state.js (the launcher loads only that); re-exported for the tests.
+import { bundleState, CACHE_DIR, fingerprint, POINTER } from './bundle-state.js';
+
+export { bundleState, CACHE_DIR };
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-export const CACHE_DIR = join(root, 'node_modules', '.cache', 'pullpath');
-const POINTER = join(CACHE_DIR, 'current.json');
-/** Files that shape the bundle without being imported by it. */
-const RECIPE = ['bin/build-cli.js', 'package.json', 'tsconfig.json'];
+/** Files that shape the bundle without being imported by it (bundle-state.js reads the record this one writes). */
+const RECIPE = ['bin/build-cli.js', 'bin/bundle-state.js', 'package.json', 'tsconfig.json'];
 
 function sourceFiles(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -32,16 +35,6 @@ function sourceFiles(dir, out) {
     if (entry.isDirectory()) sourceFiles(full, out);
   }
   return out;
-}
-
-/** [relative path, size, mtimeMs] of a file or folder, or null when it is gone. */
-function fingerprint(rel) {
-  try {
-    const st = statSync(join(root, rel));
-    return [rel, st.isDirectory() ? -1 : st.size, st.mtimeMs];
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -111,42 +104,6 @@ function inputGroups(graph) {
   return groups;
 }
 
-/** The command whose files a run of `pullpath ARGS…` loads (`help CMD` and `CMD --help` load CMD too). */
-function commandOf(args) {
-  return args[0] === 'help' ? args[1] : args[0];
-}
-
-/**
- * The checkout's bundle, for a run of `pullpath ARGS…`: { state: 'current', dir } when the files that run
- * loads are as they were at the build (with no ARGS: every file of the bundle), { state: 'stale', dir, changed } when one of them (or a folder above
- * one) differs, { state: 'missing' } when none was built. Only the run's own groups are checked: `--help`
- * stats about 20 files and folders, `resolve` about 100, `pull` about 200 (a stat costs 15-40 µs on this
- * project's VM, so checking all of them at every run cost about 10 ms).
- */
-export function bundleState(args) {
-  let pointer;
-  try {
-    pointer = JSON.parse(readFileSync(POINTER, 'utf8'));
-    if (!Array.isArray(pointer.files) || typeof pointer.groups?.main?.length !== 'number') throw new Error('older format');
-  } catch {
-    return { state: 'missing' };
-  }
-  const dir = join(CACHE_DIR, pointer.dir);
-  let check = pointer.files.map((_, i) => i);
-  if (args !== undefined) {
-    const command = commandOf(args);
-    check = [...pointer.groups.main];
-    if (command !== undefined && command !== 'main' && Object.hasOwn(pointer.groups, command)) check.push(...pointer.groups[command]);
-  }
-  for (const i of check) {
-    const [rel, size, mtimeMs] = pointer.files[i];
-    const now = fingerprint(rel);
-    if (now === null || now[1] !== size || now[2] !== mtimeMs) return { state: 'stale', dir, changed: rel };
-  }
-  if (!existsSync(join(dir, 'main.mjs'))) return { state: 'missing' };
-  return { state: 'current', dir };
-}
-
 /** Builds the checkout's bundle and makes it current; returns its folder. */
 export async function buildCheckoutBundle() {
   mkdirSync(CACHE_DIR, { recursive: true });
@@ -189,18 +146,38 @@ export async function checkoutBundle(args) {
   }
 }
 
-/** Removes the folders of other builds once they are a day old (a long run may still be loading chunks from one). */
-function pruneOld(keep) {
-  const dayAgo = Date.now() - 86_400_000;
-  for (const name of readdirSync(CACHE_DIR)) {
-    if (name === keep || name === 'current.json' || name.startsWith('current.json.')) continue;
-    const full = join(CACHE_DIR, name);
+/** A build folder's creation time, from its name (`b-<ms in base 36>-<pid>`); NaN for anything else. */
+function builtAtOf(name) {
+  const m = /^b-([0-9a-z]+)-\d+$/.exec(name);
+  return m ? parseInt(m[1], 36) : NaN;
+}
+
+export const PRUNE_KEEP = 2;
+export const PRUNE_AGE_MS = 3_600_000;
+
+/**
+ * Removes the folders of older builds, each new build leaving one more (an edit-run loop left dozens): all but
+ * the newest PRUNE_KEEP (the new one, and the one a run started just before may be loading), and only those
+ * built more than an hour ago, because a process started on an older bundle may still load one of its lazy
+ * chunks (a long `load` or `probe --watch` reaching a signature verifier). `now` is for tests.
+ */
+export function pruneOld(keep, now = Date.now()) {
+  const builds = readdirSync(CACHE_DIR)
+    .map((name) => ({ name, builtAt: builtAtOf(name) }))
+    .filter((b) => !Number.isNaN(b.builtAt))
+    .sort((a, b) => b.builtAt - a.builtAt);
+  const kept = new Set([keep, ...builds.slice(0, PRUNE_KEEP).map((b) => b.name)]);
+  const removed = [];
+  for (const b of builds) {
+    if (kept.has(b.name) || now - b.builtAt < PRUNE_AGE_MS) continue;
     try {
-      if (statSync(full).mtimeMs < dayAgo) rmSync(full, { recursive: true, force: true });
+      rmSync(join(CACHE_DIR, b.name), { recursive: true, force: true });
+      removed.push(b.name);
     } catch {
-      // best effort
+      // best effort: another build may be pruning the same folder
     }
   }
+  return removed;
 }
 
 /**

@@ -4,7 +4,7 @@
 //   prepack script) and never writes into its own install folder.
 // - In a source checkout, it runs the bundle in node_modules/.cache/pullpath/ (built by `npm run build`, the
 //   test suite's global setup, or the first run), after a cheap check that the files this run loads are as they
-//   were at the build (bin/build-cli.js: bundleState); when one changed, it builds again first (~0.4 s), so a
+//   were at the build (bin/bundle-state.js); when one changed, it builds again first (~0.4 s), so a
 //   stale bundle never runs.
 //   PULLPATH_FROM_SOURCE=1, or a checkout where the bundle cannot be built, runs the TypeScript through tsx.
 // - `pullpath --help` (also -h, help) prints the help.txt saved beside the bundle, without loading it: the
@@ -69,9 +69,10 @@ async function loadMain() {
     }
   }
   if (process.env.PULLPATH_FROM_SOURCE !== '1') {
-    const { bundleState, checkoutBundle } = await import('./build-cli.js');
+    // Only the small check module at each run; the builder (and esbuild) when the bundle must be built.
+    const { bundleState } = await import('./bundle-state.js');
     const state = bundleState(args);
-    const dir = state.state === 'current' ? state.dir : await checkoutBundle(args);
+    const dir = state.state === 'current' ? state.dir : await (await import('./build-cli.js')).checkoutBundle(args);
     if (dir !== null) {
       trace(state.state === 'current' ? 'bundle current' : state.state === 'stale' ? `bundle rebuilt (changed: ${state.changed})` : 'bundle built (none yet)');
       const url = pathToFileURL(`${dir}/`);

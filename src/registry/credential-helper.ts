@@ -9,7 +9,13 @@
  * pullpath adds a timeout (the runtime waits forever for a hanging helper) and keeps the process behind
  * `HelperRunner`, so that the lookup logic is testable without processes.
  */
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
+
+/**
+ * node:child_process, loaded at the first helper run: it pulls in dgram, net's socket list and more (a few ms of
+ * every `pull`'s start-up), and most runs never start a credential helper.
+ */
+const spawn = ((...args: Parameters<typeof Spawn>) => process.getBuiltinModule('node:child_process').spawn(...args)) as typeof Spawn;
 
 export const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
 export const DEFAULT_HELPER_TIMEOUT_MS = 10_000;

@@ -5,13 +5,13 @@
  * and a bundle older than its sources must never run: the launcher rebuilds it first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript module without types
-import { buildCheckoutBundle, bundleState, CACHE_DIR } from '../../bin/build-cli.js';
+import { buildCheckoutBundle, bundleState, CACHE_DIR, PRUNE_AGE_MS, pruneOld } from '../../bin/build-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -30,6 +30,29 @@ describe('the launcher', () => {
     expect(existsSync(join(dir, 'main.mjs'))).toBe(true);
     expect(existsSync(join(dir, 'help.txt'))).toBe(true);
     expect(bundleState()).toEqual({ state: 'current', dir });
+  });
+
+  it('a build removes older builds’ folders: all but the newest two, and only those more than an hour old', async () => {
+    const dir = (await buildCheckoutBundle()) as string;
+    const current = dir.slice(CACHE_DIR.length + 1);
+    // Fake build folders, named as builds name them, far enough in the past or future not to meet real ones.
+    const now = Date.now();
+    const name = (t: number, pid: number) => `b-${t.toString(36)}-${pid}`;
+    const future = [name(now + 10 * 86_400_000, 1), name(now + 9 * 86_400_000, 2)]; // the newest two
+    const recent = name(now - PRUNE_AGE_MS + 60_000, 3); // not among the newest two, but less than an hour old
+    const old = [name(now - PRUNE_AGE_MS - 60_000, 4), name(now - 30 * 86_400_000, 5)];
+    for (const n of [...future, recent, ...old]) mkdirSync(join(CACHE_DIR, n));
+    try {
+      const removed = pruneOld(current, now) as string[];
+      const left = readdirSync(CACHE_DIR);
+      for (const n of old) expect(left, n).not.toContain(n);
+      expect(removed).toEqual(expect.arrayContaining(old));
+      for (const n of [...future, recent, current]) expect(left, n).toContain(n);
+      expect(left).toContain('current.json');
+      expect(bundleState()).toEqual({ state: 'current', dir });
+    } finally {
+      for (const n of [...future, recent, ...old]) await rm(join(CACHE_DIR, n), { recursive: true, force: true });
+    }
   });
 
   it('rebuilds before running when a file the run loads changed, and only then', async () => {

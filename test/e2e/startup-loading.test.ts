@@ -69,6 +69,8 @@ describe('modules loaded per command', () => {
     expect(pkg(r.modules, 'undici').some((m) => m.endsWith('/undici/lib/dispatcher/client.js'))).toBe(true);
     expect(r.modules.filter((m) => m.endsWith('/node_modules/undici/index.js'))).toEqual([]);
     for (const name of ['yaml', 'openpgp', '@peculiar/x509', 'ink', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
+    // Credential helpers load it at their first run (src/registry/credential-helper.ts); none ran here.
+    expect(r.modules).not.toContain('node:child_process');
   });
 
   it('`--help` is served from the saved help text: no chunk of the bundle, no package', async () => {
@@ -76,6 +78,9 @@ describe('modules loaded per command', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: pullpath COMMAND');
     expect(r.stderr).toContain('pullpath-startup: help served from help.txt');
+    // A current bundle is checked by bin/bundle-state.js alone; the builder is loaded only to build.
+    expect(r.modules.some((m) => m.endsWith('/bin/bundle-state.js'))).toBe(true);
+    expect(r.modules.filter((m) => m.endsWith('/bin/build-cli.js'))).toEqual([]);
     expect(r.modules.filter((m) => m.includes('/node_modules/') && !m.includes('/node_modules/.cache/'))).toEqual([]);
     expect(r.modules.filter((m) => m.endsWith('.mjs') && !m.endsWith('module-probe.mjs'))).toEqual([]);
   });
