@@ -17,6 +17,7 @@ import { parseShardReports } from '../src/load/shard-report.ts';
 import { mergeShardReports } from '../src/load/merge-shards.ts';
 import { loadRecordJson } from '../src/report/load-json.ts';
 import type { AttemptEvent, ErrorClass, ResultEvent } from '../src/events/pull-events.ts';
+import { createRandom } from '../src/mock/prng.ts';
 
 const { values } = parseArgs({ options: { shards: { type: 'string', default: '16' }, pulls: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' } } });
 const SHARDS = Number(values.shards);
@@ -24,17 +25,8 @@ const PULLS = Number(values.pulls);
 const ROUNDS = Number(values.rounds);
 const TARGET_MS = 1000;
 
-/** mulberry32: a seeded generator, so every run merges the same reports. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the mock's mulberry32), so every run merges the same reports. */
+const rng = createRandom;
 
 const MIRRORS = ['mirror-a.corp.example.com/quay', 'mirror-b.corp.example.com/quay'];
 const SOURCE = 'quay.io/acme';

@@ -9,13 +9,11 @@
  * With CI=true a missing binary is a failure (the lead's .ci/run installs `containerd`); otherwise tests skip.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import type { TinyImage } from './docker-registry.ts';
+import { imageFromLayer, type TinyImage } from './docker-registry.ts';
 
 export const CONTAINERD_BIN = process.env.PULLPATH_CONTAINERD ?? '/usr/bin/containerd';
 export const CTR_BIN = process.env.PULLPATH_CTR ?? '/usr/bin/ctr';
@@ -108,7 +106,6 @@ export function ctrPull(daemon: ContainerdDaemon, hostsDir: string, ref: string,
   });
 }
 
-const sha = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
 /** A POSIX tar holding one small file (512-byte header, data padded to 512, two zero blocks). */
 export function tarOneFile(name: string, content: Buffer): Buffer {
@@ -130,19 +127,7 @@ export function tarOneFile(name: string, content: Buffer): Buffer {
   return Buffer.concat([h, content, pad, Buffer.alloc(1024)]);
 }
 
-/** A one-layer OCI image that ctr can unpack; `seed` changes its digests. Same shape as docker-registry.ts tinyImage. */
+/** A one-layer OCI image that ctr can unpack (its layer is a real tar); `seed` changes its digests. */
 export function unpackableImage(seed = 'hello from the ctr oracle'): TinyImage {
-  const tar = tarOneFile('hello.txt', Buffer.from(seed + '\n'));
-  const layer = gzipSync(tar, { level: 9 });
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha(tar)] } }));
-  const mediaType = 'application/vnd.oci.image.manifest.v1+json';
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
-    }),
-  );
-  return { config, layer, manifest, digest: sha(manifest), mediaType };
+  return imageFromLayer(tarOneFile('hello.txt', Buffer.from(seed + '\n')));
 }

@@ -170,8 +170,13 @@ const sha = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('he
 
 /** A one-layer OCI image built in memory; `seed` changes its content (and so its digests). */
 export function tinyImage(seed = 'hello from tiny image'): TinyImage {
-  const layer = gzipSync(Buffer.from(seed + '\n'), { level: 9 });
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha(Buffer.from(seed + '\n'))] } }));
+  return imageFromLayer(Buffer.from(seed + '\n'));
+}
+
+/** A one-layer OCI image whose layer is `uncompressed`, gzipped (its diff_id is the uncompressed digest). */
+export function imageFromLayer(uncompressed: Buffer): TinyImage {
+  const layer = gzipSync(uncompressed, { level: 9 });
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha(uncompressed)] } }));
   const mediaType = 'application/vnd.oci.image.manifest.v1+json';
   const manifest = Buffer.from(
     JSON.stringify({
