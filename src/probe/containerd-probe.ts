@@ -7,6 +7,7 @@
  *     hash to that digest;
  *  3. blob (optional): HEAD of the canary's config blob on this host.
  */
+import { AttemptDeadline } from '../pull/attempt-deadline.ts';
 import type { AttemptStep } from '../registry/step.ts';
 import type { ErrorClass } from '../events/pull-events.ts';
 import { RegistryError } from '../registry/registry-error.ts';
@@ -25,8 +26,17 @@ function step(name: ProbeStepName, started: number, raw: AttemptStep[], ok: bool
 }
 
 export async function probeContainerdEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
+  // One deadline the probe holds strongly (see probe-endpoint.ts: AbortSignal.any on Node 20 can lose its timeout).
+  const deadlineSignal = new AttemptDeadline(opts.timeoutMs, opts.signal);
+  try {
+    return await probeContainerdWithin(ep, opts, deadlineSignal.signal);
+  } finally {
+    deadlineSignal.dispose();
+  }
+}
+
+async function probeContainerdWithin(ep: ProbeEndpoint, opts: ProbeOptions, signal: AbortSignal): Promise<ProbeOutcome> {
   const host = ep.containerd!;
-  const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.signal]) : AbortSignal.timeout(opts.timeoutMs);
   const steps: ProbeStep[] = [];
   const done = (): ProbeOutcome => ({ endpoint: ep.location, atMs: opts.now(), ok: steps.every((s) => s.ok), steps });
   const canary = ep.canary ? splitPhysicalRef(ep.canary) : null;

@@ -10,6 +10,7 @@
  *     was honoured).
  * All network work goes through the registry client; a step that fails stops the probe.
  */
+import { AttemptDeadline } from '../pull/attempt-deadline.ts';
 import type { ManifestResult, RegistryClient } from '../registry/client.ts';
 import type { AttemptStep } from '../registry/step.ts';
 import { RegistryError } from '../registry/registry-error.ts';
@@ -57,7 +58,17 @@ const fail = (s: ProbeStep, errorClass: ErrorClass, error: string): ProbeStep =>
 export async function probeEndpoint(ep: ProbeEndpoint, opts: ProbeOptions): Promise<ProbeOutcome> {
   // A containerd host (`--runtime containerd`): the requests containerd makes, not containers/image's.
   if (ep.containerd) return probeContainerdEndpoint(ep, opts);
-  const signal = opts.signal ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs), opts.signal]) : AbortSignal.timeout(opts.timeoutMs);
+  // Not AbortSignal.any([AbortSignal.timeout(ms), signal]): on Node 20 the composite holds the timeout signal only
+  // weakly, so a GC could collect it and the deadline never fired (a probe of a hung TLS handshake never ended).
+  const deadlineSignal = new AttemptDeadline(opts.timeoutMs, opts.signal);
+  try {
+    return await probeWithin(ep, opts, deadlineSignal.signal);
+  } finally {
+    deadlineSignal.dispose();
+  }
+}
+
+async function probeWithin(ep: ProbeEndpoint, opts: ProbeOptions, signal: AbortSignal): Promise<ProbeOutcome> {
   const deadline = Date.now() + opts.timeoutMs;
   const steps: ProbeStep[] = [];
   const done = (): ProbeOutcome => ({ endpoint: ep.location, atMs: opts.now(), ok: steps.every((s) => s.ok), steps });

@@ -2,6 +2,7 @@
  * Many images at once: at most `jobs` in flight (p-limit), all events on one AsyncIterable. Events of
  * different images interleave; each carries its `image`, and text views group them (report/pull-text.ts).
  */
+import { AttemptDeadline } from './attempt-deadline.ts';
 import pLimit from 'p-limit';
 import type { Resolution } from '../resolve/resolution.ts';
 import type { PullEvent } from '../events/pull-events.ts';
@@ -38,16 +39,22 @@ export function imageLabels(resolutions: readonly Resolution[]): string[] {
 export function pullImages(resolutions: readonly Resolution[], options: PullImagesOptions, signal?: AbortSignal): AsyncIterable<PullEvent> {
   const channel = new EventChannel<PullEvent>();
   const startedAt = options.startedAt ?? performance.now();
-  const signals = [signal, options.overallTimeoutMs !== undefined ? AbortSignal.timeout(options.overallTimeoutMs) : undefined].filter(
-    (s): s is AbortSignal => s !== undefined,
-  );
-  const runSignal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  // The overall deadline is held here until the run ends: AbortSignal.any([AbortSignal.timeout(ms), signal]) on
+  // Node 20 holds the timeout signal only weakly, and a GC could make it never fire.
+  const overall = options.overallTimeoutMs !== undefined ? new AttemptDeadline(options.overallTimeoutMs, signal) : null;
+  const runSignal = overall ? overall.signal : signal;
   const limit = pLimit(Math.max(1, options.jobs ?? 4));
   const names = imageLabels(resolutions);
   const work = resolutions.map((r, i) => limit(() => pullOne(r, Object.assign({}, options, { startedAt, image: names[i]! }), (e) => channel.push(e), runSignal)));
   Promise.all(work).then(
-    () => channel.close(),
-    (err) => channel.close(err),
+    () => {
+      overall?.dispose();
+      channel.close();
+    },
+    (err) => {
+      overall?.dispose();
+      channel.close(err);
+    },
   );
   return channel;
 }
