@@ -8,11 +8,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
-import { compileConfig, resolveArg } from '../src/resolve/index.ts';
-import { createRegistryClient } from '../src/registry/client.ts';
-import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
-import { pullImages, imageLabels } from '../src/pull/pull-images.ts';
-import { createPullTextWriter } from '../src/report/pull-text.ts';
+import { compileConfig } from '../src/resolve/index.ts';
+import { enginePass } from './engine-pass.ts';
 
 const N = Number(process.env.N ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -34,17 +31,7 @@ const text = `[[registry]]\nlocation = "${primary}"\ninsecure = true\n[[registry
 const compiled = compileConfig(loadRegistriesConfFromTexts({ main: { path: 'b.conf', text }, mainPath: 'b.conf', dropins: [] }));
 const refs = Array.from({ length: N }, (_, i) => `${primary}/bench/img${i}:v1`);
 for (let round = 0; round < ROUNDS; round++) {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const resolutions = refs.map((r) => resolveArg(compiled, r));
-  const dispatchers = createDispatcherFactory();
-  const client = createRegistryClient({ dispatchers });
-  let out = 0;
-  const writer = createPullTextWriter((s) => void (out += s.length), imageLabels(resolutions));
-  for await (const e of pullImages(resolutions, { client, jobs: JOBS, attemptTimeoutMs: 30_000 })) writer.push(e);
-  const ok = writer.end().filter((r) => r.ok).length;
-  await dispatchers.close();
-  const cpu = process.cpuUsage(cpu0);
-  console.log(`round ${round + 1}: ${ok}/${N} ok, ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms CPU per image, ${(performance.now() - t0).toFixed(0)} ms wall, ${out} bytes of report`);
+  const r = await enginePass(compiled, refs, JOBS);
+  console.log(`round ${round + 1}: ${r.ok}/${N} ok, ${(r.cpuMs / N).toFixed(3)} ms CPU per image, ${r.wallMs.toFixed(0)} ms wall, ${r.reportBytes} bytes of report`);
 }
 mock.stdin!.end();

@@ -23,13 +23,10 @@ import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadRegistriesConfFromTexts } from '../src/config/load-texts.ts';
-import { compileConfig, resolveArg } from '../src/resolve/index.ts';
-import { createRegistryClient } from '../src/registry/client.ts';
-import { createDispatcherFactory } from '../src/registry/dispatcher-factory.ts';
-import { pullImages, imageLabels } from '../src/pull/pull-images.ts';
+import { compileConfig } from '../src/resolve/index.ts';
+import { enginePass } from './engine-pass.ts';
 import { MANIFEST_ACCEPT } from '../src/registry/manifest.ts';
 import { Agent, request } from 'undici';
-import { createPullTextWriter } from '../src/report/pull-text.ts';
 
 const N = Number(process.env.N ?? 1000);
 const SKOPEO_RUNS = Math.min(N, Number(process.env.SKOPEO_RUNS ?? 100));
@@ -115,19 +112,7 @@ const skopeoArgv = (ref: string) => ['skopeo', '--registries-conf', confFile, 'i
 // ── the engine alone, in this process: the same resolutions, the text report into a string ──
 async function engineRun(): Promise<{ cpuMs: number; wallMs: number; ok: number }> {
   const compiled = compileConfig(loadRegistriesConfFromTexts({ main: { path: confFile, text: confText }, mainPath: confFile, dropins: [] }));
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const resolutions = refs.map((r) => resolveArg(compiled, r));
-  const dispatchers = createDispatcherFactory();
-  const client = createRegistryClient({ dispatchers });
-  let out = 0;
-  const writer = createPullTextWriter((s) => void (out += s.length), imageLabels(resolutions));
-  for await (const e of pullImages(resolutions, { client, jobs: JOBS, attemptTimeoutMs: 30_000 })) writer.push(e);
-  const results = writer.end();
-  await dispatchers.close();
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, ok: results.filter((r) => r.ok).length };
+  return enginePass(compiled, refs, JOBS);
 }
 
 // ── the floor, in this process: the same five requests per image with plain undici.request, nothing else ──
