@@ -113,7 +113,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
 async function main(): Promise<void> {
   // The checkout's CLI bundle, built now if stale, so no script times a build.
-  await new Promise((resolve) => spawn(process.execPath, [join(ROOT, 'bin', 'build-cli.js'), '--checkout'], { stdio: 'inherit' }).on('close', resolve));
+  await new Promise((resolve) => spawn(process.execPath, [join(ROOT, 'bin', 'build-cli.mjs'), '--checkout'], { stdio: 'inherit' }).on('close', resolve));
   const started = new Date();
   const loadBefore = load();
   let maxLoad = loadavg()[0]!;

@@ -7,6 +7,10 @@
  * - `pullpath pull docker://127.0.0.1:PORT/lib/hello:v1` against a docker-registry this script starts on loopback
  *   and pushes a one-layer image to (over the registry API)
  * - `pullpath --help`
+ * - `resolve` and `pull` again with PULLPATH_CODE_CACHE=0: what the first run after a build costs, before
+ *   bin/run-bundle.js has written the bundle's V8 code cache (the warm-up round writes it for the other rows)
+ * - `node -e 0` without NODE_EXTRA_CA_CERTS, when it is set: Node reads that file at every start, the anchor's
+ *   included, so the reader sees how much of the anchor it is
  *
  * Beside the wall time, each command's mean CPU time (user + system, from /proc): other jobs on the machine
  * inflate it much less than the wall time, so it shows what changed when the machine is busy.
@@ -36,6 +40,8 @@ interface Case {
   ms: number[];
   /** CPU time (user + system) of each run, ms: less sensitive than wall time to other jobs on the machine. */
   cpu: number[];
+  /** Environment variables set for this command only. */
+  env?: Record<string, string>;
 }
 
 /** CPU time of this process's reaped children so far, ms (Linux /proc; clock ticks of 10 ms, so only a mean over many runs is meaningful). */
@@ -54,7 +60,7 @@ function once(c: Case, env: NodeJS.ProcessEnv): Promise<{ ms: number; cpu: numbe
   return new Promise((resolve, reject) => {
     const cpu0 = childrenCpuMs();
     const t0 = performance.now();
-    const p = spawn(c.bin, c.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(c.bin, c.args, { env: c.env === undefined ? env : { ...env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d));
@@ -90,7 +96,14 @@ async function main(): Promise<void> {
     { name: 'node -e 0', bin: process.execPath, args: ['-e', '0'], ms: [], cpu: [] },
     { name: 'pullpath --help', bin: process.execPath, args: [PULLPATH_BIN, '--help'], expect: 'Commands:', ms: [], cpu: [] },
     { name: 'pullpath resolve REF', bin: process.execPath, args: [PULLPATH_BIN, 'resolve', ...confFlags, 'quay.io/acme/app:1.4'], expect: 'mirror.example.com/acme/app:1.4', ms: [], cpu: [] },
+    // What the first run after a build costs (bin/run-bundle.js writes the code cache at the end of that run).
+    { name: 'resolve, no code cache', bin: process.execPath, args: [PULLPATH_BIN, 'resolve', ...confFlags, 'quay.io/acme/app:1.4'], env: { PULLPATH_CODE_CACHE: '0' }, expect: 'mirror.example.com/acme/app:1.4', ms: [], cpu: [] },
   ];
+  // Node reads every certificate of NODE_EXTRA_CA_CERTS at start-up, before any code runs (on this project's
+  // machines /etc/ssl/certs/ca-certificates.crt: about 45 ms). The anchor pays it as every pullpath run does;
+  // this row shows what `node -e 0` costs without it, for the reader (the targets use the anchor above).
+  const extraCa = env.NODE_EXTRA_CA_CERTS;
+  if (extraCa !== undefined && extraCa !== '') cases.push({ name: 'node -e 0, no extra CA', bin: process.execPath, args: ['-e', '0'], env: { NODE_EXTRA_CA_CERTS: '' }, ms: [], cpu: [] });
   const other = process.env.COMPARE_BIN;
   if (other !== undefined) {
     cases.push({ name: 'other --help', bin: process.execPath, args: [other, '--help'], expect: 'Commands:', ms: [], cpu: [] });
@@ -104,6 +117,7 @@ async function main(): Promise<void> {
       await writeFile(join(work, 'empty.conf'), '');
       const pullConf = ['--registries-conf', join(work, 'empty.conf'), '--registries-conf-dir', dropins];
       cases.push({ name: 'pullpath pull IMAGE', bin: process.execPath, args: [PULLPATH_BIN, 'pull', ...pullConf, '--tls-verify=false', '--output', 'json', ref], expect: image.digest, ms: [], cpu: [] });
+      cases.push({ name: 'pull, no code cache', bin: process.execPath, args: [PULLPATH_BIN, 'pull', ...pullConf, '--tls-verify=false', '--output', 'json', ref], env: { PULLPATH_CODE_CACHE: '0' }, expect: image.digest, ms: [], cpu: [] });
       if (other !== undefined) cases.push({ name: 'other pull IMAGE', bin: process.execPath, args: [other, 'pull', ...pullConf, '--tls-verify=false', '--output', 'json', ref], expect: image.digest, ms: [], cpu: [] });
       cases.push({ name: 'skopeo inspect --raw', bin: SKOPEO_BIN, args: ['--registries-conf', join(work, 'empty.conf'), 'inspect', '--raw', '--tls-verify=false', ref], expect: '"schemaVersion"', ms: [], cpu: [] });
     } else {
@@ -124,12 +138,13 @@ async function main(): Promise<void> {
     const skopeo = cases.find((c) => c.name.startsWith('skopeo'));
     const skopeoMed = skopeo ? median(skopeo.ms) : undefined;
     console.log(`startup: ${ROUNDS} interleaved rounds after one warm-up; wall time spawn to exit; node ${process.version}; load average ${load0.toFixed(2)} → ${load1.toFixed(2)}`);
+    console.log(`NODE_EXTRA_CA_CERTS: ${extraCa ? `${extraCa} (read by every node process at start-up, the anchor included)` : 'unset'}; code caches: written by the warm-up run, used after (rows "no code cache": PULLPATH_CODE_CACHE=0, as a first run after a build)`);
     const anchorCpu = mean(cases[0]!.cpu);
-    console.log(`${'command'.padEnd(22)} ${'median'.padStart(9)} ${'mean'.padStart(9)} ${'min'.padStart(8)}  ${'× node -e 0'.padStart(11)}  ${'× skopeo'.padStart(8)}  ${'CPU mean'.padStart(9)}  ${'× node'.padStart(6)}`);
+    console.log(`${'command'.padEnd(24)} ${'median'.padStart(9)} ${'mean'.padStart(9)} ${'min'.padStart(8)}  ${'× node -e 0'.padStart(11)}  ${'× skopeo'.padStart(8)}  ${'CPU mean'.padStart(9)}  ${'× node'.padStart(6)}`);
     for (const c of cases) {
       const med = median(c.ms);
       const vsSkopeo = skopeoMed !== undefined ? `${(med / skopeoMed).toFixed(2)}×` : '—';
-      console.log(`${c.name.padEnd(22)} ${med.toFixed(1).padStart(6)} ms ${mean(c.ms).toFixed(1).padStart(6)} ms ${Math.min(...c.ms).toFixed(1).padStart(5)} ms  ${(med / anchor).toFixed(2).padStart(10)}×  ${vsSkopeo.padStart(8)}  ${mean(c.cpu).toFixed(1).padStart(6)} ms  ${(mean(c.cpu) / anchorCpu).toFixed(2).padStart(5)}×`);
+      console.log(`${c.name.padEnd(24)} ${med.toFixed(1).padStart(6)} ms ${mean(c.ms).toFixed(1).padStart(6)} ms ${Math.min(...c.ms).toFixed(1).padStart(5)} ms  ${(med / anchor).toFixed(2).padStart(10)}×  ${vsSkopeo.padStart(8)}  ${mean(c.cpu).toFixed(1).padStart(6)} ms  ${(mean(c.cpu) / anchorCpu).toFixed(2).padStart(5)}×`);
     }
     const targets: [string, number][] = [
       ['pullpath resolve REF', 1.4],

@@ -1,17 +1,19 @@
-// The launcher's check that the checkout's CLI bundle is current (bin/build-cli.js builds it and writes the
-// record read here; see its header). Kept apart from build-cli.js so that each run in a checkout loads only this
-// small module before the bundle (start-up: build-cli.js, with esbuild's options and the build's bookkeeping, cost
-// a few ms more to load at every run).
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The launcher's check that the checkout's CLI bundle is current (bin/build-cli.mjs builds it and writes the
+// record read here; see its header). Kept apart from build-cli.mjs so that each run in a checkout loads only this
+// small module before the bundle (start-up: build-cli.mjs, with esbuild's options and the build's bookkeeping, cost
+// a few ms more to load at every run). CommonJS, as all of bin/ but the builder (bin/package.json): the launcher
+// runs without Node's ES module loader, which costs about 5 ms to start.
+'use strict';
+const { existsSync, readFileSync, statSync } = require('node:fs');
+const { dirname } = require('node:path');
 
 /** The checkout's root folder, with a trailing slash. */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const CACHE_DIR = `${ROOT}node_modules/.cache/pullpath`;
-export const POINTER = `${CACHE_DIR}/current.json`;
+const ROOT = `${dirname(__dirname)}/`;
+const CACHE_DIR = `${ROOT}node_modules/.cache/pullpath`;
+const POINTER = `${CACHE_DIR}/current.json`;
 
 /** [relative path, size (-1 for a folder), mtimeMs] of a file or folder under the root, or null when it is gone. */
-export function fingerprint(rel) {
+function fingerprint(rel) {
   // Plain concatenation, not path.join: the paths are the build's own, relative and normalised, and this runs
   // about 100-200 times per run.
   const st = statSync(ROOT + rel, { throwIfNoEntry: false });
@@ -31,7 +33,7 @@ function commandOf(args) {
  * stats about 20 files and folders, `resolve` about 100, `pull` about 200 (a stat costs 15-40 µs on this
  * project's VM, so checking all of them at every run cost about 10 ms).
  */
-export function bundleState(args) {
+function bundleState(args) {
   let pointer;
   try {
     pointer = JSON.parse(readFileSync(POINTER, 'utf8'));
@@ -51,6 +53,8 @@ export function bundleState(args) {
     const now = fingerprint(rel);
     if (now === null || now[1] !== size || now[2] !== mtimeMs) return { state: 'stale', dir, changed: rel };
   }
-  if (!existsSync(`${dir}/main.mjs`)) return { state: 'missing' };
+  if (!existsSync(`${dir}/_main.cjs`)) return { state: 'missing' };
   return { state: 'current', dir };
 }
+
+module.exports = { bundleState, CACHE_DIR, fingerprint, POINTER };

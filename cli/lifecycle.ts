@@ -75,6 +75,9 @@ let guarded = false;
 function onSigint(): void {
   current?.interrupt();
 }
+/** Marks the run's SIGINT handler for interruptRun, whichever copy of this module installed it. */
+const RUN_SIGINT = Symbol.for('pullpath.run-sigint');
+(onSigint as unknown as Record<symbol, boolean>)[RUN_SIGINT] = true;
 
 /**
  * EPIPE (the reader went away) stops the run; any other write error too, since the output is lost either way.
@@ -131,7 +134,13 @@ export function linkedController(signal: AbortSignal): AbortController {
 /**
  * Ctrl-C pressed inside the TUI: in raw mode the terminal sends no SIGINT, only a key. A view that wants
  * Ctrl-C to mean what it means elsewhere (stop, summary, exit 130; twice: exit now) calls this.
+ * It calls the SIGINT handler a run installed (startRun) instead of this module's own run: the TUI is a bundle of
+ * its own (tui.mjs, bin/build-cli.mjs) with its own copy of this module, whose run is never the command's. Only
+ * that handler: other SIGINT listeners (Ink's exit hook kills the process when it is alone) never see a key.
+ * With no run in progress there is none, and nothing happens.
  */
 export function interruptRun(): void {
-  current?.interrupt();
+  for (const listener of process.listeners('SIGINT')) {
+    if ((listener as unknown as Record<symbol, boolean>)[RUN_SIGINT] === true) (listener as () => void)();
+  }
 }

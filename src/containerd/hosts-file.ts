@@ -169,7 +169,7 @@ export function parseGoDuration(s: string): number | null {
   if (rest === '0') return 0;
   if (rest === '') return null;
   let total = 0;
-  const re = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/;
+  const re = /^(\d*\.?\d*)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/; // µs (micro sign) and μs (Greek mu), escaped: the CLI bundles are ASCII (bin/build-cli.mjs)
   while (rest !== '') {
     const m = re.exec(rest);
     if (!m || m[1] === '' || m[1] === '.') return null;

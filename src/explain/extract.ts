@@ -76,8 +76,8 @@ const EVENT_ROW = /^\s*(Normal|Warning)\s+(\S+)\s+(.*?)\s{2,}(\S.*)$/;
 function message(format: InputFormat, raw: string, retries: number, truncated: boolean): ExtractedMessage {
   let t = raw.trim();
   let cut = truncated;
-  if (/(\.\.\.|…)$/.test(t) && !/retrying in/.test(t)) {
-    t = t.replace(/\s*(\.\.\.|…)$/, '');
+  if (/(\.\.\.|\u2026)$/.test(t) && !/retrying in/.test(t)) {
+    t = t.replace(/\s*(\.\.\.|\u2026)$/, '');
     cut = true;
   }
   const u = unwrap(t);

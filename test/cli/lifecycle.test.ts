@@ -37,3 +37,32 @@ describe('RunLifecycle', () => {
     expect(next.signal.reason).toBe(run.signal.reason);
   });
 });
+
+describe('interruptRun (Ctrl-C as a key in the TUI)', () => {
+  it('stops the run that another copy of the module started (the TUI is a bundle of its own), and nothing else', async () => {
+    const command = await import('../../cli/lifecycle.ts');
+    // A second instance of the module, as tui.mjs holds its own copy beside the command's bundle.
+    const tuiCopy = (await import('../../cli/lifecycle.ts?tui-copy')) as typeof command;
+    expect(tuiCopy).not.toBe(command);
+    let foreign = 0;
+    const other = () => void foreign++; // e.g. Ink's exit hook, which kills the process when it is the only listener
+    process.on('SIGINT', other);
+    try {
+      tuiCopy.interruptRun(); // no run: nothing happens
+      expect(foreign).toBe(0);
+      const run = command.startRun();
+      try {
+        tuiCopy.interruptRun();
+        expect(run.cause).toBe('interrupted');
+        expect(run.exitCode(0)).toBe(130);
+        expect(foreign).toBe(0);
+      } finally {
+        command.endRun(run);
+      }
+      tuiCopy.interruptRun(); // the run ended: nothing happens
+      expect(foreign).toBe(0);
+    } finally {
+      process.removeListener('SIGINT', other);
+    }
+  });
+});

@@ -1,17 +1,18 @@
 /**
- * bin/pullpath.js runs the CLI from an esbuild bundle built ahead of time (bin/build-cli.js: the prepare script
- * and vitest's global setup), after checking that the files the run loads are unchanged since the build. The
- * bundle must behave as the sources do (same output for the same command, found from any working directory),
- * and a bundle older than its sources must never run: the launcher rebuilds it first.
+ * bin/pullpath.js runs the CLI from esbuild bundles built ahead of time (bin/build-cli.mjs: `npm run build`
+ * and vitest's global setup), one per command, after checking that the files the run loads are unchanged since
+ * the build. The bundles must behave as the sources do (same output for the same command, found from any working
+ * directory), a bundle older than its sources must never run (the launcher rebuilds it first), and a bundle runs
+ * from the V8 code cache its first run wrote (bin/run-bundle.js), never from a cache V8 rejects.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain JavaScript module without types
-import { buildCheckoutBundle, bundleState, CACHE_DIR, PRUNE_AGE_MS, pruneOld } from '../../bin/build-cli.js';
+import { buildCheckoutBundle, bundleState, CACHE_DIR, PRUNE_AGE_MS, pruneOld } from '../../bin/build-cli.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -27,8 +28,9 @@ describe('the launcher', () => {
   it('builds the bundle for the current sources and finds it current', async () => {
     const dir = (await buildCheckoutBundle()) as string;
     expect(dir.startsWith(CACHE_DIR)).toBe(true);
-    expect(existsSync(join(dir, 'main.mjs'))).toBe(true);
-    expect(existsSync(join(dir, 'help.txt'))).toBe(true);
+    for (const f of ['_main.cjs', 'resolve.cjs', 'pull.cjs', 'tui.mjs', 'tiering.cjs', 'help.txt', 'bundle-id']) expect(existsSync(join(dir, f)), f).toBe(true);
+    // Read as latin1 by bin/run-bundle.js: ASCII only.
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.cjs'))) expect(/[^\x00-\x7f]/.test(readFileSync(join(dir, f), 'latin1')), f).toBe(false);
     expect(bundleState()).toEqual({ state: 'current', dir });
   });
 
@@ -87,6 +89,53 @@ describe('the launcher', () => {
     expect(bundled.code).toBe(0);
     expect(bundled.stdout).toContain('mirror.example.com/acme/app:1.4');
     expect(bundled).toEqual(fromSource);
+  });
+
+  it('runs each command from its own bundle, `help CMD` too; anything else from _main', async () => {
+    const trace = { PULLPATH_STARTUP_TRACE: '1' };
+    expect((await run(['resolve', '--help'], trace)).stderr).toMatch(/pullpath-startup: bundle resolve, code cache/);
+    expect((await run(['help', 'pull'], trace)).stderr).toMatch(/pullpath-startup: bundle pull, code cache/);
+    const typo = await run(['reslove'], trace);
+    expect(typo.stderr).toMatch(/pullpath-startup: bundle _main, code cache/);
+    expect(typo.stderr).toContain('pullpath: unknown command "reslove"; did you mean "resolve"?');
+    expect(typo.code).toBe(2);
+    const version = await run(['--version'], trace);
+    expect(version.stdout).toBe('pullpath 0.1.0\n');
+  });
+
+  it('writes a code cache after a bundle’s first run, uses it after, and never runs from a rejected one', async () => {
+    const dir = (await buildCheckoutBundle()) as string; // a fresh build: no cache yet
+    const home = await mkdtemp(join(tmpdir(), 'pp-cache-'));
+    const conf = join(home, 'registries.conf');
+    await writeFile(conf, '[[registry]]\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.com/acme"\n');
+    const args = ['resolve', '--registries-conf', conf, '--registries-conf-dir', join(home, 'none.d'), '--output', 'json', 'quay.io/acme/app:1.4'];
+    const trace = { PULLPATH_STARTUP_TRACE: '1' };
+    const cache = join(dir, 'resolve.liftoff-only.cache');
+    try {
+      const first = await run(args, trace);
+      expect(first.stderr).toContain('pullpath-startup: bundle resolve, code cache none');
+      expect(first.stderr).toContain('pullpath-startup: code cache written');
+      expect(existsSync(cache)).toBe(true);
+      const second = await run(args, trace);
+      expect(second.stderr).toContain('pullpath-startup: bundle resolve, code cache used');
+      expect(second.stderr).not.toContain('code cache written');
+      expect(second.stdout).toBe(first.stdout);
+      // A cache V8 refuses (here: garbage; in the field: another Node or other flags) is compiled past and replaced.
+      writeFileSync(cache, Buffer.alloc(4096, 7));
+      const third = await run(args, trace);
+      expect(third.stderr).toContain('pullpath-startup: bundle resolve, code cache rejected');
+      expect(third.stderr).toContain('pullpath-startup: code cache written');
+      expect(third.stdout).toBe(first.stdout);
+      expect((await run(args, trace)).stderr).toContain('code cache used');
+      // PULLPATH_CODE_CACHE=0: neither read nor written.
+      const off = await run(args, { ...trace, PULLPATH_CODE_CACHE: '0' });
+      expect(off.stderr).toContain('pullpath-startup: bundle resolve, code cache off');
+      expect(off.stdout).toBe(first.stdout);
+      // The source path gives the same answer.
+      expect((await run(args, { PULLPATH_FROM_SOURCE: '1' })).stdout).toBe(first.stdout);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('finds its own files (the demo scenario) from another working directory', async () => {

@@ -1,16 +1,20 @@
 /**
  * What a run of the CLI loads (issue 14: start-up). `resolve` and `pull` must not load yaml (only --openshift
- * and registries.d files need it), `pull` must not load undici's index (src/registry/undici-core.ts), openpgp or
- * @peculiar/x509 (only signature requirements need them), `--help` must load nothing of the bundle. Measured with
- * a loaded-module probe (test/helpers/module-probe.mjs), each with a positive control showing that the probe
- * does see the package when a run needs it. No timing here: bench/startup.ts measures.
+ * and registries.d files need it), `pull` must not load openpgp or @peculiar/x509 (only signature requirements
+ * need them) and its bundle must not hold undici's index (src/registry/undici-core.ts), `--help` must load no
+ * bundle. Measured with a loaded-module probe (test/helpers/module-probe.mjs), each with a positive control
+ * showing that the probe does see the package when a run needs it, and, for what a bundle holds, from the bundle
+ * file (esbuild names each bundled CommonJS module by its path). No timing here: bench/startup.ts measures.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/docker-registry.ts';
+// @ts-expect-error -- plain JavaScript module without types
+import { bundleState } from '../../bin/build-cli.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PROBE = join(ROOT, 'test/helpers/module-probe.mjs');
@@ -48,7 +52,7 @@ describe('modules loaded per command', () => {
     const r = await loaded(['resolve', ...flags, 'quay.io/acme/app:1.4']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('mirror.example.com/acme/app:1.4');
-    expect(r.modules.filter((m) => m.includes('/node_modules/.cache/pullpath/')).length).toBeGreaterThan(1); // the probe sees the bundle's chunks
+    expect(r.modules.some((m) => m.endsWith('/tiering.cjs') && m.includes('/node_modules/.cache/pullpath/'))).toBe(true); // the probe sees what the launcher requires
     for (const name of ['yaml', 'undici', 'ink', 'react', 'openpgp', '@peculiar/x509', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
 
     const idms = join(work, 'idms.yaml');
@@ -61,13 +65,20 @@ describe('modules loaded per command', () => {
     expect(pkg(withYaml.modules, 'yaml').length).toBeGreaterThan(0);
   });
 
-  it('`pull` loads undici’s client modules but not its index, nor yaml, openpgp or @peculiar/x509', async () => {
+  it('`pull` runs undici’s client modules from its bundle, which holds not its index; it loads no yaml, openpgp or @peculiar/x509', async () => {
     const refused = `127.0.0.1:${await freePort()}`;
     const r = await loaded(['pull', ...flags, '--tls-verify=false', '--output', 'json', `docker://${refused}/lib/hello:v1`]);
     expect(r.code, r.stderr).toBe(1); // connection refused: the pull ran its whole path and failed
     expect(r.stdout).toContain('"type":"result"');
-    expect(pkg(r.modules, 'undici').some((m) => m.endsWith('/undici/lib/dispatcher/client.js'))).toBe(true);
-    expect(r.modules.filter((m) => m.endsWith('/node_modules/undici/index.js'))).toEqual([]);
+    expect(pkg(r.modules, 'undici')).toEqual([]); // bundled: never required from node_modules
+    const bundle = readFileSync(`${(bundleState() as { dir: string }).dir}/pull.cjs`, 'latin1');
+    expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client.js"');
+    expect(bundle).not.toContain('"node_modules/undici/index.js"');
+    expect(bundle).not.toContain('"node_modules/undici/lib/web/websocket/');
+    expect(r.modules).toContain('node:tls'); // the probe sees built-ins (the https ping)
+    // undici's HTTP/2 client is required on its first call only (bin/build-cli.mjs: lazyUndiciH2); pullpath never offers h2.
+    expect(r.modules).not.toContain('node:http2');
+    expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client-h2.js"');
     for (const name of ['yaml', 'openpgp', '@peculiar/x509', 'ink', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
     // Credential helpers load it at their first run (src/registry/credential-helper.ts); none ran here.
     expect(r.modules).not.toContain('node:child_process');
@@ -80,8 +91,8 @@ describe('modules loaded per command', () => {
     expect(r.stderr).toContain('pullpath-startup: help served from help.txt');
     // A current bundle is checked by bin/bundle-state.js alone; the builder is loaded only to build.
     expect(r.modules.some((m) => m.endsWith('/bin/bundle-state.js'))).toBe(true);
-    expect(r.modules.filter((m) => m.endsWith('/bin/build-cli.js'))).toEqual([]);
-    expect(r.modules.filter((m) => m.includes('/node_modules/') && !m.includes('/node_modules/.cache/'))).toEqual([]);
+    expect(r.modules.filter((m) => m.endsWith('/bin/build-cli.mjs') || m.endsWith('/bin/run-bundle.js'))).toEqual([]);
+    expect(r.modules.filter((m) => m.includes('/node_modules/'))).toEqual([]);
     expect(r.modules.filter((m) => m.endsWith('.mjs') && !m.endsWith('module-probe.mjs'))).toEqual([]);
   });
 });

@@ -79,13 +79,13 @@ async function forgetNpxInstall(file: string): Promise<void> {
 
 describe('npm pack', () => {
   it('ships the bundle built at pack time, the bin, the demo scenario and the sources the exports name', () => {
-    expect(packed).toContain('dist/main.mjs');
+    for (const f of ['dist/_main.cjs', 'dist/pull.cjs', 'dist/resolve.cjs', 'dist/tui.mjs', 'dist/tiering.cjs', 'dist/help.txt', 'dist/bundle-id', 'bin/run-bundle.js', 'bin/package.json']) expect(packed).toContain(f);
     expect(packed).toContain('scenarios/demo.toml');
     for (const target of [...Object.values(pkg.bin), ...Object.values(pkg.exports)]) expect(packed).toContain(target.replace(/^\.\//, ''));
   });
 
   it('ships nothing a user of the package does not need', () => {
-    const extra = packed.filter((f) => !/^(dist\/[^/]+\.mjs|dist\/help\.txt|src\/.+\.tsx?|bin\/pullpath\.js|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
+    const extra = packed.filter((f) => !/^(dist\/[a-z_-]+\.(cjs|mjs)|dist\/[a-z_-]+\.cjs\.LEGAL\.txt|dist\/help\.txt|dist\/bundle-id|src\/.+\.tsx?|bin\/(pullpath|run-bundle)\.js|bin\/package\.json|scenarios\/demo\.toml|package\.json|README\.md)$/.test(f));
     expect(extra).toEqual([]);
   });
 });
@@ -148,10 +148,26 @@ describe('npm install -g from the tarball', () => {
     expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
   });
 
-  it('never writes into its own install folder', async () => {
-    await run(join(prefix, 'bin', 'pullpath'), ['--help'], work);
-    expect(filesUnder(installed).filter((f) => !f.startsWith('node_modules/')).sort()).toEqual(packed);
-    expect(existsSync(join(installed, 'node_modules', '.cache'))).toBe(false);
+  it('never writes into its own install folder; keeps its code caches in the user’s cache folder', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'pp-package-home-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: home, PULLPATH_STARTUP_TRACE: '1' };
+    try {
+      await run(join(prefix, 'bin', 'pullpath'), ['--help'], work, env);
+      await writeFile(join(home, 'empty.conf'), '');
+      const first = await run(join(prefix, 'bin', 'pullpath'), ['resolve', '--registries-conf', join(home, 'empty.conf'), '--registries-conf-dir', join(home, 'none.d'), 'quay.io/acme/app:1.4'], work, env);
+      expect(first.stderr).toContain('pullpath-startup: bundle resolve, code cache none');
+      expect(first.stderr).toContain('pullpath-startup: code cache written');
+      const id = readFileSync(join(installed, 'dist', 'bundle-id'), 'utf8').trim();
+      expect(readdirSync(join(home, '.cache', 'pullpath', 'code-cache'))).toEqual([id]);
+      expect(readdirSync(join(home, '.cache', 'pullpath', 'code-cache', id))).toEqual(['resolve.liftoff-only.cache']);
+      const second = await run(join(prefix, 'bin', 'pullpath'), ['resolve', '--registries-conf', join(home, 'empty.conf'), '--registries-conf-dir', join(home, 'none.d'), 'quay.io/acme/app:1.4'], work, env);
+      expect(second.stderr).toContain('pullpath-startup: bundle resolve, code cache used');
+      expect(second.stdout).toBe(first.stdout);
+      expect(filesUnder(installed).filter((f) => !f.startsWith('node_modules/')).sort()).toEqual(packed);
+      expect(existsSync(join(installed, 'node_modules', '.cache'))).toBe(false);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
 
