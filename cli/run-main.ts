@@ -130,6 +130,7 @@ export async function runMain(argv: string[], load: CommandLoader): Promise<numb
   if (process.env.PULLPATH_STARTUP_TRACE === '1') process.stderr.write(`pullpath-startup: wasm ${tiering}\n`);
   const command = await loadCommand(load, name);
   if (command === undefined) return 2;
+  if (process.env.PULLPATH_STARTUP_TRACE === 'time') process.stderr.write(`pullpath-startup: command loaded (at ${performance.now().toFixed(1)} ms)\n`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(fitHelp(commandHelp(command), helpWidth()));
     return 0;

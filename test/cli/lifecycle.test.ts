@@ -42,7 +42,8 @@ describe('interruptRun (Ctrl-C as a key in the TUI)', () => {
   it('stops the run that another copy of the module started (the TUI is a bundle of its own), and nothing else', async () => {
     const command = await import('../../cli/lifecycle.ts');
     // A second instance of the module, as tui.mjs holds its own copy beside the command's bundle.
-    const tuiCopy = (await import('../../cli/lifecycle.ts?tui-copy')) as typeof command;
+    const copyUrl = '../../cli/lifecycle.ts?tui-copy'; // a variable: TypeScript has no module for a query string
+    const tuiCopy = (await import(/* @vite-ignore */ copyUrl)) as typeof command;
     expect(tuiCopy).not.toBe(command);
     let foreign = 0;
     const other = () => void foreign++; // e.g. Ink's exit hook, which kills the process when it is the only listener
