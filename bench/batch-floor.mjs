@@ -12,7 +12,7 @@
  *     fails on its plain-http port, as in the runtime's sequence), and the two GETs written by hand over one
  *     keep-alive connection per worker. What Node's own net and TLS layers cost for the same dials: nothing
  *     written in Node can do the sequence for less.
- * Prints `K of N images pulled` (the text pullpath prints), then exits.
+ * Prints `K of N images pulled` (the text pullpath prints), then exits. FLOOR_ROUNDS=R runs R passes (see below).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -114,12 +114,21 @@ function netFloor() {
   };
 }
 
+// FLOOR_ROUNDS=R (by hand): R passes in this one process, the CPU per image of each on stderr: how the floor itself
+// warms up (compare bench/batch-engine.ts, the engine's passes).
+const ROUNDS = Math.max(1, Number(process.env.FLOOR_ROUNDS ?? 1));
 const floor = mode === 'undici' ? undiciFloor() : netFloor();
 let ok = 0;
-let next = 0;
-const worker = async () => {
-  while (next < N) if (await floor.image(next++)) ok++;
-};
-await Promise.all(Array.from({ length: JOBS }, worker));
+for (let round = 1; round <= ROUNDS; round++) {
+  const cpu0 = process.cpuUsage();
+  ok = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < N) if (await floor.image(next++)) ok++;
+  };
+  await Promise.all(Array.from({ length: JOBS }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  if (ROUNDS > 1) process.stderr.write(`${mode} round ${round}: ${((cpu.user + cpu.system) / 1000 / N).toFixed(3)} ms CPU per image\n`);
+}
 await floor.close();
 process.stdout.write(`${ok} of ${N} images pulled\n`);
