@@ -62,7 +62,7 @@ function undiciFloor() {
 }
 
 function netFloor() {
-  const split = (hp) => [hp.slice(0, hp.lastIndexOf(':')), Number(hp.slice(hp.lastIndexOf(':') + 1))];
+  const split = (hp) => [hp.slice(0, hp.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1'), Number(hp.slice(hp.lastIndexOf(':') + 1))];
   const [dh, dp] = split(dead);
   const [mh, mp] = split(mirror);
   const dial = (host, port) =>
