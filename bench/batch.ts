@@ -103,6 +103,8 @@ writeFileSync(confFile, confText);
 const refs = Array.from({ length: N }, (_, i) => `${primary}/bench/img${i}:v1`);
 const imagesFile = join(work, 'images.txt');
 writeFileSync(imagesFile, refs.join('\n') + '\n');
+const oneImageFile = join(work, 'one-image.txt'); // the start-up runs: the same process with one image
+writeFileSync(oneImageFile, refs[0]! + '\n');
 const confDir = join(work, 'registries.conf.d'); // empty: no system drop-ins for pullpath; skopeo reads its own
 
 console.log(`pullpath bench/batch — Node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}`);
@@ -110,7 +112,7 @@ console.log(`chain: mirror 1 ${dead} refuses, mirror 2 127.0.0.1:${port} serves 
 console.log(`load average at start: ${load()}`);
 console.log('');
 
-const pullArgv = (bin: string) => [process.execPath, bin, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', imagesFile, '--jobs', String(JOBS), '--no-tui'];
+const pullArgv = (bin: string, list = imagesFile) => [process.execPath, bin, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', list, '--jobs', String(JOBS), '--no-tui'];
 const ppArgv = pullArgv(BIN);
 const skopeoArgv = (ref: string) => ['skopeo', '--registries-conf', confFile, 'inspect', '--raw', `docker://${ref}`];
 
@@ -160,12 +162,23 @@ async function undiciFloor(): Promise<{ cpuMs: number; ok: number }> {
 
 // ── the cold-process floors: the same requests in a fresh `node` process, without pullpath ──
 const FLOOR = new URL('./batch-floor.mjs', import.meta.url).pathname;
-const floorArgv = (mode: 'undici' | 'net') => [process.execPath, FLOOR, mode, dead, `127.0.0.1:${port}`, String(N), String(JOBS)];
-function coldFloor(mode: 'undici' | 'net'): Timed {
-  const t = timed(floorArgv(mode), env);
-  if (t.status !== 0 || !t.stdout.includes(`${N} of ${N} images pulled`)) throw new Error(`floor ${mode} failed (exit ${t.status}): ${t.stdout.trim()}`);
+const floorArgv = (mode: 'undici' | 'net', n: number) => [process.execPath, FLOOR, mode, dead, `127.0.0.1:${port}`, String(n), String(JOBS)];
+function coldFloor(mode: 'undici' | 'net', n = N): Timed {
+  const t = timed(floorArgv(mode, n), env);
+  if (t.status !== 0 || !t.stdout.includes(`${n} of ${n} images pulled`)) throw new Error(`floor ${mode} failed (exit ${t.status}): ${t.stdout.trim()}`);
   return t;
 }
+// Start-up apart from per-image work: the same process pulling ONE image. (CPU(N) − CPU(1)) / (N − 1) is the CPU
+// per image beyond start-up; start-up is the launcher's and the bundle's business, the rest is the pull path's.
+const ppOne: Timed[] = [];
+const undiciOne: Timed[] = [];
+function startupRuns(): void {
+  const p = timed(pullArgv(BIN, oneImageFile), env);
+  if (p.status !== 0) throw new Error(`pullpath, one image, failed (exit ${p.status}): ${p.stdout.trim()}`);
+  ppOne.push(p);
+  undiciOne.push(coldFloor('undici', 1));
+}
+const beyondStartup = (t: Timed, one: Timed): number => ((cpuS(t) - cpuS(one)) * 1000) / (N - 1);
 
 const haveSkopeo = which('skopeo');
 // Warm-up: builds the launcher's bundle if the sources changed, fills the page cache, JITs the in-process engine.
@@ -203,6 +216,7 @@ for (let round = 0; round < ROUNDS; round++) {
   engine.push(await engineRun());
   floor.push(await undiciFloor());
   coldUndici.push(coldFloor('undici'));
+  if (N > 1) startupRuns();
   coldNet.push(coldFloor('net'));
   if (haveSkopeo) {
     let wall = 0;
@@ -248,6 +262,14 @@ const coldUndiciCpu = median(coldUndici.map((t) => (cpuS(t) * 1000) / N));
 const coldNetCpu = median(coldNet.map((t) => (cpuS(t) * 1000) / N));
 console.log(`  cold-process floors (a fresh \`node\` doing the same requests, no pullpath; bench/batch-floor.mjs): bare undici.request ${coldUndiciCpu.toFixed(3)} ms CPU per image, ${median(coldUndici.map((t) => t.wallS)).toFixed(2)} s wall; node:net/tls with no HTTP library ${coldNetCpu.toFixed(3)} ms, ${median(coldNet.map((t) => t.wallS)).toFixed(2)} s wall`);
 console.log(`  pullpath process / cold undici floor: CPU ${(ppCpuPerImage / coldUndiciCpu).toFixed(2)}×; / node:net floor: ${(ppCpuPerImage / coldNetCpu).toFixed(2)}×`);
+if (N > 1) {
+  const ppBeyond = median(pp.map((p, i) => beyondStartup(p, ppOne[i]!)));
+  const undiciBeyond = median(coldUndici.map((u, i) => beyondStartup(u, undiciOne[i]!)));
+  console.log(
+    `  start-up (the same process, one image): pullpath ${median(ppOne.map(cpuS)).toFixed(2)} s CPU, bare-undici floor ${median(undiciOne.map(cpuS)).toFixed(2)} s` +
+      `; CPU per image beyond start-up: pullpath ${ppBeyond.toFixed(3)} ms, bare undici ${undiciBeyond.toFixed(3)} ms (pullpath / undici ${(ppBeyond / undiciBeyond).toFixed(2)}×)`,
+  );
+}
 if (haveSkopeo) {
   const skWall = median(sk);
   const scaled = (skWall * N) / SKOPEO_RUNS;
