@@ -10,7 +10,10 @@
  *  - anchor: `skopeo inspect --raw docker://…` run sequentially for the first M images (default 100), scaled
  *    ×N/M and printed as such;
  *  - the engine alone, in this process (pullImages over the same resolutions, the same text report into a
- *    string): CPU per image, so what the process adds is visible.
+ *    string): CPU per image, so what the process adds is visible;
+ *  - the cold-process floors (bench/batch-floor.mjs, plain `node`, timed like the subject): the same requests with
+ *    bare undici.request, and with node:net/tls and no HTTP library at all. What a fresh Node process pays for the
+ *    runtime's request sequence without pullpath: the subject's CPU per image is judged against these.
  * Rounds alternate subject and anchor. Targets (issue 14): ≥ 15× faster than skopeo, ≤ 1 ms CPU per image.
  * Prints figures, asserts nothing. Run: npx tsx bench/batch.ts   (N=1000 SKOPEO_RUNS=100 JOBS=32 ROUNDS=3)
  * OTHER_BIN=/path/to/other/checkout/bin/pullpath.js also runs that build's CLI in every round (before/after figures
@@ -27,6 +30,7 @@ import { compileConfig } from '../src/resolve/index.ts';
 import { enginePass } from './engine-pass.ts';
 import { MANIFEST_ACCEPT } from '../src/registry/manifest.ts';
 import { Agent, request } from 'undici';
+import { createSecureContext } from 'node:tls';
 
 const N = Number(process.env.N ?? 1000);
 const SKOPEO_RUNS = Math.min(N, Number(process.env.SKOPEO_RUNS ?? 100));
@@ -36,6 +40,7 @@ const BIN = new URL('../bin/pullpath.js', import.meta.url).pathname;
 const OTHER_BIN = process.env.OTHER_BIN;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cpuS = (t: { userS: number; sysS: number }): number => t.userS + t.sysS;
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** A loopback port nobody listens on: bound, then closed (the kernel answers RST: connection refused). */
@@ -98,6 +103,8 @@ writeFileSync(confFile, confText);
 const refs = Array.from({ length: N }, (_, i) => `${primary}/bench/img${i}:v1`);
 const imagesFile = join(work, 'images.txt');
 writeFileSync(imagesFile, refs.join('\n') + '\n');
+const oneImageFile = join(work, 'one-image.txt'); // the start-up runs: the same process with one image
+writeFileSync(oneImageFile, refs[0]! + '\n');
 const confDir = join(work, 'registries.conf.d'); // empty: no system drop-ins for pullpath; skopeo reads its own
 
 console.log(`pullpath bench/batch — Node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}`);
@@ -105,7 +112,7 @@ console.log(`chain: mirror 1 ${dead} refuses, mirror 2 127.0.0.1:${port} serves 
 console.log(`load average at start: ${load()}`);
 console.log('');
 
-const pullArgv = (bin: string) => [process.execPath, bin, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', imagesFile, '--jobs', String(JOBS), '--no-tui'];
+const pullArgv = (bin: string, list = imagesFile) => [process.execPath, bin, 'pull', '--registries-conf', confFile, '--registries-conf-dir', confDir, '--images', list, '--jobs', String(JOBS), '--no-tui'];
 const ppArgv = pullArgv(BIN);
 const skopeoArgv = (ref: string) => ['skopeo', '--registries-conf', confFile, 'inspect', '--raw', `docker://${ref}`];
 
@@ -118,8 +125,10 @@ async function engineRun(): Promise<{ cpuMs: number; wallMs: number; ok: number 
 // ── the floor, in this process: the same five requests per image with plain undici.request, nothing else ──
 // (https then http to the refused mirror, https then http ping of the serving one, the manifest GET): no events,
 // no steps, no error wording, no report. What pullpath's engine spends above this is its own.
+// One SecureContext for every TLS connection, as pullpath's dispatcher has: undici alone builds one per connection
+// (with its CA store), about 0.4 ms per image more on this chain, which would flatter the engine.
 async function undiciFloor(): Promise<{ cpuMs: number; ok: number }> {
-  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+  const agent = new Agent({ connect: { rejectUnauthorized: false, secureContext: createSecureContext({}) } });
   const headers = { 'user-agent': 'pullpath/0.1.0', 'docker-distribution-api-version': 'registry/2.0' };
   const manifestHeaders = { ...headers, accept: [...MANIFEST_ACCEPT] };
   const get = async (url: string, h: Record<string, string | string[]>): Promise<number> => {
@@ -151,12 +160,34 @@ async function undiciFloor(): Promise<{ cpuMs: number; ok: number }> {
   return { cpuMs: (cpu.user + cpu.system) / 1000, ok };
 }
 
+// ── the cold-process floors: the same requests in a fresh `node` process, without pullpath ──
+const FLOOR = new URL('./batch-floor.mjs', import.meta.url).pathname;
+const floorArgv = (mode: 'undici' | 'net', n: number) => [process.execPath, FLOOR, mode, dead, `127.0.0.1:${port}`, String(n), String(JOBS)];
+function coldFloor(mode: 'undici' | 'net', n = N): Timed {
+  const t = timed(floorArgv(mode, n), env);
+  if (t.status !== 0 || !t.stdout.includes(`${n} of ${n} images pulled`)) throw new Error(`floor ${mode} failed (exit ${t.status}): ${t.stdout.trim()}`);
+  return t;
+}
+// Start-up apart from per-image work: the same process pulling ONE image. (CPU(N) − CPU(1)) / (N − 1) is the CPU
+// per image beyond start-up; start-up is the launcher's and the bundle's business, the rest is the pull path's.
+const ppOne: Timed[] = [];
+const undiciOne: Timed[] = [];
+function startupRuns(): void {
+  const p = timed(pullArgv(BIN, oneImageFile), env);
+  if (p.status !== 0) throw new Error(`pullpath, one image, failed (exit ${p.status}): ${p.stdout.trim()}`);
+  ppOne.push(p);
+  undiciOne.push(coldFloor('undici', 1));
+}
+const beyondStartup = (t: Timed, one: Timed): number => ((cpuS(t) - cpuS(one)) * 1000) / (N - 1);
+
 const haveSkopeo = which('skopeo');
 // Warm-up: builds the launcher's bundle if the sources changed, fills the page cache, JITs the in-process engine.
 timed(ppArgv, env);
 if (OTHER_BIN) timed(pullArgv(OTHER_BIN), env);
 const warmEngine = await engineRun();
 await undiciFloor();
+coldFloor('undici');
+coldFloor('net');
 if (haveSkopeo) timed(skopeoArgv(refs[0]!), env);
 
 const pp: Timed[] = [];
@@ -165,6 +196,8 @@ const sk: number[] = [];
 const skCpu: number[] = [];
 const engine: { cpuMs: number; wallMs: number; ok: number }[] = [];
 const floor: { cpuMs: number; ok: number }[] = [];
+const coldUndici: Timed[] = [];
+const coldNet: Timed[] = [];
 const loads: string[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   loads.push(load());
@@ -182,6 +215,9 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   engine.push(await engineRun());
   floor.push(await undiciFloor());
+  coldUndici.push(coldFloor('undici'));
+  if (N > 1) startupRuns();
+  coldNet.push(coldFloor('net'));
   if (haveSkopeo) {
     let wall = 0;
     let cpu = 0;
@@ -198,6 +234,7 @@ for (let round = 0; round < ROUNDS; round++) {
   console.log(
     `round ${round + 1}: pullpath ${p.wallS.toFixed(2)} s, CPU ${(p.userS + p.sysS).toFixed(2)} s, peak RSS ${(p.maxRssKb / 1024).toFixed(0)} MB` +
       ` | engine in-process CPU ${(e.cpuMs / 1000).toFixed(2)} s, plain undici ${(floor[floor.length - 1]!.cpuMs / 1000).toFixed(2)} s` +
+      ` | cold floors: undici CPU ${cpuS(coldUndici[coldUndici.length - 1]!).toFixed(2)} s, node:net ${cpuS(coldNet[coldNet.length - 1]!).toFixed(2)} s` +
       (haveSkopeo ? ` | skopeo ×${SKOPEO_RUNS} ${sk[sk.length - 1]!.toFixed(2)} s (CPU ${skCpu[skCpu.length - 1]!.toFixed(2)} s)` : '') +
       ` | load ${loads[loads.length - 1]}`,
   );
@@ -221,12 +258,25 @@ if (OTHER_BIN) {
 }
 const floorCpuPerImage = median(floor.map((f) => f.cpuMs / N));
 console.log(`  CPU per image, plain undici.request doing the same 5 requests (in-process floor): ${floorCpuPerImage.toFixed(3)} ms (${median(floor.map((f) => f.ok))} of ${N} ok); engine / floor ${(engineCpuPerImage / floorCpuPerImage).toFixed(2)}×`);
+const coldUndiciCpu = median(coldUndici.map((t) => (cpuS(t) * 1000) / N));
+const coldNetCpu = median(coldNet.map((t) => (cpuS(t) * 1000) / N));
+console.log(`  cold-process floors (a fresh \`node\` doing the same requests, no pullpath; bench/batch-floor.mjs): bare undici.request ${coldUndiciCpu.toFixed(3)} ms CPU per image, ${median(coldUndici.map((t) => t.wallS)).toFixed(2)} s wall; node:net/tls with no HTTP library ${coldNetCpu.toFixed(3)} ms, ${median(coldNet.map((t) => t.wallS)).toFixed(2)} s wall`);
+console.log(`  pullpath process / cold undici floor: CPU ${(ppCpuPerImage / coldUndiciCpu).toFixed(2)}×; / node:net floor: ${(ppCpuPerImage / coldNetCpu).toFixed(2)}×`);
+if (N > 1) {
+  const ppBeyond = median(pp.map((p, i) => beyondStartup(p, ppOne[i]!)));
+  const undiciBeyond = median(coldUndici.map((u, i) => beyondStartup(u, undiciOne[i]!)));
+  console.log(
+    `  start-up (the same process, one image): pullpath ${median(ppOne.map(cpuS)).toFixed(2)} s CPU, bare-undici floor ${median(undiciOne.map(cpuS)).toFixed(2)} s` +
+      `; CPU per image beyond start-up: pullpath ${ppBeyond.toFixed(3)} ms, bare undici ${undiciBeyond.toFixed(3)} ms (pullpath / undici ${(ppBeyond / undiciBeyond).toFixed(2)}×)`,
+  );
+}
 if (haveSkopeo) {
   const skWall = median(sk);
   const scaled = (skWall * N) / SKOPEO_RUNS;
   console.log(`  skopeo inspect --raw, sequential: measured ${SKOPEO_RUNS}, scaled ×${N / SKOPEO_RUNS}: ${scaled.toFixed(2)} s (${((skWall / SKOPEO_RUNS) * 1000).toFixed(1)} ms per run; CPU ${((median(skCpu) / SKOPEO_RUNS) * 1000).toFixed(1)} ms per run)`);
   const ratio = scaled / ppWall;
   console.log(`  speed ratio, skopeo (scaled) / pullpath: ${ratio.toFixed(1)}× (target ≥ 15×: ${ratio >= 15 ? 'met' : 'NOT met'})`);
+  console.log(`  the same ratio for the cold floors (what the request sequence allows in Node): bare undici ${(scaled / median(coldUndici.map((t) => t.wallS))).toFixed(1)}×, node:net/tls ${(scaled / median(coldNet.map((t) => t.wallS))).toFixed(1)}×`);
 } else {
   console.log('  skopeo: not installed, no anchor and no ratio (apt-get install skopeo)');
 }

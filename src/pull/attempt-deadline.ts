@@ -12,10 +12,13 @@
  * and Node's EventTarget removes a listener by walking its list. Each caller's signal gets one listener and a
  * Set of the attempts in flight under it (O(1) to join and leave). No closure is created per attempt.
  */
+import { abortWatched, watchableController } from '../registry/abort-watch.ts';
+
 const inFlight = new WeakMap<AbortSignal, Set<AttemptDeadline>>();
 
 export class AttemptDeadline {
-  readonly #controller = new AbortController();
+  // Watchable: the attempt's requests watch this signal without an EventTarget listener each (abort-watch.ts).
+  readonly #controller = watchableController();
   readonly #outer: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | null;
   #timedOut = false;
@@ -24,7 +27,7 @@ export class AttemptDeadline {
     this.#outer = outer;
     if (outer?.aborted) {
       this.#timer = null;
-      this.#controller.abort(outer.reason);
+      abortWatched(this.#controller, outer.reason);
       return;
     }
     this.#timer = setTimeout(fire, timeoutMs, this);
@@ -51,7 +54,7 @@ export class AttemptDeadline {
   /** @internal the caller's signal aborted. */
   cancel(reason: unknown): void {
     this.dispose();
-    this.#controller.abort(reason);
+    abortWatched(this.#controller, reason);
   }
 
   /** @internal the timer fired. */
@@ -59,7 +62,7 @@ export class AttemptDeadline {
     this.#timer = null;
     this.#timedOut = true;
     this.dispose();
-    this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    abortWatched(this.#controller, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }
 
   /** Releases the timer and leaves the caller's signal. Idempotent. */

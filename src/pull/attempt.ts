@@ -12,6 +12,7 @@ import { splitPhysicalRef, type PhysicalRef } from './physical-ref.ts';
 import type { PullOptions } from './options.ts';
 import { AttemptDeadline } from './attempt-deadline.ts';
 import { announcedDigestMismatch } from '../registry/manifest.ts';
+import { unwatchAbort, watchAbort } from '../registry/abort-watch.ts';
 
 export interface AttemptOutcome {
   event: AttemptEvent;
@@ -115,11 +116,11 @@ export async function runAttempt(
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(lookupAborted());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(lookupAborted());
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = { handleEvent: () => reject(lookupAborted()) };
+    watchAbort(signal, onAbort);
     p.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+      (v) => (unwatchAbort(signal, onAbort), resolve(v)),
+      (e) => (unwatchAbort(signal, onAbort), reject(e)),
     );
   });
 }

@@ -13,6 +13,7 @@
 import type { Client as UndiciClient, Dispatcher, buildConnector } from 'undici';
 import { Client, Dispatcher as DispatcherBase, errors } from './undici-core.ts';
 import type { Socket } from 'node:net';
+import { unwatchAbort, watchAbort } from './abort-watch.ts';
 
 export interface ClientPoolOptions extends UndiciClient.Options {
   /** Max connections; default unlimited. */
@@ -226,7 +227,7 @@ abstract class Releasing {
   watch(signal: AbortSignal): void {
     if (signal.aborted) return;
     this.#signal = signal;
-    signal.addEventListener('abort', this, { once: true });
+    watchAbort(signal, this);
   }
   /** The request's signal aborted: a dial still pending for it is destroyed now, not at undici's connect timeout. */
   handleEvent(): void {
@@ -237,7 +238,7 @@ abstract class Releasing {
   protected release(): void {
     if (this.#done) return;
     this.#done = true;
-    this.#signal?.removeEventListener('abort', this);
+    if (this.#signal) unwatchAbort(this.#signal, this);
     this.#signal = null;
     // After undici has finished with this request: dispatching from inside its callback re-enters the Client
     // (a failed connect errors the whole queue, then asserts it is empty).

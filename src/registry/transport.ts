@@ -9,6 +9,7 @@ import type { DispatcherFactory } from './dispatcher-factory.ts';
 import type { TlsMaterial } from './certs-d.ts';
 import type { Dispatcher } from 'undici';
 import { util } from './undici-core.ts';
+import { unwatchAbort, watchAbort } from './abort-watch.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST';
@@ -74,7 +75,7 @@ class Exchange {
     readonly resolve: (r: HttpResponse) => void,
     readonly reject: (e: unknown) => void,
   ) {
-    signal?.addEventListener('abort', this, { once: true });
+    if (signal) watchAbort(signal, this);
   }
 
   /** containerd's dial_timeout: only while no connection carries the request (cleared in onConnect). */
@@ -156,7 +157,7 @@ class Exchange {
       clearTimeout(this.dialTimer);
       this.dialTimer = null;
     }
-    this.signal?.removeEventListener('abort', this);
+    if (this.signal) unwatchAbort(this.signal, this);
   }
 }
 
