@@ -26,7 +26,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { file: 'startup.ts', env: { ROUNDS: '25' }, timeoutS: 120, what: 'CLI start-up and exit: resolve, pull, --help vs node -e 0 and skopeo (issue 14)' },
-  { file: 'batch.ts', timeoutS: 120, what: 'batch pulls vs skopeo per image, CPU per image (issue 14)' },
+  { file: 'batch.ts', timeoutS: 240, what: 'batch pulls vs skopeo per image, CPU per image (issue 14)' },
   { file: 'resolve.ts', args: ['--rounds', '2'], timeoutS: 240, what: 'resolution throughput, 10 / 1,000 / 10,000 entries' },
   { file: 'config-load.ts', timeoutS: 60, what: 'config load, 10,000 entries' },
   { file: 'mock.ts', args: ['1', '2'], timeoutS: 90, what: 'mock registry vs bare node:http, msw, docker-registry' },
