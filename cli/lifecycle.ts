@@ -13,6 +13,8 @@
  * A second Ctrl-C exits 130 at once, for a user who will not wait for the summary.
  */
 
+import { writeSync } from 'node:fs';
+
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_OUTPUT_CLOSED = 141;
 
@@ -109,12 +111,57 @@ export function startRun(): RunLifecycle {
   return run;
 }
 
-/** Installs the closed-output handler (once): from here on, EPIPE never crashes the process. */
+/**
+ * Installs the closed-output handler (once): from here on, EPIPE never crashes the process.
+ * Each stream gets it when it is first used, not now: Node creates process.stdout and process.stderr on first
+ * access, and the first one on a pipe costs about 3 ms of start-up (its net and stream modules), which a command
+ * that writes its output with writeOutput (below) never needs to pay.
+ */
 export function guardOutput(): void {
   if (guarded) return;
   guarded = true;
-  process.stdout.on('error', onOutputError);
-  process.stderr.on('error', onOutputError);
+  onFirstUse('stdout', (s) => s.on('error', onOutputError));
+  onFirstUse('stderr', (s) => s.on('error', onOutputError));
+}
+
+/**
+ * Calls `install` with process[name] when it is first read (now, if Node's lazy getter is not there to wrap).
+ * The wrapper puts Node's own getter back at that first read, so later reads are Node's alone.
+ */
+function onFirstUse(name: 'stdout' | 'stderr', install: (stream: NodeJS.WriteStream) => void): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (own?.get === undefined || own.configurable !== true) {
+    install(process[name]);
+    return;
+  }
+  const nodeGetter = own.get;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own.enumerable ?? true,
+    get() {
+      Object.defineProperty(process, name, own);
+      const stream = nodeGetter.call(process) as NodeJS.WriteStream;
+      install(stream);
+      return stream;
+    },
+  });
+}
+
+/**
+ * Writes a command's whole output to stdout synchronously, without creating process.stdout when nothing has
+ * yet (see guardOutput): for commands that print once, at the end (resolve). A closed output ends the run as
+ * EPIPE on the stream does (exit 141); a pipe that is full and non-blocking (EAGAIN) gets the rest through
+ * process.stdout, which waits for the reader.
+ */
+export function writeOutput(text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EAGAIN') process.stdout.write(bytes.subarray(done));
+    else onOutputError();
+  }
 }
 
 /** Ends a run: SIGINT gets its default action back (kill the process) once the command is done. */

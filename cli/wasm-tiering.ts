@@ -11,14 +11,19 @@
  * Long-lived commands keep the default: `load` and `mock` run until stopped and `probe --watch` runs round
  * after round, so a one-time compile wait at exit is noise there, and their parser runs hot for minutes.
  */
-import { setFlagsFromString } from 'node:v8';
-
-export type WasmTiering = 'liftoff-only' | 'default';
+export type WasmTiering = 'liftoff-only' | 'default' | 'none';
 
 const LONG_LIVED = new Set(['load', 'mock']);
+/**
+ * Commands that never open a connection, so never compile llhttp: nothing to choose, and no V8 flag to set.
+ * Setting one needs node:v8, which loads Node's stream modules with it (about 2 ms of `resolve`'s start-up).
+ * test/cli/wasm-tiering.test.ts checks that none of their bundles holds undici's client.
+ */
+export const NO_CONNECTIONS: ReadonlySet<string> = new Set(['resolve', 'lint', 'render', 'convert', 'explain']);
 
 /** The tiering for `pullpath COMMAND ARGS…`. */
 export function wasmTieringFor(command: string, args: readonly string[]): WasmTiering {
+  if (NO_CONNECTIONS.has(command)) return 'none';
   if (LONG_LIVED.has(command)) return 'default';
   if (command === 'probe' && args.includes('--watch')) return 'default';
   return 'liftoff-only';
@@ -26,5 +31,5 @@ export function wasmTieringFor(command: string, args: readonly string[]): WasmTi
 
 /** Applies the tiering; must run before undici compiles llhttp (its first connection), which the commands do later. */
 export function applyWasmTiering(tiering: WasmTiering): void {
-  if (tiering === 'liftoff-only') setFlagsFromString('--liftoff-only');
+  if (tiering === 'liftoff-only') process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
 }

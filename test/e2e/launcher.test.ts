@@ -110,7 +110,7 @@ describe('the launcher', () => {
     await writeFile(conf, '[[registry]]\nlocation = "quay.io/acme"\n[[registry.mirror]]\nlocation = "mirror.example.com/acme"\n');
     const args = ['resolve', '--registries-conf', conf, '--registries-conf-dir', join(home, 'none.d'), '--output', 'json', 'quay.io/acme/app:1.4'];
     const trace = { PULLPATH_STARTUP_TRACE: '1' };
-    const cache = join(dir, 'resolve.liftoff-only.cache');
+    const cache = join(dir, 'resolve.none.cache');
     try {
       const first = await run(args, trace);
       expect(first.stderr).toContain('pullpath-startup: bundle resolve, code cache none');

@@ -30,6 +30,21 @@ beforeAll(async () => {
   flags = ['--registries-conf', conf, '--registries-conf-dir', join(work, 'none.d')];
 });
 
+/** Runs bin/pullpath.js ARGS under the built-in probe (test/helpers/builtin-probe.cjs); the built-ins it loaded. */
+async function builtins(args: string[]): Promise<{ code: number; stderr: string; builtins: string[] }> {
+  const out = join(work, `builtins-${Math.random().toString(36).slice(2)}.txt`);
+  await writeFile(out, '');
+  const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['-r', join(ROOT, 'test/helpers/builtin-probe.cjs'), join(ROOT, 'bin/pullpath.js'), ...args],
+      { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, PULLPATH_BUILTIN_PROBE: out }, timeout: 60_000 },
+      (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+    );
+  });
+  return { ...r, builtins: (await readFile(out, 'utf8')).split('\n').filter(Boolean) };
+}
+
 /** Runs bin/pullpath.js ARGS under the probe; the modules it loaded (file URLs) and its output. */
 async function loaded(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; modules: string[] }> {
   const out = join(work, `probe-${Math.random().toString(36).slice(2)}.txt`);
@@ -54,6 +69,12 @@ describe('modules loaded per command', () => {
     expect(r.stdout).toContain('mirror.example.com/acme/app:1.4');
     expect(r.modules.some((m) => m.endsWith('/tiering.cjs') && m.includes('/node_modules/.cache/pullpath/'))).toBe(true); // the probe sees what the launcher requires
     for (const name of ['yaml', 'undici', 'ink', 'react', 'openpgp', '@peculiar/x509', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
+    // Nor Node's streams: its output is written without process.stdout (cli/lifecycle.ts writeOutput), it sets no
+    // V8 flag (node:v8 loads streams; cli/wasm-tiering.ts) and it parses no IPv6 address (src/proxy/go-ip.ts).
+    const b = await builtins(['resolve', ...flags, 'quay.io/acme/app:1.4']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.builtins).toContain('node:fs/promises'); // the probe sees what the run loads
+    for (const name of ['node:stream', 'node:net', 'node:v8', 'node:tty']) expect(b.builtins, name).not.toContain(name);
 
     const idms = join(work, 'idms.yaml');
     await writeFile(
@@ -75,13 +96,15 @@ describe('modules loaded per command', () => {
     expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client.js"');
     expect(bundle).not.toContain('"node_modules/undici/index.js"');
     expect(bundle).not.toContain('"node_modules/undici/lib/web/websocket/');
-    expect(r.modules).toContain('node:tls'); // the probe sees built-ins (the https ping)
-    // undici's HTTP/2 client is required on its first call only (bin/build-cli.mjs: lazyUndiciH2); pullpath never offers h2.
-    expect(r.modules).not.toContain('node:http2');
-    expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client-h2.js"');
     for (const name of ['yaml', 'openpgp', '@peculiar/x509', 'ink', 'prom-client']) expect(pkg(r.modules, name), name).toEqual([]);
+    const b = await builtins(['pull', ...flags, '--tls-verify=false', '--output', 'json', `docker://${refused}/lib/hello:v1`]);
+    expect(b.code, b.stderr).toBe(1);
+    expect(b.builtins).toEqual(expect.arrayContaining(['node:net', 'node:tls', 'node:v8'])); // the probe sees built-ins (the https ping)
+    // undici's HTTP/2 client is required on its first call only (bin/build-cli.mjs: lazyUndiciH2); pullpath never offers h2.
+    expect(b.builtins).not.toContain('node:http2');
+    expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client-h2.js"');
     // Credential helpers load it at their first run (src/registry/credential-helper.ts); none ran here.
-    expect(r.modules).not.toContain('node:child_process');
+    expect(b.builtins).not.toContain('node:child_process');
   });
 
   it('`--help` is served from the saved help text: no chunk of the bundle, no package', async () => {

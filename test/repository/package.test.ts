@@ -159,7 +159,7 @@ describe('npm install -g from the tarball', () => {
       expect(first.stderr).toContain('pullpath-startup: code cache written');
       const id = readFileSync(join(installed, 'dist', 'bundle-id'), 'utf8').trim();
       expect(readdirSync(join(home, '.cache', 'pullpath', 'code-cache'))).toEqual([id]);
-      expect(readdirSync(join(home, '.cache', 'pullpath', 'code-cache', id))).toEqual(['resolve.liftoff-only.cache']);
+      expect(readdirSync(join(home, '.cache', 'pullpath', 'code-cache', id))).toEqual(['resolve.none.cache']);
       const second = await run(join(prefix, 'bin', 'pullpath'), ['resolve', '--registries-conf', join(home, 'empty.conf'), '--registries-conf-dir', join(home, 'none.d'), 'quay.io/acme/app:1.4'], work, env);
       expect(second.stderr).toContain('pullpath-startup: bundle resolve, code cache used');
       expect(second.stdout).toBe(first.stdout);
