@@ -3,7 +3,7 @@
  * collector) never sees half of it. The temporary file sits beside the target: a rename is atomic only
  * within one file system. A path that cannot be written is a ConfigError naming the flag.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from '../src/fs-async.ts';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../src/errors.ts';
 

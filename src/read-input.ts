@@ -4,7 +4,7 @@
  * a second `-` in the same command is a usage error naming both uses. Messages name it `<stdin>`.
  * File errors are thrown as Node's (ErrnoException) for each caller to word as its format requires.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from './fs-async.ts';
 import { UsageError } from './errors.ts';
 
 export const STDIN_ARG = '-';

@@ -2,7 +2,7 @@
  * `pullpath convert`: registries.conf ↔ containerd hosts.toml, with a warning for every semantic that does not
  * survive the trip (src/containerd/convert.ts says which and why).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from '../../src/fs-async.ts';
 import { join } from 'node:path';
 import { outputFlag, parseCommandArgs } from '../args.ts';
 import { UsageError } from '../../src/errors.ts';

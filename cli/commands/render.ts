@@ -3,7 +3,7 @@
  * cluster objects — printed, written under --out, or diffed against a node's root under --diff.
  */
 import { outputFlag, parseCommandArgs } from '../args.ts';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from '../../src/fs-async.ts';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ConfigError, UsageError } from '../../src/errors.ts';

@@ -8,7 +8,7 @@ import { createAttemptLogger } from '../trace/attempt-log.ts';
 import { startHttpTrace } from '../trace/http-trace.ts';
 import { linkedController, type RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs } from '../args.ts';
-import { writeFile } from 'node:fs/promises';
+import { writeFile } from '../../src/fs-async.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { EventChannel } from '../../src/pull/event-channel.ts';
 import { formatJunit } from '../../src/report/junit.ts';

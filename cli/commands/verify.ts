@@ -5,7 +5,7 @@
  */
 import type { RunContext } from '../lifecycle.ts';
 import { outputFlag, parseCommandArgs, wholeNumberFlag } from '../args.ts';
-import { writeFile } from 'node:fs/promises';
+import { writeFile } from '../../src/fs-async.ts';
 import { UsageError } from '../../src/errors.ts';
 import { compileConfig } from '../../src/resolve/compile.ts';
 import { parsePlatform } from '../../src/registry/manifest.ts';

@@ -5,7 +5,7 @@
  * goes through the shared loaders (cli/config-flags.ts, cli/openshift-flags.ts); this file only maps the
  * side's flags onto them and collects the node files each side states, for the MCO impact.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from '../../src/fs-async.ts';
 import { basename, extname, join } from 'node:path';
 import { UsageError } from '../../src/errors.ts';
 import type { DiffSide } from '../../src/diff/run-diff.ts';

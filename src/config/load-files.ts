@@ -9,7 +9,7 @@
  *   drop-ins: `--registries-conf-dir` alone, else `/etc/containers/registries.conf.d` then
  *   `$HOME/.config/containers/registries.conf.d`, each sorted by file name, `*.conf` only, not recursive.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from '../fs-async.ts';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isStdinArg, readInput, STDIN_NAME } from '../read-input.ts';

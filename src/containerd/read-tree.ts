@@ -3,7 +3,7 @@
  * containerdSetupFromTexts takes. A root that does not exist is read as empty (containerd's stat fails and it
  * moves on); anything else that cannot be read is an error naming the path.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostsDirInput } from './setup.ts';

@@ -4,7 +4,7 @@
  * `DIR/<host[:port]>/ca.crt`.
  */
 import { webcrypto } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from '../fs-async.ts';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';

@@ -2,7 +2,7 @@
  * The only file access of src/openshift: reads YAML files (or every *.yaml/*.yml/*.json in a folder,
  * sorted by name) and template folders, then hands texts to the pure functions.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from '../fs-async.ts';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { isStdinArg, readInput } from '../read-input.ts';

@@ -12,7 +12,7 @@
  *
  * The lookup across files and helpers, and the credentials a mirror gets, are in credential-store.ts.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';

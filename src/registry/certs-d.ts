@@ -4,7 +4,7 @@
  * `*.crt` are CAs added to the system trust store, `*.cert`/`*.key` are client pairs.
  * `--cert-dir D` (skopeo's DockerCertPath) is used verbatim for every host.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from '../fs-async.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PullpathError } from '../errors.ts';

@@ -12,7 +12,7 @@
  * Errors carry containerd's wording (`failed to do request: Head "URL": dial tcp …`, `failed to authorize: …`).
  * Credentials, tokens and Basic values are added to the redactor before any text can contain them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import { posix } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import type { ContainerdEndpoint } from '../containerd/endpoint.ts';

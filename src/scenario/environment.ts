@@ -3,7 +3,7 @@
  * name to its mock (names in configs are data and are never dialled), a temporary certs.d folder
  * trusting the mocks' CA, and the scenario's auth.json in a private temporary file. `close()` undoes all.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from '../fs-async.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockRegistries, type MockRegistrySet } from '../mock/start.ts';

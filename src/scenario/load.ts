@@ -2,7 +2,7 @@
  * The only file access of the scenario module: reads a scenario file and the files it names
  * (registries.conf, drop-ins, cluster objects), relative to the scenario's own folder.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.ts';
 import { isStdinArg, readInput, STDIN_NAME } from '../read-input.ts';

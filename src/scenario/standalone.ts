@@ -8,7 +8,7 @@
  * - `listen` / `basePort` (see listen.ts): fixed addresses, for firewall rules; the rest on random ports.
  * Everything is written to one temporary folder: the registries.conf, drop-ins, certs.d and auth.json.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from '../fs-async.ts';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createRealClock } from '../mock/clock.ts';

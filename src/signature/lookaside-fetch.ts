@@ -10,7 +10,7 @@
  * an unreachable http lookaside fails even a pull whose policy needs no GPG signature.
  * HTTP goes through the project's dispatcher factory, so the host map applies to lookaside hosts too.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import { fileURLToPath } from 'node:url';
 import { STATUS_CODES } from 'node:http';
 import type { DispatcherFactory } from '../registry/dispatcher-factory.ts';

@@ -20,7 +20,7 @@
  *
  * Parsing is pure (texts in); `loadRegistriesD` is the thin fs edge.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from '../fs-async.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';

@@ -2,7 +2,7 @@
  * Key material of a `signedBy` requirement, read as policy_eval_signedby.go reads it: keyPath (one file),
  * keyPaths (several), keyData (base64 in policy.json). Read failures are worded as Go's os.Open words them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs-async.ts';
 import type { JsonObject } from '../policy/strict-json.ts';
 
 /** keyPath (one file), keyPaths (several), keyData (base64 in policy.json), as policy_eval_signedby.go reads them. */

@@ -4,7 +4,7 @@
  * takes. Read failures are reported as Go's os.ReadFile words (`open PATH: no such file or directory`), which
  * the runtime returns from prepareTrustRoot (signature/policy_eval_sigstore.go loadBytesFromConfigSources).
  */
-import { readFile as fsReadFile } from 'node:fs/promises';
+import { readFile as fsReadFile } from '../fs-async.ts';
 import type { SigstoreVerifyInput } from './sigstore-verify.ts';
 
 type JsonObject = Record<string, unknown>;

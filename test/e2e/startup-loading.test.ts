@@ -73,8 +73,9 @@ describe('modules loaded per command', () => {
     // V8 flag (node:v8 loads streams; cli/wasm-tiering.ts) and it parses no IPv6 address (src/proxy/go-ip.ts).
     const b = await builtins(['resolve', ...flags, 'quay.io/acme/app:1.4']);
     expect(b.code, b.stderr).toBe(0);
-    expect(b.builtins).toContain('node:fs/promises'); // the probe sees what the run loads
-    for (const name of ['node:stream', 'node:net', 'node:v8', 'node:tty']) expect(b.builtins, name).not.toContain(name);
+    expect(b.builtins).toContain('node:vm'); // the probe sees what the run loads (bin/run-bundle.js)
+    // …and no node:fs/promises (src/fs-async.ts: it would load readline and the fs watchers).
+    for (const name of ['node:stream', 'node:net', 'node:v8', 'node:tty', 'node:fs/promises']) expect(b.builtins, name).not.toContain(name);
 
     const idms = join(work, 'idms.yaml');
     await writeFile(
@@ -102,6 +103,7 @@ describe('modules loaded per command', () => {
     expect(b.builtins).toEqual(expect.arrayContaining(['node:net', 'node:tls', 'node:v8'])); // the probe sees built-ins (the https ping)
     // undici's HTTP/2 client is required on its first call only (bin/build-cli.mjs: lazyUndiciH2); pullpath never offers h2.
     expect(b.builtins).not.toContain('node:http2');
+    expect(b.builtins).not.toContain('node:fs/promises'); // src/fs-async.ts
     expect(bundle).toContain('"node_modules/undici/lib/dispatcher/client-h2.js"');
     // Credential helpers load it at their first run (src/registry/credential-helper.ts); none ran here.
     expect(b.builtins).not.toContain('node:child_process');
