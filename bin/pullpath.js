@@ -20,7 +20,6 @@
 const { existsSync, readFileSync, writeSync } = require('node:fs');
 
 const args = process.argv.slice(2);
-// PULLPATH_STARTUP_TRACE=time adds to each line when it was written (ms since the process started).
 const traceMode = process.env.PULLPATH_STARTUP_TRACE;
 const trace =
   traceMode === '1' || traceMode === 'time'
