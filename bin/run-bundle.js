@@ -16,7 +16,8 @@
 // The cache is only ever used for the exact file it was made from: V8 itself checks only the source's length, so
 // the cache lives in the build's own folder (a checkout) or under a content hash of the bundles (a package).
 'use strict';
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
 const { dirname } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
@@ -51,8 +52,7 @@ function loadBundle(bundle, cacheFile) {
   const script = new Script(bundle.source, { filename: bundle.file, cachedData });
   const url = pathToFileURL(bundle.file).href;
   const module = { exports: {} };
-  const requireFrom = require('node:module').createRequire(bundle.file);
-  script.runInThisContext().call(module.exports, module.exports, requireFrom, module, bundle.file, dirname(bundle.file), (spec) => import(new URL(spec, url).href), url);
+  script.runInThisContext().call(module.exports, module.exports, createRequire(bundle.file), module, bundle.file, dirname(bundle.file), (spec) => import(new URL(spec, url).href), url);
   const state = cacheFile === null ? 'off' : cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used';
   return { exports: module.exports, script, bundle, cacheFile, state };
 }
@@ -102,7 +102,7 @@ function userCacheDir(distDir) {
 function pruneUserCaches(dir) {
   const parent = dirname(dir);
   try {
-    for (const name of require('node:fs').readdirSync(parent)) {
+    for (const name of readdirSync(parent)) {
       if (`${parent}/${name}` !== dir) rmSync(`${parent}/${name}`, { recursive: true, force: true });
     }
   } catch {
